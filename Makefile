@@ -1,0 +1,31 @@
+# The two quick-start commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+
+.PHONY: demo test lint install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The example app on its embedded SQLite database, with demo data, on http://127.0.0.1:$(PORT)
+demo: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	cd example_app && ../$(BIN)/flask --app app statuspages db upgrade
+	cd example_app && ../$(BIN)/flask --app app statuspages demo --owner acme
+	cd example_app && ../$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
+
+# The whole test suite (SQLite always; PostgreSQL and Redis when their URLs are set).
+test: $(BIN)/python
+	$(BIN)/pip install --quiet ".[dev]"
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/python
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache example_app/instance

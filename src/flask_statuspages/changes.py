@@ -1,0 +1,28 @@
+"""Writes commit once, then tell the world.
+
+Every write of the domain modules ends in :func:`commit`, which commits the
+session and only then sends the signals the change caused, so a receiver
+never sees a change that could still roll back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blinker import Signal
+from flask import current_app
+
+from .state import db_session
+
+Event = tuple[Signal, dict[str, Any]]
+
+
+def event(signal: Signal, **payload: Any) -> Event:
+    return signal, payload
+
+
+def commit(*events: Event) -> None:
+    db_session().commit()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for signal, payload in events:
+        signal.send(app, **payload)

@@ -1,0 +1,84 @@
+"""``flask statuspages ...``: tokens, migrations, demo data."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import delete, select
+
+from . import migrate
+from .auth import create_token
+from .demo import seed_demo
+from .models import ApiToken
+from .state import db_session
+
+statuspages_cli = AppGroup("statuspages", help="Status pages: tokens, migrations, demo data.")
+
+
+@statuspages_cli.command("create-token")
+@click.argument("owner")
+@click.option("--name", help="A label to recognise the token by.")
+def create_token_command(owner: str, name: str | None) -> None:
+    """Create an API token for OWNER and print it (it is shown only this once)."""
+    token, clear = create_token(owner, name)
+    click.echo(clear)
+    click.echo(f"token id {token.id} for owner {owner!r}; keep the token secret.", err=True)
+
+
+@statuspages_cli.command("list-tokens")
+@click.argument("owner", required=False)
+def list_tokens_command(owner: str | None) -> None:
+    """List API tokens (ids, owners, labels; never the tokens themselves)."""
+    query = select(ApiToken).order_by(ApiToken.created_at)
+    if owner is not None:
+        query = query.where(ApiToken.owner == owner)
+    for token in db_session().scalars(query):
+        click.echo(f"{token.id}\t{token.owner}\t{token.name or ''}\t{token.created_at:%Y-%m-%d}")
+
+
+@statuspages_cli.command("revoke-token")
+@click.argument("token_id")
+def revoke_token_command(token_id: str) -> None:
+    """Revoke the API token TOKEN_ID."""
+    session = db_session()
+    deleted = session.execute(delete(ApiToken).where(ApiToken.id == token_id)).rowcount
+    session.commit()
+    if not deleted:
+        raise click.ClickException(f"No token with id {token_id!r}.")
+    click.echo(f"Revoked {token_id}.")
+
+
+@statuspages_cli.group("db")
+def db_group() -> None:
+    """The extension's own database migrations."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="heads")
+def db_upgrade(revision: str) -> None:
+    """Upgrade the extension's tables to REVISION (default: the latest)."""
+    migrate.upgrade(revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the extension's tables to REVISION ("base" removes them)."""
+    migrate.downgrade(revision)
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Show the revision the extension's tables are at."""
+    migrate.current()
+
+
+@statuspages_cli.command("demo")
+@click.option("--owner", default="demo", show_default=True, help="Tenant key of the demo page.")
+def demo_command(owner: str) -> None:
+    """Seed an example status page (does nothing when OWNER already has pages)."""
+    page = seed_demo(owner)
+    if page is None:
+        click.echo(f"Owner {owner!r} already has pages; nothing seeded.")
+    else:
+        click.echo(f"Seeded page {page.name!r} (id {page.id}, slug {page.slug!r}).")

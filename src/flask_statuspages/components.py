@@ -1,0 +1,74 @@
+"""Components of a page, and the record of every status they enter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from . import signals
+from .changes import Event, commit, event
+from .errors import not_found
+from .models import Component, ComponentStatusChange, Page
+from .state import db_session
+
+
+def ordered_components(page_id: str) -> Any:
+    return (
+        select(Component)
+        .where(Component.page_id == page_id)
+        .order_by(Component.display_order, Component.name, Component.id)
+    )
+
+
+def get_component(page: Page, component_id: str) -> Component:
+    component = db_session().scalar(
+        select(Component).where(Component.page_id == page.id, Component.id == component_id)
+    )
+    if component is None:
+        raise not_found("Component")
+    return component
+
+
+def _record_status(component: Component, old_status: str | None) -> None:
+    db_session().add(
+        ComponentStatusChange(
+            component=component, old_status=old_status, new_status=component.status
+        )
+    )
+
+
+def create_component(page: Page, data: dict[str, Any]) -> Component:
+    component = Component(page_id=page.id, **{"status": "operational", **data})
+    db_session().add(component)
+    _record_status(component, None)
+    commit(event(signals.component_created, component=component))
+    return component
+
+
+def update_component(component: Component, data: dict[str, Any]) -> Component:
+    old_status = component.status
+    for key, value in data.items():
+        setattr(component, key, value)
+    events: list[Event] = [event(signals.component_updated, component=component)]
+    if component.status != old_status:
+        _record_status(component, old_status)
+        events.append(
+            event(
+                signals.component_status_changed,
+                component=component,
+                old_status=old_status,
+                new_status=component.status,
+            )
+        )
+    commit(*events)
+    return component
+
+
+def delete_component(component: Component) -> None:
+    session = db_session()
+    session.execute(
+        delete(ComponentStatusChange).where(ComponentStatusChange.component_id == component.id)
+    )
+    session.delete(component)
+    commit(event(signals.component_deleted, component=component))

@@ -1,0 +1,115 @@
+"""The ``StatusPages`` extension object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask
+from flask_mail import Mail
+from flask_sqlalchemy import SQLAlchemy
+
+from .models import Base
+from .state import EXTENSION_KEY, State, get_state
+
+#: Every configuration key with its default; see docs/configuration.md.
+DEFAULT_CONFIG: dict[str, Any] = {
+    "STATUSPAGES_URL_PREFIX": "/api/ext/cockpit-pro/status-pages",
+    "STATUSPAGES_SECRET_KEY": None,
+    "STATUSPAGES_VERIFY_MAX_AGE": 172800,
+    "STATUSPAGES_PUBLIC_URL": None,
+    "STATUSPAGES_MAX_PAGES_PER_OWNER": None,
+    "STATUSPAGES_MAIL_SENDER": None,
+    "STATUSPAGES_MAX_CONTENT_LENGTH": 256 * 1024,
+}
+
+#: Used only when the extension brings its own Flask-SQLAlchemy and none is configured.
+DEFAULT_DATABASE_URI = "sqlite:///statuspages.db"
+
+OwnerLoader = Callable[[], Any]
+PageLimitLoader = Callable[[str], "int | None"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class StatusPages:
+    """Status pages for a Flask application.
+
+    ::
+
+        db = SQLAlchemy(app)
+        statuspages = StatusPages(app, db=db)
+
+    or, with an application factory, ``statuspages = StatusPages()`` and later
+    ``statuspages.init_app(app, db=db)``. Without ``db`` the extension uses the
+    app's registered Flask-SQLAlchemy instance, or a private one configured by
+    ``SQLALCHEMY_DATABASE_URI`` (default: SQLite ``statuspages.db`` in the
+    instance folder).
+    """
+
+    def __init__(self, app: Flask | None = None, *, db: SQLAlchemy | None = None) -> None:
+        self.db = db
+        self._own_db: SQLAlchemy | None = None
+        self.owner_loader_callback: OwnerLoader | None = None
+        self.page_limit_loader_callback: PageLimitLoader | None = None
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask, *, db: SQLAlchemy | None = None) -> None:
+        if EXTENSION_KEY in app.extensions:
+            raise RuntimeError(
+                "flask-statuspages is already initialised on this application;"
+                " call init_app once per app."
+            )
+        for key, value in DEFAULT_CONFIG.items():
+            app.config.setdefault(key, value)
+        state = State(
+            extension=self,
+            db=self._database_for(app, db or self.db),
+            own_mail=Mail().init_mail(app.config, app.debug, app.testing),
+        )
+        app.extensions[EXTENSION_KEY] = state
+
+        from .cli import statuspages_cli
+        from .views import create_blueprint, json_routing_errors
+
+        app.register_blueprint(create_blueprint(app))
+        app.before_request(json_routing_errors(app.config["STATUSPAGES_URL_PREFIX"]))
+        app.cli.add_command(statuspages_cli)
+
+    def _database_for(self, app: Flask, db: SQLAlchemy | None) -> SQLAlchemy:
+        if db is not None:
+            return db
+        registered = app.extensions.get("sqlalchemy")
+        if registered is not None:
+            return registered  # type: ignore[no-any-return]
+        if self._own_db is None:
+            self._own_db = SQLAlchemy()
+        app.config.setdefault("SQLALCHEMY_DATABASE_URI", DEFAULT_DATABASE_URI)
+        self._own_db.init_app(app)
+        return self._own_db
+
+    def owner_loader(self, callback: F) -> F:
+        """Register the function that returns the caller's tenant key (or ``None``: 401).
+
+        It runs inside the request of every admin route. Without one, the
+        built-in loader accepts ``Authorization: Bearer`` API tokens.
+        """
+        self.owner_loader_callback = callback
+        return callback
+
+    def page_limit_loader(self, callback: F) -> F:
+        """Register ``owner -> int | None``: how many pages an owner may have."""
+        self.page_limit_loader_callback = callback
+        return callback
+
+    def create_all(self) -> None:
+        """Create the extension's tables (quick starts and tests; production migrates)."""
+        Base.metadata.create_all(get_state().db.engine)
+
+    def drop_all(self) -> None:
+        Base.metadata.drop_all(get_state().db.engine)
+
+    @property
+    def session(self) -> Any:
+        """The SQLAlchemy session the extension's writes go through."""
+        return get_state().db.session

@@ -1,0 +1,26 @@
+"""Absolute URLs for emails and payloads, inside a request or outside one."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, url_for
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """The absolute URL of ``endpoint``.
+
+    ``STATUSPAGES_PUBLIC_URL`` wins when set (a proxy, a worker with no
+    request); otherwise the URL the current request came in on.
+    """
+    base = current_app.config["STATUSPAGES_PUBLIC_URL"]
+    if base:
+        parts = urlsplit(base)
+        adapter = current_app.url_map.bind(
+            parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme
+        )
+        return adapter.build(endpoint, values, force_external=True)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    raise RuntimeError("Set STATUSPAGES_PUBLIC_URL to build links outside a request.")

@@ -1,0 +1,44 @@
+"""Emails, sent through the host's Flask-Mail or one of our own."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import current_app, render_template
+from flask_mail import Message
+
+from .state import get_state
+
+log = logging.getLogger(__name__)
+
+
+def mailer() -> Any:
+    """The host's Flask-Mail when it set one up, else the one made from ``MAIL_*``."""
+    return current_app.extensions.get("mail") or get_state().own_mail
+
+
+def sender() -> Any:
+    config = current_app.config
+    return config["STATUSPAGES_MAIL_SENDER"] or config.get("MAIL_DEFAULT_SENDER")
+
+
+def build_message(template: str, recipient: str, subject: str, **context: Any) -> Message:
+    """A text + HTML message from ``statuspages/email/<template>.txt`` and ``.html``."""
+    return Message(
+        subject=subject,
+        sender=sender(),
+        recipients=[recipient],
+        body=render_template(f"statuspages/email/{template}.txt", **context),
+        html=render_template(f"statuspages/email/{template}.html", **context),
+    )
+
+
+def send(message: Message) -> bool:
+    """Send ``message``; an unreachable mail server is logged, not raised."""
+    try:
+        mailer().send(message)
+    except Exception:  # SMTP errors, refused connections, timeouts: all the same to us
+        log.exception("flask-statuspages could not send mail to %s", message.recipients)
+        return False
+    return True

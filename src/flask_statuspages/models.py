@@ -1,0 +1,215 @@
+"""The extension's tables, all prefixed ``statuspages_``.
+
+The models use a declarative base of their own (not the host's ``db.Model``),
+so they can live in whichever database the host's Flask-SQLAlchemy session
+is bound to; constraint names are fixed by the naming convention so the
+shipped migrations stay stable on every backend.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, always hands back aware UTC (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class ApiToken(Base):
+    """A bearer token for the built-in owner loader; only its SHA-256 is kept."""
+
+    __tablename__ = "statuspages_api_token"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner: Mapped[str] = mapped_column(String(255), nullable=False, index=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class Page(Timestamped, Base):
+    __tablename__ = "statuspages_page"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner: Mapped[str] = mapped_column(String(255), nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    slug: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    theme: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+
+    components: Mapped[list[Component]] = relationship(
+        back_populates="page", cascade="save-update, merge", passive_deletes="all"
+    )
+    incidents: Mapped[list[Incident]] = relationship(
+        back_populates="page", cascade="save-update, merge", passive_deletes="all"
+    )
+    subscribers: Mapped[list[Subscriber]] = relationship(
+        back_populates="page", cascade="save-update, merge", passive_deletes="all"
+    )
+
+    __table_args__ = (Index("ix_statuspages_page_owner_created", "owner", "created_at"),)
+
+
+class Component(Timestamped, Base):
+    __tablename__ = "statuspages_component"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32), nullable=False, default="operational")
+    display_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    group_name: Mapped[str | None] = mapped_column(String(255))
+
+    page: Mapped[Page] = relationship(back_populates="components")
+
+
+class ComponentStatusChange(Base):
+    """Every status a component has entered, the record uptime is computed from."""
+
+    __tablename__ = "statuspages_component_status_change"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    component_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_component.id", ondelete="CASCADE"), nullable=False
+    )
+    old_status: Mapped[str | None] = mapped_column(String(32))
+    new_status: Mapped[str] = mapped_column(String(32), nullable=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    component: Mapped[Component] = relationship()
+
+    __table_args__ = (
+        Index("ix_statuspages_status_change_component_at", "component_id", "changed_at"),
+    )
+
+
+class Incident(Timestamped, Base):
+    __tablename__ = "statuspages_incident"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False
+    )
+    title: Mapped[str] = mapped_column(String(255), nullable=False)
+    message: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(16), nullable=False, default="minor")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="investigating")
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    page: Mapped[Page] = relationship(back_populates="incidents")
+    updates: Mapped[list[IncidentUpdate]] = relationship(
+        back_populates="incident",
+        cascade="save-update, merge",
+        passive_deletes="all",
+        order_by="(IncidentUpdate.created_at.desc(), IncidentUpdate.seq.desc())",
+    )
+
+    __table_args__ = (
+        Index("ix_statuspages_incident_page_status", "page_id", "status"),
+        Index("ix_statuspages_incident_page_created", "page_id", "created_at"),
+        Index("ix_statuspages_incident_page_resolved", "page_id", "resolved_at"),
+    )
+
+
+class IncidentUpdate(Base):
+    """One entry of an incident's timeline."""
+
+    __tablename__ = "statuspages_incident_update"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    incident_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_incident.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # Orders updates written within the same clock tick.
+    seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    incident: Mapped[Incident] = relationship(back_populates="updates")
+
+
+class Subscriber(Base):
+    __tablename__ = "statuspages_subscriber"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False
+    )
+    email: Mapped[str | None] = mapped_column(String(320))
+    webhook_url: Mapped[str | None] = mapped_column(String(2048))
+    # The HMAC key of webhook signatures: shown once, kept to sign with.
+    secret: Mapped[str | None] = mapped_column(String(64))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    page: Mapped[Page] = relationship(back_populates="subscribers")
+
+    __table_args__ = (
+        Index("uq_statuspages_subscriber_page_email", "page_id", "email", unique=True),
+        Index("uq_statuspages_subscriber_page_webhook", "page_id", "webhook_url", unique=True),
+    )
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None

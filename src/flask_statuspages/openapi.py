@@ -1,0 +1,154 @@
+"""The OpenAPI 3 document, generated from the declared routes and their schemas."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import current_app
+from marshmallow import Schema
+
+from . import __version__
+from .errors import DEFAULT_CODES
+from .schemas import ErrorSchema, PaginationSchema, Timestamp
+from .views.routing import Endpoint
+
+_ERROR_DESCRIPTIONS = {
+    400: "The body is not valid JSON, or a token is invalid or expired.",
+    401: "Authentication is required.",
+    403: "Not allowed (for instance the plan's page limit is reached).",
+    404: "No such resource for this owner.",
+    405: "Method not allowed here.",
+    409: "Conflicts with an existing resource.",
+    413: "The body is too large.",
+    422: "The body or query failed validation; `fields` lists every failing field.",
+    500: "Something went wrong on the server.",
+}
+_SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 204: "No content"}
+
+
+def _schema_name(schema: type[Schema] | Schema) -> str:
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial:
+        name += "Update"
+    return name
+
+
+def openapi_document(endpoints: list[Endpoint]) -> dict[str, Any]:
+    """The document for the current app (cached: routes do not change at run time)."""
+    cache = current_app.extensions.setdefault("statuspages.openapi", {})
+    if "document" not in cache:
+        prefix = current_app.config["STATUSPAGES_URL_PREFIX"].rstrip("/")
+        cache["document"] = build_document(endpoints, prefix)
+    return cache["document"]  # type: ignore[no-any-return]
+
+
+def build_document(endpoints: list[Endpoint], prefix: str) -> dict[str, Any]:
+    plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
+    spec = APISpec(
+        title="flask-statuspages",
+        version=__version__,
+        openapi_version="3.0.3",
+        plugins=[plugin],
+        info={"description": "Status pages, components, incidents and subscribers."},
+    )
+    plugin.map_to_openapi_type(Timestamp, "string", "date-time")
+    spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Error", schema=ErrorSchema)
+    spec.components.schema("Pagination", schema=PaginationSchema)
+    for status, description in _ERROR_DESCRIPTIONS.items():
+        spec.components.response(DEFAULT_CODES[status], _error_response(description))
+    paths: dict[str, dict[str, Any]] = {}
+    for declared in endpoints:
+        for method in declared.methods:
+            operation = _operation(declared, method)
+            paths.setdefault(_path(prefix, declared.rule), {})[method.lower()] = operation
+    paths[f"{prefix}/openapi.json"] = {"get": _openapi_operation()}
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def _path(prefix: str, rule: str) -> str:
+    return prefix + re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ErrorSchema}}}
+
+
+def _operation(declared: Endpoint, method: str) -> dict[str, Any]:
+    doc = (declared.view.__doc__ or "").strip()
+    operation: dict[str, Any] = {
+        "operationId": declared.endpoint + ("" if method == declared.methods[0] else f"_{method}"),
+        "summary": declared.summary,
+        "description": doc,
+        "tags": [declared.tag],
+        "parameters": _parameters(declared),
+        "responses": _responses(declared),
+    }
+    if declared.body is not None:
+        schema = declared.body(partial=True) if declared.partial else declared.body
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema}},
+        }
+    operation["security"] = [{"bearerAuth": []}] if declared.auth else []
+    return operation
+
+
+def _parameters(declared: Endpoint) -> list[dict[str, Any]]:
+    names = re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", declared.rule)
+    params: list[dict[str, Any]] = [
+        {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+        for name in names
+    ]
+    if declared.query is not None:
+        params.append({"in": "query", "schema": declared.query})
+    return params
+
+
+def _responses(declared: Endpoint) -> dict[str, Any]:
+    success: dict[str, Any] = {"description": _SUCCESS_DESCRIPTIONS[declared.status]}
+    if declared.response is not None:
+        schema: Any = declared.response
+        if declared.paginated:
+            schema = {
+                "type": "object",
+                "properties": {
+                    "data": {"type": "array", "items": declared.response},
+                    "pagination": PaginationSchema,
+                },
+            }
+        content = {"application/json": {"schema": schema}}
+        for media_type in declared.produces:
+            content[media_type] = {"schema": {"type": "string"}}
+        success["content"] = content
+    if declared.location is not None:
+        success["headers"] = {
+            "Location": {"description": "URL of the new resource.", "schema": {"type": "string"}}
+        }
+    responses: dict[str, Any] = {str(declared.status): success}
+    errors = set(declared.errors) | {405, 500}
+    if declared.auth:
+        errors.add(401)
+    if declared.body is not None:
+        errors |= {400, 413, 422}
+    if declared.query is not None:
+        errors.add(422)
+    for status in sorted(errors):
+        responses[str(status)] = DEFAULT_CODES[status]
+    return responses
+
+
+def _openapi_operation() -> dict[str, Any]:
+    return {
+        "operationId": "openapi",
+        "summary": "This OpenAPI document.",
+        "tags": ["Meta"],
+        "security": [],
+        "responses": {"200": {"description": "OK", "content": {"application/json": {}}}},
+    }

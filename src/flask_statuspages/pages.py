@@ -1,0 +1,133 @@
+"""Status pages: queries scoped by owner, and the writes on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy.exc import IntegrityError
+
+from . import rules, signals
+from .auth import page_limit
+from .changes import commit, event
+from .errors import ApiError, conflict, not_found
+from .models import (
+    Component,
+    ComponentStatusChange,
+    Incident,
+    IncidentUpdate,
+    Page,
+    Subscriber,
+)
+from .state import db_session
+
+#: How often a create retries when a concurrent request took the slug it chose.
+SLUG_ATTEMPTS = 25
+
+
+def owned_pages(owner: str) -> Any:
+    return select(Page).where(Page.owner == owner)
+
+
+def get_owned_page(owner: str, page_id: str) -> Page:
+    """The page ``page_id`` of ``owner``; another owner's page is as missing as none."""
+    page = db_session().scalar(owned_pages(owner).where(Page.id == page_id))
+    if page is None:
+        raise not_found("Page")
+    return page
+
+
+def _slug_taken(slug: str, except_id: str | None = None) -> bool:
+    query = select(Page.id).where(Page.slug == slug)
+    if except_id:
+        query = query.where(Page.id != except_id)
+    return db_session().scalar(query) is not None
+
+
+def _domain_taken(domain: str | None, except_id: str | None = None) -> bool:
+    if not domain:
+        return False
+    query = select(Page.id).where(Page.custom_domain == domain)
+    if except_id:
+        query = query.where(Page.id != except_id)
+    return db_session().scalar(query) is not None
+
+
+def _free_slug(base: str) -> str:
+    taken = db_session().scalars(
+        select(Page.slug).where(or_(Page.slug == base, Page.slug.like(f"{base}-%")))
+    )
+    return rules.next_free_slug(base, taken)
+
+
+def _check_unique(slug: str | None, domain: str | None, except_id: str | None = None) -> None:
+    if slug and _slug_taken(slug, except_id):
+        raise conflict(f"The slug {slug!r} is taken.")
+    if _domain_taken(domain, except_id):
+        raise conflict(f"The custom domain {domain!r} is used by another page.")
+
+
+def _check_page_limit(owner: str) -> None:
+    limit = page_limit(owner)
+    if limit is None:
+        return
+    session = db_session()
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialises concurrent creates of one owner so the count stays true.
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
+    count = session.scalar(select(func.count()).select_from(owned_pages(owner).subquery()))
+    if count >= limit:
+        raise ApiError(
+            403, f"This plan allows {limit} status pages.", code="page_limit_reached"
+        )
+
+
+def create_page(owner: str, data: dict[str, Any]) -> Page:
+    """Create a page; a slug made from the name gets ``-2``, ``-3``... when taken."""
+    session = db_session()
+    explicit_slug = data.get("slug")
+    for _ in range(SLUG_ATTEMPTS):
+        _check_page_limit(owner)
+        _check_unique(explicit_slug, data.get("custom_domain"))
+        slug = explicit_slug or _free_slug(rules.slugify(data["name"]))
+        page = Page(owner=owner, **{**data, "slug": slug, "theme": data.get("theme") or {}})
+        session.add(page)
+        try:
+            commit(event(signals.page_created, page=page))
+        except IntegrityError:
+            session.rollback()  # a concurrent create won the slug or the domain: look again
+            continue
+        return page
+    raise conflict("Could not find a free slug for this page; try again.")
+
+
+def update_page(page: Page, data: dict[str, Any]) -> Page:
+    session = db_session()
+    _check_unique(data.get("slug"), data.get("custom_domain"), except_id=page.id)
+    for key, value in data.items():
+        setattr(page, key, (value or {}) if key == "theme" else value)
+    try:
+        commit(event(signals.page_updated, page=page))
+    except IntegrityError:
+        session.rollback()
+        raise conflict("The slug or custom domain was just taken by another page.") from None
+    return page
+
+
+def delete_page(page: Page) -> None:
+    """Delete a page with its components, incidents, updates and subscribers.
+
+    Children are deleted explicitly rather than left to ``ON DELETE CASCADE``,
+    which SQLite only honours when the host turned foreign keys on.
+    """
+    session = db_session()
+    components = select(Component.id).where(Component.page_id == page.id)
+    incidents = select(Incident.id).where(Incident.page_id == page.id)
+    session.execute(
+        delete(ComponentStatusChange).where(ComponentStatusChange.component_id.in_(components))
+    )
+    session.execute(delete(IncidentUpdate).where(IncidentUpdate.incident_id.in_(incidents)))
+    for model in (Component, Incident, Subscriber):
+        session.execute(delete(model).where(model.page_id == page.id))
+    session.delete(page)
+    commit(event(signals.page_deleted, page=page))

@@ -1,0 +1,310 @@
+"""marshmallow schemas: what the API accepts (``*Input``) and what it answers.
+
+The OpenAPI document is generated from these, so they are the reference of
+every field's type, bounds and meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
+
+from . import rules
+
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class Timestamp(fields.Field):
+    """ISO 8601 UTC with a ``Z``, to the millisecond."""
+
+    def _serialize(self, value: datetime | None, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        value = value.astimezone(timezone.utc)
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def Text(*, required: bool = False, max_length: int, min_length: int = 0, **kw: Any) -> fields.Str:
+    """A string, trimmed of surrounding white space before validation."""
+    return fields.Str(
+        required=required,
+        pre_load=_strip,
+        validate=validate.Length(min=min_length, max=max_length),
+        **kw,
+    )
+
+
+class EmailAddress(fields.Str):
+    """An email address, checked and normalised by ``email-validator`` (no DNS)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise ValidationError(f"Not a valid email address: {exc}") from exc
+
+
+class Hostname(fields.Str):
+    """A fully qualified host name, lowercased (``status.example.com``)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        host = super()._deserialize(value, attr, data, **kwargs).strip().lower().rstrip(".")
+        labels = host.split(".")
+        if len(host) > 253 or len(labels) < 2 or not all(map(_HOST_LABEL.match, labels)):
+            raise ValidationError("Not a valid host name.")
+        return host
+
+
+def StrictBool(**kw: Any) -> fields.Boolean:
+    return fields.Boolean(truthy={True}, falsy={False}, **kw)
+
+
+class Extended:
+    """``obj`` seen with extra attributes, for a response schema to serialise."""
+
+    def __init__(self, obj: Any, **extra: Any) -> None:
+        self._obj = obj
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._obj, name)
+
+
+class InputSchema(Schema):
+    """Unknown fields are an error: a misspelt field must not be silently ignored."""
+
+    class Meta:
+        unknown = RAISE
+
+
+# ---------------------------------------------------------------- pages
+
+
+class ThemeSchema(InputSchema):
+    primary_color = fields.Str(
+        validate=validate.Regexp(_COLOR, error="Must be a colour like #rgb or #rrggbb."),
+        metadata={"example": "#0e7490"},
+    )
+    logo_url = fields.Url(schemes={"http", "https"}, allow_none=True)
+    favicon_url = fields.Url(schemes={"http", "https"}, allow_none=True)
+
+
+class PageInput(InputSchema):
+    name = Text(required=True, min_length=1, max_length=255, metadata={"example": "Acme Status"})
+    slug = fields.Str(
+        validate=[
+            validate.Length(min=1, max=rules.SLUG_MAX_LENGTH),
+            validate.Regexp(
+                rules.SLUG_PATTERN, error="Use lowercase letters, digits and single hyphens."
+            ),
+        ],
+        metadata={"description": "Made from the name when omitted; unique across all pages."},
+    )
+    description = Text(max_length=5000, allow_none=True)
+    is_public = StrictBool(metadata={"description": "Default true."})
+    custom_domain = Hostname(allow_none=True, metadata={"example": "status.acme.com"})
+    theme = fields.Nested(ThemeSchema, allow_none=True)
+
+
+class PageSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    slug = fields.Str()
+    description = fields.Str(allow_none=True)
+    is_public = fields.Bool()
+    custom_domain = fields.Str(allow_none=True)
+    theme = fields.Dict()
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+# ----------------------------------------------------------- components
+
+
+class ComponentInput(InputSchema):
+    name = Text(required=True, min_length=1, max_length=255, metadata={"example": "API Server"})
+    description = Text(max_length=5000, allow_none=True)
+    status = fields.Str(validate=validate.OneOf(rules.COMPONENT_STATUSES))
+    display_order = fields.Integer(
+        strict=True, validate=validate.Range(min=-(2**31), max=2**31 - 1)
+    )
+    group_name = Text(max_length=255, allow_none=True, metadata={"example": "Backend"})
+
+
+class ComponentSchema(Schema):
+    id = fields.Str()
+    page_id = fields.Str()
+    name = fields.Str()
+    description = fields.Str(allow_none=True)
+    status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
+    display_order = fields.Int()
+    group_name = fields.Str(allow_none=True)
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+# ------------------------------------------------------------ incidents
+
+
+class IncidentInput(InputSchema):
+    title = Text(required=True, min_length=1, max_length=255)
+    message = Text(max_length=20000, allow_none=True)
+    severity = fields.Str(validate=validate.OneOf(rules.SEVERITIES))
+    status = fields.Str(validate=validate.OneOf(rules.INCIDENT_STATUSES))
+
+
+class IncidentUpdateSchema(Schema):
+    id = fields.Str()
+    status = fields.Str(metadata={"enum": list(rules.INCIDENT_STATUSES)})
+    message = fields.Str(allow_none=True)
+    created_at = Timestamp()
+
+
+class IncidentSchema(Schema):
+    id = fields.Str()
+    page_id = fields.Str()
+    title = fields.Str()
+    message = fields.Str(allow_none=True)
+    severity = fields.Str(metadata={"enum": list(rules.SEVERITIES)})
+    status = fields.Str(metadata={"enum": list(rules.INCIDENT_STATUSES)})
+    resolved_at = Timestamp(allow_none=True)
+    created_at = Timestamp()
+    updated_at = Timestamp()
+    updates = fields.List(
+        fields.Nested(IncidentUpdateSchema), metadata={"description": "Newest first."}
+    )
+
+
+class PageDetailSchema(PageSchema):
+    components = fields.List(fields.Nested(ComponentSchema))
+    active_incidents = fields.List(fields.Nested(IncidentSchema))
+
+
+# ----------------------------------------------------------- subscribers
+
+
+class SubscriberInput(InputSchema):
+    email = EmailAddress(metadata={"example": "ops@acme.com"})
+    webhook_url = fields.Url(
+        schemes={"http", "https"},
+        require_tld=False,
+        validate=validate.Length(max=2048),
+        metadata={"example": "https://hooks.example.com/status"},
+    )
+
+    @validates_schema
+    def exactly_one_channel(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if ("email" in data) == ("webhook_url" in data):
+            message = "Give exactly one of email or webhook_url."
+            raise ValidationError({"email": [message], "webhook_url": [message]})
+
+
+class SubscriberSchema(Schema):
+    id = fields.Str()
+    page_id = fields.Str()
+    email = fields.Str(allow_none=True)
+    webhook_url = fields.Str(allow_none=True)
+    verified = fields.Bool()
+    verified_at = Timestamp(allow_none=True)
+    created_at = Timestamp()
+
+
+class SubscriberCreatedSchema(SubscriberSchema):
+    verify_token = fields.Str(metadata={"description": "Verifies the subscription; shown once."})
+    secret = fields.Str(
+        allow_none=True,
+        metadata={"description": "Webhook subscribers only: the HMAC key; shown once."},
+    )
+
+
+# ---------------------------------------------------------------- public
+
+
+class PublicComponentSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    description = fields.Str(allow_none=True)
+    status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
+    display_order = fields.Int()
+    group_name = fields.Str(allow_none=True)
+    updated_at = Timestamp()
+
+
+class PublicIncidentSchema(IncidentSchema):
+    class Meta:
+        exclude = ("page_id",)
+
+
+class PublicPageSchema(Schema):
+    name = fields.Str()
+    slug = fields.Str()
+    description = fields.Str(allow_none=True)
+    overall_status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
+    theme = fields.Dict()
+    components = fields.List(fields.Nested(PublicComponentSchema))
+    active_incidents = fields.List(fields.Nested(PublicIncidentSchema))
+    recent_incidents = fields.List(
+        fields.Nested(PublicIncidentSchema),
+        metadata={"description": "Resolved in the last 14 days, newest first, at most 20."},
+    )
+
+
+# ------------------------------------------------------- queries, errors
+
+
+class PaginationQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class IncidentListQuery(PaginationQuery):
+    status = fields.Str(validate=validate.OneOf(rules.INCIDENT_STATUSES))
+
+
+class SubscriberListQuery(PaginationQuery):
+    state = fields.Str(validate=validate.OneOf(("pending", "verified")))
+
+
+class PaginationSchema(Schema):
+    page = fields.Int()
+    per_page = fields.Int()
+    total = fields.Int()
+    pages = fields.Int()
+
+
+class ErrorBodySchema(Schema):
+    code = fields.Str(metadata={"example": "validation_error"})
+    message = fields.Str()
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.Str(),
+        values=fields.List(fields.Str()),
+        metadata={"description": "Only on 422: every failing field with its messages."},
+    )
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema)
+
+
+class VerifiedSchema(Schema):
+    id = fields.Str()
+    verified = fields.Bool()
+    verified_at = Timestamp()

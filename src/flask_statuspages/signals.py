@@ -1,0 +1,57 @@
+"""Signals sent after a change is committed.
+
+Every signal's sender is the Flask application (the real object, not the
+proxy) and its payload comes as keyword arguments. Receivers should accept
+``**extra`` so that later versions can add arguments::
+
+    from flask_statuspages import signals
+
+    @signals.incident_created.connect
+    def page_the_on_call(app, incident, **extra):
+        ...
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: A page was created. Payload: ``page``.
+page_created = _signals.signal("page-created")
+#: A page's settings changed. Payload: ``page``.
+page_updated = _signals.signal("page-updated")
+#: A page and everything on it was deleted. Payload: ``page`` (detached).
+page_deleted = _signals.signal("page-deleted")
+
+#: Payload: ``component``.
+component_created = _signals.signal("component-created")
+#: Any field of a component changed. Payload: ``component``.
+component_updated = _signals.signal("component-updated")
+#: Payload: ``component`` (detached).
+component_deleted = _signals.signal("component-deleted")
+#: Sent besides ``component_updated`` when the status moved.
+#: Payload: ``component``, ``old_status``, ``new_status``.
+component_status_changed = _signals.signal("component-status-changed")
+
+#: Payload: ``incident``.
+incident_created = _signals.signal("incident-created")
+#: Payload: ``incident``.
+incident_updated = _signals.signal("incident-updated")
+#: Sent besides ``incident_updated`` when the incident moved to ``resolved``.
+#: Payload: ``incident``.
+incident_resolved = _signals.signal("incident-resolved")
+#: Payload: ``incident`` (detached).
+incident_deleted = _signals.signal("incident-deleted")
+
+#: Payload: ``subscriber``.
+subscriber_created = _signals.signal("subscriber-created")
+#: Sent once, when a subscription is first verified. Payload: ``subscriber``.
+subscriber_verified = _signals.signal("subscriber-verified")
+#: Payload: ``subscriber`` (detached).
+subscriber_deleted = _signals.signal("subscriber-deleted")
+
+#: A notification reached a subscriber. Payload: ``delivery``.
+notification_sent = _signals.signal("notification-sent")
+#: A notification was given up on after its last attempt. Payload: ``delivery``.
+notification_failed = _signals.signal("notification-failed")

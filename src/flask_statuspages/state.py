@@ -1,0 +1,39 @@
+"""Per-application state, kept in ``app.extensions["statuspages"]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy import SQLAlchemy
+    from sqlalchemy.orm import Session, scoped_session
+
+    from .extension import StatusPages
+
+EXTENSION_KEY = "statuspages"
+
+
+@dataclass
+class State:
+    extension: StatusPages
+    db: SQLAlchemy
+    #: Flask-Mail state of our own, for hosts that did not set Flask-Mail up.
+    own_mail: Any
+
+
+def get_state() -> State:
+    try:
+        return current_app.extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
+    except KeyError:
+        raise RuntimeError(
+            "flask-statuspages is not initialised on this application: call"
+            " StatusPages(app) or statuspages.init_app(app) first."
+        ) from None
+
+
+def db_session() -> scoped_session[Session]:
+    """The host's (or our own) Flask-SQLAlchemy session for the current app."""
+    return get_state().db.session

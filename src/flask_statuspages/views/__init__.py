@@ -1,0 +1,75 @@
+"""The blueprint, built per application from the declared routes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+)
+
+from ..errors import ApiError, error_response, handle_api_error, handle_http_exception
+from ..openapi import openapi_document
+from . import admin, public
+from .routing import Endpoint
+
+#: Every declared route; public ones first so that ``/public/...`` wins over ``/<page_id>``.
+ENDPOINTS: list[Endpoint] = [*public.routes.endpoints, *admin.routes.endpoints]
+
+
+def create_blueprint(app: Flask) -> Blueprint:
+    prefix = app.config["STATUSPAGES_URL_PREFIX"].rstrip("/")
+    bp = Blueprint(
+        "statuspages",
+        "flask_statuspages",
+        url_prefix=prefix or None,
+        template_folder="templates",
+    )
+    for declared in ENDPOINTS:
+        bp.add_url_rule(
+            declared.rule,
+            declared.endpoint,
+            declared.handler,
+            methods=list(declared.methods),
+            strict_slashes=False,
+        )
+    bp.add_url_rule("/openapi.json", "openapi", _openapi)
+    bp.before_request(_limit_body_size)
+    bp.register_error_handler(ApiError, handle_api_error)
+    bp.register_error_handler(HTTPException, handle_http_exception)
+    bp.register_error_handler(InternalServerError, _internal_error)
+    return bp
+
+
+def _openapi() -> object:
+    return jsonify(openapi_document(ENDPOINTS))
+
+
+def _limit_body_size() -> None:
+    request.max_content_length = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
+
+
+def _internal_error(error: InternalServerError) -> object:
+    return error_response(ApiError(500, "Something went wrong on our side."))
+
+
+def json_routing_errors(prefix: str):  # type: ignore[no-untyped-def]
+    """An app-level ``before_request`` hook: 404/405 under ``prefix`` answered as JSON.
+
+    Routing errors never reach a blueprint's error handlers (the request has
+    no blueprint yet), and registering app-wide handlers would take over the
+    host's own; this hook touches only requests under our prefix.
+    """
+    prefix = prefix.rstrip("/")
+
+    def hook() -> object:
+        error = request.routing_exception
+        if not isinstance(error, (NotFound, MethodNotAllowed)):
+            return None
+        if request.path != prefix and not request.path.startswith(prefix + "/"):
+            return None
+        return handle_http_exception(error)
+
+    return hook

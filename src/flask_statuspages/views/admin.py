@@ -1,0 +1,339 @@
+"""Authenticated routes: pages, components, incidents, subscribers (seed 000 and more).
+
+Each view takes the validated input, calls one domain function, and hands back
+what the declared response schema serialises.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template, request, url_for
+from flask_sqlalchemy.pagination import Pagination
+
+from .. import components, incidents, pages, subscribers
+from ..components import ordered_components
+from ..schemas import (
+    ComponentInput,
+    ComponentSchema,
+    IncidentInput,
+    IncidentListQuery,
+    IncidentSchema,
+    PageDetailSchema,
+    PageInput,
+    Extended,
+    PageSchema,
+    PaginationQuery,
+    SubscriberCreatedSchema,
+    SubscriberInput,
+    SubscriberListQuery,
+    SubscriberSchema,
+    VerifiedSchema,
+)
+from ..errors import ApiError
+from ..state import db_session, get_state
+from .routing import Routes
+
+routes = Routes(tag="Pages")
+
+
+def paginate(select: Any, query: dict[str, Any]) -> Pagination:
+    return get_state().db.paginate(
+        select, page=query["page"], per_page=query["per_page"], error_out=False
+    )
+
+
+# ---------------------------------------------------------------- pages
+
+
+@routes.route("/", "GET", query=PaginationQuery, response=PageSchema, paginated=True)
+def list_pages(owner: str, query: dict[str, Any]) -> Pagination:
+    """List your status pages."""
+    select = pages.owned_pages(owner).order_by(pages.Page.created_at, pages.Page.id)
+    return paginate(select, query)
+
+
+@routes.route(
+    "/",
+    "POST",
+    body=PageInput,
+    response=PageSchema,
+    status=201,
+    location=lambda page: url_for(".get_page", page_id=page.id),
+    errors=(403, 409),
+)
+def create_page(owner: str, body: dict[str, Any]) -> pages.Page:
+    """Create a status page; the slug is made from the name unless given."""
+    return pages.create_page(owner, body)
+
+
+@routes.route("/<page_id>", "GET", response=PageDetailSchema, errors=(404,))
+def get_page(owner: str, page_id: str) -> Extended:
+    """Get a page with its components and active incidents."""
+    page = pages.get_owned_page(owner, page_id)
+    session = db_session()
+    return Extended(
+        page,
+        components=session.scalars(ordered_components(page.id)).all(),
+        active_incidents=session.scalars(incidents.unresolved_incidents(page.id)).all(),
+    )
+
+
+@routes.route(
+    "/<page_id>",
+    "PUT",
+    "PATCH",
+    body=PageInput,
+    partial=True,
+    response=PageSchema,
+    errors=(404, 409),
+)
+def update_page(owner: str, page_id: str, body: dict[str, Any]) -> pages.Page:
+    """Update a page's settings (any subset of fields)."""
+    return pages.update_page(pages.get_owned_page(owner, page_id), body)
+
+
+@routes.route("/<page_id>", "DELETE", status=204, errors=(404,))
+def delete_page(owner: str, page_id: str) -> None:
+    """Delete a page with its components, incidents and subscribers."""
+    pages.delete_page(pages.get_owned_page(owner, page_id))
+
+
+# ----------------------------------------------------------- components
+
+
+@routes.route(
+    "/<page_id>/components",
+    "GET",
+    query=PaginationQuery,
+    response=ComponentSchema,
+    paginated=True,
+    errors=(404,),
+    tag="Components",
+)
+def list_components(owner: str, page_id: str, query: dict[str, Any]) -> Pagination:
+    """List a page's components, by display order then name."""
+    page = pages.get_owned_page(owner, page_id)
+    return paginate(ordered_components(page.id), query)
+
+
+@routes.route(
+    "/<page_id>/components",
+    "POST",
+    body=ComponentInput,
+    response=ComponentSchema,
+    status=201,
+    location=lambda c: url_for(".get_component", page_id=c.page_id, component_id=c.id),
+    errors=(404,),
+    tag="Components",
+)
+def create_component(owner: str, page_id: str, body: dict[str, Any]) -> Any:
+    """Add a component to a page."""
+    return components.create_component(pages.get_owned_page(owner, page_id), body)
+
+
+@routes.route(
+    "/<page_id>/components/<component_id>",
+    "GET",
+    response=ComponentSchema,
+    errors=(404,),
+    tag="Components",
+)
+def get_component(owner: str, page_id: str, component_id: str) -> Any:
+    """Get one component."""
+    return components.get_component(pages.get_owned_page(owner, page_id), component_id)
+
+
+@routes.route(
+    "/<page_id>/components/<component_id>",
+    "PUT",
+    "PATCH",
+    body=ComponentInput,
+    partial=True,
+    response=ComponentSchema,
+    errors=(404,),
+    tag="Components",
+)
+def update_component(owner: str, page_id: str, component_id: str, body: dict[str, Any]) -> Any:
+    """Update a component's status or details."""
+    page = pages.get_owned_page(owner, page_id)
+    return components.update_component(components.get_component(page, component_id), body)
+
+
+@routes.route(
+    "/<page_id>/components/<component_id>",
+    "DELETE",
+    status=204,
+    errors=(404,),
+    tag="Components",
+)
+def delete_component(owner: str, page_id: str, component_id: str) -> None:
+    """Remove a component."""
+    page = pages.get_owned_page(owner, page_id)
+    components.delete_component(components.get_component(page, component_id))
+
+
+# ------------------------------------------------------------ incidents
+
+
+@routes.route(
+    "/<page_id>/incidents",
+    "GET",
+    query=IncidentListQuery,
+    response=IncidentSchema,
+    paginated=True,
+    errors=(404,),
+    tag="Incidents",
+)
+def list_incidents(owner: str, page_id: str, query: dict[str, Any]) -> Pagination:
+    """List a page's incidents, newest first; ``?status=`` filters."""
+    page = pages.get_owned_page(owner, page_id)
+    return paginate(incidents.incidents_of(page.id, query.get("status")), query)
+
+
+@routes.route(
+    "/<page_id>/incidents",
+    "POST",
+    body=IncidentInput,
+    response=IncidentSchema,
+    status=201,
+    location=lambda i: url_for(".get_incident", page_id=i.page_id, incident_id=i.id),
+    errors=(404,),
+    tag="Incidents",
+)
+def create_incident(owner: str, page_id: str, body: dict[str, Any]) -> Any:
+    """Open an incident on a page."""
+    return incidents.create_incident(pages.get_owned_page(owner, page_id), body)
+
+
+@routes.route(
+    "/<page_id>/incidents/<incident_id>",
+    "GET",
+    response=IncidentSchema,
+    errors=(404,),
+    tag="Incidents",
+)
+def get_incident(owner: str, page_id: str, incident_id: str) -> Any:
+    """Get one incident with its timeline of updates."""
+    return incidents.get_incident(pages.get_owned_page(owner, page_id), incident_id)
+
+
+@routes.route(
+    "/<page_id>/incidents/<incident_id>",
+    "PUT",
+    "PATCH",
+    body=IncidentInput,
+    partial=True,
+    response=IncidentSchema,
+    errors=(404,),
+    tag="Incidents",
+)
+def update_incident(owner: str, page_id: str, incident_id: str, body: dict[str, Any]) -> Any:
+    """Update an incident; resolving sets ``resolved_at``, a message adds an update."""
+    page = pages.get_owned_page(owner, page_id)
+    return incidents.update_incident(incidents.get_incident(page, incident_id), body)
+
+
+@routes.route(
+    "/<page_id>/incidents/<incident_id>",
+    "DELETE",
+    status=204,
+    errors=(404,),
+    tag="Incidents",
+)
+def delete_incident(owner: str, page_id: str, incident_id: str) -> None:
+    """Delete an incident and its updates."""
+    page = pages.get_owned_page(owner, page_id)
+    incidents.delete_incident(incidents.get_incident(page, incident_id))
+
+
+# ----------------------------------------------------------- subscribers
+
+
+@routes.route(
+    "/<page_id>/subscribers",
+    "GET",
+    query=SubscriberListQuery,
+    response=SubscriberSchema,
+    paginated=True,
+    errors=(404,),
+    tag="Subscribers",
+)
+def list_subscribers(owner: str, page_id: str, query: dict[str, Any]) -> Pagination:
+    """List a page's subscribers; ``?state=pending|verified`` filters."""
+    page = pages.get_owned_page(owner, page_id)
+    return paginate(subscribers.subscribers_of(page.id, query.get("state")), query)
+
+
+@routes.route(
+    "/<page_id>/subscribers",
+    "POST",
+    body=SubscriberInput,
+    response=SubscriberCreatedSchema,
+    status=201,
+    location=lambda s: url_for(".get_subscriber", page_id=s.page_id, subscriber_id=s.id),
+    errors=(404, 409),
+    tag="Subscribers",
+)
+def create_subscriber(owner: str, page_id: str, body: dict[str, Any]) -> Extended:
+    """Subscribe an email address or a webhook URL; returns its ``verify_token``.
+
+    An email subscriber is also sent the verification link.
+    """
+    page = pages.get_owned_page(owner, page_id)
+    subscriber, token = subscribers.create_subscriber(page, body)
+    return Extended(subscriber, verify_token=token)
+
+
+@routes.route(
+    "/<page_id>/subscribers/<subscriber_id>",
+    "GET",
+    response=SubscriberSchema,
+    errors=(404,),
+    tag="Subscribers",
+)
+def get_subscriber(owner: str, page_id: str, subscriber_id: str) -> Any:
+    """Get one subscriber."""
+    return subscribers.get_subscriber(pages.get_owned_page(owner, page_id), subscriber_id)
+
+
+@routes.route(
+    "/<page_id>/subscribers/<subscriber_id>",
+    "DELETE",
+    status=204,
+    errors=(404,),
+    tag="Subscribers",
+)
+def delete_subscriber(owner: str, page_id: str, subscriber_id: str) -> None:
+    """Unsubscribe."""
+    page = pages.get_owned_page(owner, page_id)
+    subscribers.delete_subscriber(subscribers.get_subscriber(page, subscriber_id))
+
+
+@routes.route(
+    "/<page_id>/subscribers/verify/<token>",
+    "GET",
+    auth=False,
+    response=VerifiedSchema,
+    errors=(400, 404),
+    produces=("text/html",),
+    tag="Subscribers",
+)
+def verify_subscriber(page_id: str, token: str) -> Any:
+    """Verify a subscription (no authentication: the signed token is the proof).
+
+    Browsers (``Accept: text/html``) get a confirmation page instead of JSON.
+    """
+    if not _wants_html():
+        return subscribers.verify_subscriber(page_id, token)
+    try:
+        subscriber = subscribers.verify_subscriber(page_id, token)
+    except ApiError as error:
+        html = render_template("statuspages/verify_failed.html", error=error)
+        return Response(html, status=error.status, mimetype="text/html")
+    return Response(render_template("statuspages/verified.html", page=subscriber.page))
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"

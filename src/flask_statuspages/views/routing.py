@@ -1,0 +1,130 @@
+"""Declared routes: each view says what it takes and answers, once.
+
+The declaration drives three things: request handling (authentication, JSON
+body and query validation, serialisation, status codes), the blueprint's URL
+rules, and the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_sqlalchemy.pagination import Pagination
+from marshmallow import EXCLUDE, Schema, ValidationError
+
+from ..auth import current_owner
+from ..errors import ApiError, validation_error
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    rule: str
+    methods: tuple[str, ...]
+    view: Callable[..., Any]
+    summary: str
+    tag: str
+    auth: bool = True
+    body: type[Schema] | None = None
+    partial: bool = False
+    query: type[Schema] | None = None
+    response: type[Schema] | None = None
+    paginated: bool = False
+    status: int = 200
+    location: Callable[[Any], str] | None = None
+    errors: tuple[int, ...] = ()
+    #: Other media types the route answers, for the OpenAPI document.
+    produces: tuple[str, ...] = ()
+    #: Wraps the view, once the declaration is complete.
+    handler: Callable[..., Any] = field(init=False, repr=False, compare=False)
+
+    @property
+    def endpoint(self) -> str:
+        return self.view.__name__
+
+
+@dataclass
+class Routes:
+    """A list of declared endpoints, filled by the ``route`` decorator."""
+
+    tag: str
+    endpoints: list[Endpoint] = field(default_factory=list)
+
+    def route(self, rule: str, *methods: str, **options: Any) -> Callable[..., Any]:
+        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+            summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
+            declared = Endpoint(
+                rule, methods or ("GET",), view, summary, options.pop("tag", self.tag), **options
+            )
+            object.__setattr__(declared, "handler", _handler(declared))
+            self.endpoints.append(declared)
+            return view
+
+        return decorator
+
+
+def json_body() -> Any:
+    """The request's JSON body; 400 when it is not JSON, ``{}`` when there is none."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body is not valid JSON.") from None
+
+
+def load(schema: Schema, data: Any, **kwargs: Any) -> Any:
+    try:
+        return schema.load(data, **kwargs)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        raise validation_error(messages) from None
+
+
+def _paginated(result: Pagination, schema: Schema) -> dict[str, Any]:
+    return {
+        "data": schema.dump(result.items, many=True),
+        "pagination": {
+            "page": result.page,
+            "per_page": result.per_page,
+            "total": result.total,
+            "pages": result.pages,
+        },
+    }
+
+
+def _handler(declared: Endpoint) -> Callable[..., Any]:
+    body_schema = declared.body() if declared.body else None
+    query_schema = declared.query(unknown=EXCLUDE) if declared.query else None
+    response_schema = declared.response() if declared.response else None
+
+    @functools.wraps(declared.view)
+    def handle(**view_args: Any) -> Any:
+        if declared.auth:
+            view_args["owner"] = current_owner()
+        if query_schema is not None:
+            view_args["query"] = load(query_schema, request.args.to_dict())
+        if body_schema is not None:
+            view_args["body"] = load(body_schema, json_body(), partial=declared.partial)
+        result = declared.view(**view_args)
+        if isinstance(result, Response):
+            return result
+        if declared.status == 204:
+            return Response(status=204)
+        if declared.paginated:
+            assert response_schema is not None
+            payload = _paginated(result, response_schema)
+        else:
+            payload = response_schema.dump(result) if response_schema else result
+        response = jsonify(payload)
+        response.status_code = declared.status
+        if declared.location is not None:
+            response.headers["Location"] = declared.location(result)
+        return response
+
+    return handle
