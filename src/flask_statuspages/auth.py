@@ -45,7 +45,9 @@ def owner_from_token() -> str | None:
     clear = bearer_token()
     if clear is None:
         return None
-    return db_session().scalar(select(ApiToken.owner).where(ApiToken.token_hash == hash_token(clear)))
+    return db_session().scalar(
+        select(ApiToken.owner).where(ApiToken.token_hash == hash_token(clear))
+    )
 
 
 def current_owner() -> str:

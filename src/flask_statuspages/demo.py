@@ -47,11 +47,18 @@ def seed_demo(owner: str) -> Page | None:
     )
     update_incident(
         active,
-        {"status": "identified", "message": "A slow database query was found; a fix is rolling out."},
+        {
+            "status": "identified",
+            "message": "A slow database query was found; a fix is rolling out.",
+        },
     )
     past = create_incident(
         page,
-        {"title": "Delayed email notifications", "message": "Emails are queued.", "severity": "major"},
+        {
+            "title": "Delayed email notifications",
+            "message": "Emails are queued.",
+            "severity": "major",
+        },
     )
     update_incident(past, {"status": "resolved", "message": "The queue has drained."})
     past.created_at = utcnow() - timedelta(days=3)

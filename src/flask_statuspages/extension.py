@@ -62,12 +62,11 @@ class StatusPages:
             )
         for key, value in DEFAULT_CONFIG.items():
             app.config.setdefault(key, value)
-        state = State(
-            extension=self,
-            db=self._database_for(app, db or self.db),
-            own_mail=Mail().init_mail(app.config, app.debug, app.testing),
+        app.extensions[EXTENSION_KEY] = State(
+            extension=self, db=self._database_for(app, db or self.db)
         )
-        app.extensions[EXTENSION_KEY] = state
+        if "mail" not in app.extensions:
+            Mail(app)  # the host has no Flask-Mail: one from its MAIL_* settings
 
         from .cli import statuspages_cli
         from .views import create_blueprint, json_routing_errors

@@ -1,4 +1,4 @@
-"""Emails, sent through the host's Flask-Mail or one of our own."""
+"""Emails, sent through the app's Flask-Mail."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ import logging
 from typing import Any
 
 from flask import current_app, render_template
-from flask_mail import Message
-
-from .state import get_state
+from flask_mail import Connection, Message
 
 log = logging.getLogger(__name__)
 
 
-def mailer() -> Any:
-    """The host's Flask-Mail when it set one up, else the one made from ``MAIL_*``."""
-    return current_app.extensions.get("mail") or get_state().own_mail
+def connection() -> Connection:
+    """An SMTP connection (a context manager) of the app's Flask-Mail: the host's,
+    or the one ``init_app`` set up from the ``MAIL_*`` settings."""
+    return Connection(current_app.extensions["mail"])
 
 
 def sender() -> Any:
@@ -37,7 +36,8 @@ def build_message(template: str, recipient: str, subject: str, **context: Any) -
 def send(message: Message) -> bool:
     """Send ``message``; an unreachable mail server is logged, not raised."""
     try:
-        mailer().send(message)
+        with connection() as smtp:
+            smtp.send(message)
     except Exception:  # SMTP errors, refused connections, timeouts: all the same to us
         log.exception("flask-statuspages could not send mail to %s", message.recipients)
         return False

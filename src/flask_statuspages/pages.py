@@ -77,9 +77,7 @@ def _check_page_limit(owner: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
     count = session.scalar(select(func.count()).select_from(owned_pages(owner).subquery()))
     if count >= limit:
-        raise ApiError(
-            403, f"This plan allows {limit} status pages.", code="page_limit_reached"
-        )
+        raise ApiError(403, f"This plan allows {limit} status pages.", code="page_limit_reached")
 
 
 def create_page(owner: str, data: dict[str, Any]) -> Page:

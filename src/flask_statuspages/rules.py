@@ -39,9 +39,7 @@ def worst_status(statuses: Iterable[str]) -> str:
     return max(statuses, key=_RANK.__getitem__, default="operational")
 
 
-def overall_status(
-    component_statuses: Iterable[str], unresolved_severities: Iterable[str]
-) -> str:
+def overall_status(component_statuses: Iterable[str], unresolved_severities: Iterable[str]) -> str:
     """Roll every component status and unresolved incident severity into one status."""
     from_incidents = (
         SEVERITY_TO_STATUS[s] for s in unresolved_severities if s in SEVERITY_TO_STATUS

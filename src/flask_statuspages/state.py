@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
@@ -20,8 +20,6 @@ EXTENSION_KEY = "statuspages"
 class State:
     extension: StatusPages
     db: SQLAlchemy
-    #: Flask-Mail state of our own, for hosts that did not set Flask-Mail up.
-    own_mail: Any
 
 
 def get_state() -> State:

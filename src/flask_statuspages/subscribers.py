@@ -33,9 +33,7 @@ def subscribers_of(page_id: str, state: str | None = None) -> Any:
 
 
 def get_subscriber(page: Page, subscriber_id: str) -> Subscriber:
-    subscriber = db_session().scalar(
-        subscribers_of(page.id).where(Subscriber.id == subscriber_id)
-    )
+    subscriber = db_session().scalar(subscribers_of(page.id).where(Subscriber.id == subscriber_id))
     if subscriber is None:
         raise not_found("Subscriber")
     return subscriber

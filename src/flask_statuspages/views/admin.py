@@ -13,15 +13,16 @@ from flask_sqlalchemy.pagination import Pagination
 
 from .. import components, incidents, pages, subscribers
 from ..components import ordered_components
+from ..errors import ApiError
 from ..schemas import (
     ComponentInput,
     ComponentSchema,
+    Extended,
     IncidentInput,
     IncidentListQuery,
     IncidentSchema,
     PageDetailSchema,
     PageInput,
-    Extended,
     PageSchema,
     PaginationQuery,
     SubscriberCreatedSchema,
@@ -30,7 +31,6 @@ from ..schemas import (
     SubscriberSchema,
     VerifiedSchema,
 )
-from ..errors import ApiError
 from ..state import db_session, get_state
 from .routing import Routes
 

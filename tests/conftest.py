@@ -1,0 +1,288 @@
+"""Fixtures: a fresh app per test, on SQLite and (when configured) PostgreSQL.
+
+``STATUSPAGES_TEST_DATABASE_URL`` points the suite at a PostgreSQL database;
+every database test then runs on both backends. With ``CI`` set, a missing
+PostgreSQL is an error and any skipped test fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from flask import Flask, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event, text
+
+from flask_statuspages import StatusPages, signals
+from flask_statuspages.models import Base
+
+PREFIX = "/api/ext/cockpit-pro/status-pages"
+PG_URL = os.environ.get("STATUSPAGES_TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+if IN_CI and not PG_URL:
+    raise pytest.UsageError("CI runs need STATUSPAGES_TEST_DATABASE_URL (PostgreSQL).")
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if IN_CI and _skipped:
+        print(f"\nCI forbids skipped tests; skipped: {_skipped}")
+        session.exitstatus = 1
+
+
+# ------------------------------------------------------------ databases
+
+_pg_schema_ready = False
+
+
+def _reset_postgres(db: SQLAlchemy) -> None:
+    global _pg_schema_ready
+    engine = db.engine
+    if not _pg_schema_ready:
+        Base.metadata.drop_all(engine)
+        Base.metadata.create_all(engine)
+        _pg_schema_ready = True
+        return
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Any) -> str:
+    if backend == "postgresql":
+        assert PG_URL
+        return PG_URL
+    return f"sqlite:///{tmp_path / 'status.db'}"
+
+
+@pytest.fixture
+def pg_url() -> str:
+    if not PG_URL:
+        pytest.skip("set STATUSPAGES_TEST_DATABASE_URL to run PostgreSQL-only tests")
+    return PG_URL
+
+
+# ------------------------------------------------------------------ apps
+
+
+def header_owner() -> str | None:
+    """The test apps' owner loader: the tenant named in ``X-Owner``."""
+    return request.headers.get("X-Owner")
+
+
+def make_app(database_url: str, **config: Any) -> tuple[Flask, StatusPages, SQLAlchemy]:
+    app = Flask("statuspages_test")
+    app.config.update(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_SUPPRESS_SEND": False,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": 1,  # nothing listens: tests that want mail start an SMTP server
+            "MAIL_DEFAULT_SENDER": "status@example.com",
+            **config,
+        }
+    )
+    db = SQLAlchemy(app)
+    ext = StatusPages(app, db=db)
+    return app, ext, db
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app_bundle(
+    database_url: str, backend: str, app_config: dict[str, Any]
+) -> Iterator[tuple[Flask, StatusPages, SQLAlchemy]]:
+    app, ext, db = make_app(database_url, **app_config)
+    ext.owner_loader(header_owner)
+    with app.app_context():
+        if backend == "postgresql":
+            _reset_postgres(db)
+        else:
+            ext.create_all()
+    yield app, ext, db
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_bundle: tuple[Flask, StatusPages, SQLAlchemy]) -> Flask:
+    return app_bundle[0]
+
+
+@pytest.fixture
+def ext(app_bundle: tuple[Flask, StatusPages, SQLAlchemy]) -> StatusPages:
+    return app_bundle[1]
+
+
+@pytest.fixture
+def db(app_bundle: tuple[Flask, StatusPages, SQLAlchemy]) -> SQLAlchemy:
+    return app_bundle[2]
+
+
+class ApiClient:
+    """The Flask test client, speaking as one tenant, with the prefix built in."""
+
+    def __init__(self, app: Flask, owner: str | None) -> None:
+        self.client = app.test_client()
+        self.owner = owner
+
+    def as_owner(self, owner: str | None) -> ApiClient:
+        return ApiClient(self.client.application, owner)
+
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        merged = {"X-Owner": self.owner} if self.owner else {}
+        return {**merged, **(headers or {})}
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        kwargs["headers"] = self._headers(kwargs.get("headers"))
+        return self.client.open(PREFIX + path, method=method, **kwargs)
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Any:
+        return self.request("POST", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Any:
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> Any:
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.request("DELETE", path, **kw)
+
+    # Shortcuts that assert success, for setting a scene.
+    def make_page(self, **body: Any) -> dict[str, Any]:
+        response = self.post("/", json={"name": "Acme Status", **body})
+        assert response.status_code == 201, response.json
+        return response.json  # type: ignore[no-any-return]
+
+    def make_component(self, page_id: str, **body: Any) -> dict[str, Any]:
+        response = self.post(f"/{page_id}/components", json={"name": "API", **body})
+        assert response.status_code == 201, response.json
+        return response.json  # type: ignore[no-any-return]
+
+    def make_incident(self, page_id: str, **body: Any) -> dict[str, Any]:
+        response = self.post(f"/{page_id}/incidents", json={"title": "Outage", **body})
+        assert response.status_code == 201, response.json
+        return response.json  # type: ignore[no-any-return]
+
+    def make_subscriber(self, page_id: str, **body: Any) -> dict[str, Any]:
+        body = body or {"webhook_url": "https://hooks.example.com/status"}
+        response = self.post(f"/{page_id}/subscribers", json=body)
+        assert response.status_code == 201, response.json
+        return response.json  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def api(app: Flask) -> ApiClient:
+    return ApiClient(app, "acme")
+
+
+# --------------------------------------------------------------- helpers
+
+
+@pytest.fixture
+def recorded_signals(app: Flask) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Every signal of ``flask_statuspages.signals`` sent by ``app``, in order."""
+    received: list[tuple[str, dict[str, Any]]] = []
+    receivers = []
+    for name in dir(signals):
+        sig = getattr(signals, name)
+        if not hasattr(sig, "connect") or name.startswith("_"):
+            continue
+
+        def receiver(sender: Any, _name: str = name, **payload: Any) -> None:
+            assert sender is app
+            received.append((_name, payload))
+
+        sig.connect(receiver, sender=app)
+        receivers.append((sig, receiver))
+    yield received
+    for sig, receiver in receivers:
+        sig.disconnect(receiver)
+
+
+@contextmanager
+def count_queries(db: SQLAlchemy) -> Iterator[list[str]]:
+    """The SQL statements run on ``db``'s engine inside the block."""
+    statements: list[str] = []
+
+    def before_cursor_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # type: ignore[no-any-return]
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[Any] = []
+        self._arrived = threading.Condition()
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[Any]:
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.messages) >= count, timeout)
+        return self.messages
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()

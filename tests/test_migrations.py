@@ -1,0 +1,79 @@
+"""The shipped migrations give exactly the models' schema, and go down and up again."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from flask_statuspages import StatusPages, migrate
+from flask_statuspages.models import Base
+
+from .conftest import PG_URL
+
+
+@pytest.fixture
+def empty_database_url(backend, tmp_path):
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    assert PG_URL
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"statuspages_mig_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _diff(engine) -> list:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return [
+            d
+            for d in compare_metadata(context, Base.metadata)
+            if not (d[0] == "remove_table" and d[1].name == migrate.VERSION_TABLE)
+        ]
+
+
+def _tables(engine) -> set[str]:
+    return {t for t in inspect(engine).get_table_names() if t != migrate.VERSION_TABLE}
+
+
+def test_upgrade_matches_models_downgrade_and_upgrade_again(empty_database_url) -> None:
+    app = Flask("migrations")
+    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    StatusPages(app)
+    with app.app_context():
+        engine = app.extensions["statuspages"].db.engine
+        migrate.upgrade()
+        assert _tables(engine) == set(Base.metadata.tables)
+        assert _diff(engine) == []
+        migrate.downgrade("base")
+        assert _tables(engine) == set()
+        migrate.upgrade()
+        assert _diff(engine) == []
+        engine.dispose()
+
+
+def test_cli_db_upgrade(empty_database_url) -> None:
+    app = Flask("migrations_cli")
+    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    StatusPages(app)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["statuspages", "db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        engine = app.extensions["statuspages"].db.engine
+        assert _tables(engine) == set(Base.metadata.tables)
+        result = runner.invoke(args=["statuspages", "db", "current"])
+        assert result.exit_code == 0
+        assert runner.invoke(args=["statuspages", "db", "downgrade", "base"]).exit_code == 0
+        assert _tables(engine) == set()
+        engine.dispose()

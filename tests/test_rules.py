@@ -1,0 +1,67 @@
+"""The pure rules: no app, no database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from flask_statuspages import rules
+
+
+def test_worst_status_follows_the_documented_order() -> None:
+    assert rules.worst_status([]) == "operational"
+    assert rules.worst_status(["operational", "under_maintenance"]) == "under_maintenance"
+    assert rules.worst_status(["under_maintenance", "degraded_performance"]) == (
+        "degraded_performance"
+    )
+    assert rules.worst_status(["major_outage", "partial_outage"]) == "major_outage"
+
+
+@pytest.mark.parametrize(
+    ("components", "severities", "expected"),
+    [
+        ([], [], "operational"),
+        (["operational"], ["none"], "operational"),
+        (["operational"], ["minor"], "degraded_performance"),
+        (["operational"], ["major"], "partial_outage"),
+        (["operational"], ["critical"], "major_outage"),
+        (["under_maintenance"], [], "under_maintenance"),
+        (["under_maintenance"], ["minor"], "degraded_performance"),
+        (["major_outage"], ["minor"], "major_outage"),
+        (["partial_outage", "operational"], ["none", "minor"], "partial_outage"),
+    ],
+)
+def test_overall_status(components: list[str], severities: list[str], expected: str) -> None:
+    assert rules.overall_status(components, severities) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Acme Status", "acme-status"),
+        ("  Ünïcode — Café  ", "unicode-cafe"),
+        ("API / v2 (beta)", "api-v2-beta"),
+        ("!!!", "page"),
+        ("日本語", "page"),
+        ("a" * 200, "a" * 80),
+    ],
+)
+def test_slugify(name: str, slug: str) -> None:
+    assert rules.slugify(name) == slug
+    assert rules.SLUG_PATTERN.match(rules.slugify(name))
+
+
+def test_next_free_slug_skips_taken_suffixes() -> None:
+    assert rules.next_free_slug("acme", []) == "acme"
+    assert rules.next_free_slug("acme", ["acme"]) == "acme-2"
+    assert rules.next_free_slug("acme", ["acme", "acme-2", "acme-3", "acme-5"]) == "acme-4"
+
+
+def test_resolved_at_rules() -> None:
+    now = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    earlier = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert rules.resolved_at_after("investigating", "resolved", None, now) == now
+    assert rules.resolved_at_after("resolved", "resolved", earlier, now) == earlier
+    assert rules.resolved_at_after("resolved", "monitoring", earlier, now) is None
+    assert rules.resolved_at_after(None, "investigating", None, now) is None

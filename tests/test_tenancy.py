@@ -1,0 +1,78 @@
+"""Every admin route scopes by owner: another tenant's ids answer 404, like missing ones."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from flask_statuspages import models
+from flask_statuspages.views import ENDPOINTS
+
+ADMIN = [e for e in ENDPOINTS if e.auth]
+BODIES = {
+    "update_page": {"name": "Stolen"},
+    "create_component": {"name": "Injected"},
+    "update_component": {"status": "major_outage"},
+    "create_incident": {"title": "Injected"},
+    "update_incident": {"status": "resolved"},
+    "create_subscriber": {"email": "spy@example.com"},
+}
+
+
+@pytest.fixture
+def acme_ids(api):
+    page = api.make_page()
+    return {
+        "page_id": page["id"],
+        "component_id": api.make_component(page["id"])["id"],
+        "incident_id": api.make_incident(page["id"])["id"],
+        "subscriber_id": api.make_subscriber(page["id"])["id"],
+    }
+
+
+def _url(rule: str, ids: dict[str, str]) -> str:
+    return re.sub(r"<([^<>]+)>", lambda m: ids[m.group(1)], rule)
+
+
+def _row_counts(app, db) -> dict[str, int]:
+    with app.app_context():
+        return {
+            m.__name__: db.session.scalar(select(func.count()).select_from(m))
+            for m in (models.Page, models.Component, models.Incident, models.Subscriber)
+        }
+
+
+@pytest.mark.parametrize(
+    ("rule", "method", "endpoint"),
+    [(e.rule, m, e.endpoint) for e in ADMIN for m in e.methods if "<page_id>" in e.rule],
+)
+def test_other_tenants_ids_are_404(api, app, db, acme_ids, rule, method, endpoint) -> None:
+    before = _row_counts(app, db)
+    thief = api.as_owner("globex")
+    response = thief.request(method, _url(rule, acme_ids), json=BODIES.get(endpoint))
+    assert response.status_code == 404, response.json
+    assert response.json["error"]["code"] == "not_found"
+    missing = {**acme_ids, "page_id": "0" * 32}
+    assert thief.request(method, _url(rule, missing), json=BODIES.get(endpoint)).json == (
+        response.json
+    ), "another tenant's page must look exactly like a missing one"
+    assert _row_counts(app, db) == before
+    assert api.get(f"/{acme_ids['page_id']}").json["name"] == "Acme Status"
+
+
+def test_every_page_scoped_admin_route_is_covered() -> None:
+    unscoped = [e.endpoint for e in ADMIN if "<page_id>" not in e.rule]
+    assert sorted(unscoped) == ["create_page", "list_pages"]
+
+
+def test_lists_show_only_your_own(api, acme_ids) -> None:
+    assert api.as_owner("globex").get("/").json["pagination"]["total"] == 0
+    assert api.get("/").json["pagination"]["total"] == 1
+
+
+@pytest.mark.parametrize(("rule", "method"), [(e.rule, m) for e in ADMIN for m in e.methods])
+def test_every_admin_route_needs_authentication(api, acme_ids, rule, method) -> None:
+    response = api.as_owner(None).request(method, _url(rule, acme_ids), json={"name": "x"})
+    assert response.status_code == 401
