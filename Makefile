@@ -22,6 +22,7 @@ test: $(BIN)/python
 	$(BIN)/pip install --quiet ".[dev]"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/python

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask.cli import AppGroup
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from . import migrate
 from .auth import create_token
@@ -41,7 +43,10 @@ def list_tokens_command(owner: str | None) -> None:
 def revoke_token_command(token_id: str) -> None:
     """Revoke the API token TOKEN_ID."""
     session = db_session()
-    deleted = session.execute(delete(ApiToken).where(ApiToken.id == token_id)).rowcount
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        delete(ApiToken).where(ApiToken.id == token_id)
+    )
+    deleted = result.rowcount
     session.commit()
     if not deleted:
         raise click.ClickException(f"No token with id {token_id!r}.")

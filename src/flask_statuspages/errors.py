@@ -84,6 +84,7 @@ def handle_api_error(error: ApiError) -> Response:
 def handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     api_error = ApiError(status, error.description or error.name)
-    if status == 405 and getattr(error, "valid_methods", None):
-        api_error.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
+    valid_methods = getattr(error, "valid_methods", None)
+    if status == 405 and valid_methods:
+        api_error.headers["Allow"] = ", ".join(sorted(valid_methods))
     return error_response(api_error)

@@ -75,7 +75,7 @@ def _check_page_limit(owner: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         # Serialises concurrent creates of one owner so the count stays true.
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
-    count = session.scalar(select(func.count()).select_from(owned_pages(owner).subquery()))
+    count = session.scalar(select(func.count()).select_from(owned_pages(owner).subquery())) or 0
     if count >= limit:
         raise ApiError(403, f"This plan allows {limit} status pages.", code="page_limit_reached")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import datetime
 
 #: Component statuses, best to worst. The order is the roll-up order.
 COMPONENT_STATUSES = (
@@ -66,8 +67,11 @@ def next_free_slug(base: str, taken: Iterable[str]) -> str:
 
 
 def resolved_at_after(
-    old_status: str | None, new_status: str, old_resolved_at: object, now: object
-) -> object:
+    old_status: str | None,
+    new_status: str,
+    old_resolved_at: datetime | None,
+    now: datetime,
+) -> datetime | None:
     """``resolved_at`` once an incident moves from ``old_status`` to ``new_status``."""
     if new_status != "resolved":
         return None

@@ -9,7 +9,8 @@ from flask import current_app
 
 if TYPE_CHECKING:
     from flask_sqlalchemy import SQLAlchemy
-    from sqlalchemy.orm import Session, scoped_session
+    from flask_sqlalchemy.session import Session
+    from sqlalchemy.orm import scoped_session
 
     from .extension import StatusPages
 

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import mail, signals, tokens
@@ -102,7 +102,7 @@ def verify_subscriber(page_id: str, token: str) -> Subscriber:
     if subscriber is None:
         raise not_found("Subscriber")
     # A conditional update, so that of two concurrent clicks only one says "verified".
-    first = db_session().execute(
+    first: CursorResult[Any] = db_session().execute(  # type: ignore[assignment]
         update(Subscriber)
         .where(Subscriber.id == subscriber.id, Subscriber.verified_at.is_(None))
         .values(verified_at=utcnow())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
@@ -43,7 +43,7 @@ def create_blueprint(app: Flask) -> Blueprint:
     return bp
 
 
-def _openapi() -> object:
+def _openapi() -> Response:
     return jsonify(openapi_document(ENDPOINTS))
 
 
@@ -51,7 +51,7 @@ def _limit_body_size() -> None:
     request.max_content_length = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
 
 
-def _internal_error(error: InternalServerError) -> object:
+def _internal_error(error: InternalServerError) -> Response:
     return error_response(ApiError(500, "Something went wrong on our side."))
 
 
