@@ -51,12 +51,13 @@ def Text(*, required: bool = False, max_length: int, min_length: int = 0, **kw: 
 
 
 class EmailAddress(fields.Str):
-    """An email address, checked and normalised by ``email-validator`` (no DNS)."""
+    """An email address, checked and normalised by ``email-validator`` (no DNS), lowercased."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         try:
-            return validate_email(text, check_deliverability=False).normalized
+            # Lowercased whole: no real mailbox tells Ops@ from ops@, and duplicates must match.
+            return validate_email(text, check_deliverability=False).normalized.lower()
         except EmailNotValidError as exc:
             raise ValidationError(f"Not a valid email address: {exc}") from exc
 
