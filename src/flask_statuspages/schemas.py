@@ -238,14 +238,9 @@ class SubscriberCreatedSchema(SubscriberSchema):
 # ---------------------------------------------------------------- public
 
 
-class PublicComponentSchema(Schema):
-    id = fields.Str()
-    name = fields.Str()
-    description = fields.Str(allow_none=True)
-    status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
-    display_order = fields.Int()
-    group_name = fields.Str(allow_none=True)
-    updated_at = Timestamp()
+class PublicComponentSchema(ComponentSchema):
+    class Meta:
+        exclude = ("page_id", "created_at")
 
 
 class PublicIncidentSchema(IncidentSchema):
