@@ -77,3 +77,47 @@ def test_cli_db_upgrade(empty_database_url) -> None:
         assert runner.invoke(args=["statuspages", "db", "downgrade", "base"]).exit_code == 0
         assert _tables(engine) == set()
         engine.dispose()
+
+
+# Flask-Migrate's generated env.py still tries the older get_engine() first.
+@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+def test_flask_migrate_recipe(empty_database_url, tmp_path, monkeypatch) -> None:
+    """docs/migrations.md: the host's Flask-Migrate runs our branch from its own history."""
+    import os
+
+    import flask_migrate
+    from flask_sqlalchemy import SQLAlchemy
+
+    monkeypatch.chdir(tmp_path)
+    # The generated env.py's fileConfig() would disable every logger of the test process.
+    monkeypatch.setattr("logging.config.fileConfig", lambda *args, **kwargs: None)
+    app = Flask("host_with_migrate")
+    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    db = SQLAlchemy(app)
+    StatusPages(app, db=db)
+
+    def include_name(name, type_, parent_names):
+        return type_ != "table" or not name.startswith("statuspages_")
+
+    migrate_ext = flask_migrate.Migrate(app, db, include_name=include_name)
+
+    @migrate_ext.configure
+    def add_statuspages_migrations(config):
+        own = os.path.join(config.get_main_option("script_location"), "versions")
+        config.set_main_option("path_separator", "os")
+        config.set_main_option(
+            "version_locations", os.pathsep.join([own, str(migrate.VERSIONS_DIR)])
+        )
+        return config
+
+    with app.app_context():
+        flask_migrate.init()
+        flask_migrate.upgrade(revision="statuspages@head")
+        engine = db.engine
+        assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+        with engine.connect() as conn:
+            versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+            assert list(versions) == ["0001_initial"]
+        flask_migrate.downgrade(revision="statuspages@base")
+        assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
+        engine.dispose()

@@ -125,6 +125,7 @@ def test_pagination_parameters_are_validated(api) -> None:
         response = api.get(f"/?{query}")
         assert response.status_code == 422, query
         assert response.json["error"]["code"] == "validation_error"
+        assert response.json["error"]["message"] == "The request query failed validation."
     assert set(api.get("/?page=0&per_page=500").json["error"]["fields"]) == {"page", "per_page"}
 
 

@@ -44,6 +44,7 @@ def test_overall_status(components: list[str], severities: list[str], expected: 
         ("API / v2 (beta)", "api-v2-beta"),
         ("!!!", "page"),
         ("日本語", "page"),
+        ("Straße Øresund Łódź", "strasse-oresund-lodz"),
         ("a" * 200, "a" * 80),
     ],
 )

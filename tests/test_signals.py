@@ -74,3 +74,14 @@ def test_failed_writes_send_nothing(api, recorded_signals) -> None:
     assert api.post("/", json={"name": "x", "slug": "taken"}).status_code == 409
     assert api.post("/", json={"name": ""}).status_code == 422
     assert recorded_signals == []
+
+
+def test_a_failing_receiver_does_not_fail_the_committed_write(api, app, caplog) -> None:
+    def broken(sender, **extra):
+        raise RuntimeError("receiver bug")
+
+    with signals.page_created.connected_to(broken, sender=app):
+        response = api.post("/", json={"name": "Kept"})
+    assert response.status_code == 201
+    assert api.get("/").json["pagination"]["total"] == 1
+    assert "receiver bug" in caplog.text

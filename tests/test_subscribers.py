@@ -164,3 +164,12 @@ def test_public_url_setting_builds_the_link(api, page, smtp, app) -> None:
     api.make_subscriber(page["id"], email="ops@acme.com")
     [message] = smtp.wait_for(1)
     assert _link(message).startswith(f"https://status.example.org/base{PREFIX}/{page['id']}/")
+
+
+def test_signing_failure_writes_nothing(api, page, app) -> None:
+    app.config["SECRET_KEY"] = None
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = api.post(f"/{page['id']}/subscribers", json={"email": "ops@acme.com"})
+    assert response.status_code == 500
+    app.config["SECRET_KEY"] = "test-secret"
+    assert api.get(f"/{page['id']}/subscribers").json["pagination"]["total"] == 0

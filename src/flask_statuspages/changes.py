@@ -7,12 +7,15 @@ never sees a change that could still roll back.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from blinker import Signal
 from flask import current_app
 
 from .state import db_session
+
+log = logging.getLogger(__name__)
 
 Event = tuple[Signal, dict[str, Any]]
 
@@ -25,4 +28,9 @@ def commit(*events: Event) -> None:
     db_session().commit()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     for signal, payload in events:
-        signal.send(app, **payload)
+        try:
+            signal.send(app, **payload)
+        except Exception:
+            # The change is committed: a failing receiver must not turn it into an
+            # error answer that invites the client to write it twice.
+            log.exception("a receiver of %s failed", getattr(signal, "name", signal))

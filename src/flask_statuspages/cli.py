@@ -63,6 +63,7 @@ def db_group() -> None:
 def db_upgrade(revision: str) -> None:
     """Upgrade the extension's tables to REVISION (default: the latest)."""
     migrate.upgrade(revision)
+    click.echo(f"statuspages tables upgraded to {revision}.")
 
 
 @db_group.command("downgrade")
@@ -70,6 +71,7 @@ def db_upgrade(revision: str) -> None:
 def db_downgrade(revision: str) -> None:
     """Downgrade the extension's tables to REVISION ("base" removes them)."""
     migrate.downgrade(revision)
+    click.echo(f"statuspages tables downgraded to {revision}.")
 
 
 @db_group.command("current")

@@ -51,8 +51,10 @@ def conflict(message: str) -> ApiError:
     return ApiError(409, message)
 
 
-def validation_error(fields: dict[str, Any]) -> ApiError:
-    return ApiError(422, "The request body failed validation.", fields=flatten_messages(fields))
+def validation_error(fields: dict[str, Any], source: str = "body") -> ApiError:
+    """422 listing every failing field of the request's ``source`` (body or query)."""
+    message = f"The request {source} failed validation."
+    return ApiError(422, message, fields=flatten_messages(fields))
 
 
 def flatten_messages(messages: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:

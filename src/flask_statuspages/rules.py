@@ -33,6 +33,10 @@ _RANK = {status: rank for rank, status in enumerate(COMPONENT_STATUSES)}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX_LENGTH = 100
 _SLUG_BASE_LENGTH = 80
+#: Latin letters that Unicode does not decompose into ASCII ones.
+_LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "d"}
+)
 
 
 def worst_status(statuses: Iterable[str]) -> str:
@@ -50,6 +54,7 @@ def overall_status(component_statuses: Iterable[str], unresolved_severities: Ite
 
 def slugify(text: str) -> str:
     """A URL-friendly slug of ``text``: lowercase ASCII letters, digits and hyphens."""
+    text = text.lower().translate(_LETTERS_WITHOUT_DECOMPOSITION)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:_SLUG_BASE_LENGTH].rstrip("-") or "page"

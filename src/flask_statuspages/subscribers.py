@@ -13,7 +13,7 @@ from . import mail, signals, tokens
 from .changes import commit, event
 from .errors import ApiError, conflict, not_found
 from .links import external_url
-from .models import Page, Subscriber, utcnow
+from .models import Page, Subscriber, new_id, utcnow
 from .state import db_session
 
 STATES = ("pending", "verified")
@@ -57,9 +57,10 @@ def create_subscriber(page: Page, data: dict[str, Any]) -> tuple[Subscriber, str
     """
     if _already_subscribed(page.id, data):
         raise conflict("This address is already subscribed to the page.")
-    subscriber = Subscriber(page_id=page.id, **data)
+    subscriber = Subscriber(id=new_id(), page_id=page.id, **data)
     if subscriber.webhook_url:
         subscriber.secret = secrets.token_hex(32)
+    token = verify_token_for(subscriber)  # before the write: a signing error leaves nothing
     session = db_session()
     session.add(subscriber)
     try:
@@ -67,7 +68,6 @@ def create_subscriber(page: Page, data: dict[str, Any]) -> tuple[Subscriber, str
     except IntegrityError:
         session.rollback()
         raise conflict("This address is already subscribed to the page.") from None
-    token = verify_token_for(subscriber)
     if subscriber.email:
         send_verification_email(page, subscriber, token)
     return subscriber, token

@@ -78,12 +78,12 @@ def json_body() -> Any:
         raise ApiError(400, "The request body is not valid JSON.") from None
 
 
-def load(schema: Schema, data: Any, **kwargs: Any) -> Any:
+def load(schema: Schema, data: Any, source: str = "body", **kwargs: Any) -> Any:
     try:
         return schema.load(data, **kwargs)
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        raise validation_error(messages) from None
+        raise validation_error(messages, source) from None
 
 
 def _paginated(result: Pagination, schema: Schema) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def _handler(declared: Endpoint) -> Callable[..., Any]:
         if declared.auth:
             view_args["owner"] = current_owner()
         if query_schema is not None:
-            view_args["query"] = load(query_schema, request.args.to_dict())
+            view_args["query"] = load(query_schema, request.args.to_dict(), "query")
         if body_schema is not None:
             view_args["body"] = load(body_schema, json_body(), partial=declared.partial)
         result = declared.view(**view_args)
