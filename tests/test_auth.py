@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from flask_statuspages.models import ApiToken
 
-from .conftest import PREFIX, make_app
+from .conftest import PREFIX, _reset_postgres, make_app
 
 
 @pytest.fixture
@@ -18,8 +18,6 @@ def token_app(database_url, backend):
     app, ext, db = make_app(database_url)
     with app.app_context():
         if backend == "postgresql":
-            from .conftest import _reset_postgres
-
             _reset_postgres(db)
         else:
             ext.create_all()
