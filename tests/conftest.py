@@ -101,6 +101,7 @@ def make_app(database_url: str, **config: Any) -> tuple[Flask, StatusPages, SQLA
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": 1,  # nothing listens: tests that want mail start an SMTP server
             "MAIL_DEFAULT_SENDER": "status@example.com",
+            "STATUSPAGES_QUEUE": "inline",
             **config,
         }
     )

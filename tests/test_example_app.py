@@ -18,7 +18,9 @@ def example(database_url, backend):
     spec = importlib.util.spec_from_file_location("example_host_app", EXAMPLE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    app = module.create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    app = module.create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "STATUSPAGES_QUEUE": "inline"}
+    )
     with app.app_context():
         if backend == "postgresql":
             _reset_postgres(module.db)

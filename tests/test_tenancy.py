@@ -24,12 +24,14 @@ BODIES = {
 @pytest.fixture
 def acme_ids(api):
     page = api.make_page()
-    return {
+    ids = {
         "page_id": page["id"],
         "component_id": api.make_component(page["id"])["id"],
         "incident_id": api.make_incident(page["id"])["id"],
-        "subscriber_id": api.make_subscriber(page["id"])["id"],
+        "subscriber_id": api.make_subscriber(page["id"], email="ops@acme.com")["id"],
     }
+    [delivery] = api.get(f"/{page['id']}/deliveries").json["data"]  # its verification email
+    return {**ids, "delivery_id": delivery["id"]}
 
 
 def _url(rule: str, ids: dict[str, str]) -> str:

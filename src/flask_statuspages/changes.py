@@ -13,7 +13,8 @@ from typing import Any
 from blinker import Signal
 from flask import current_app
 
-from .state import db_session
+from .notify.outbox import PENDING_FLAG
+from .state import db_session, get_state
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,10 @@ def event(signal: Signal, **payload: Any) -> Event:
 
 
 def commit(*events: Event) -> None:
-    db_session().commit()
+    """Commit; then send ``events``' signals and wake the notification queue."""
+    session = db_session()
+    session.commit()
+    notify = session.info.pop(PENDING_FLAG, False)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     for signal, payload in events:
         try:
@@ -34,3 +38,5 @@ def commit(*events: Event) -> None:
             # The change is committed: a failing receiver must not turn it into an
             # error answer that invites the client to write it twice.
             log.exception("a receiver of %s failed", getattr(signal, "name", signal))
+    if notify:
+        get_state().queue.poke()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import CursorResult, delete, select
 
@@ -12,7 +14,9 @@ from . import migrate
 from .auth import create_token
 from .demo import seed_demo
 from .models import ApiToken
-from .state import db_session
+from .notify.queues import RqQueue, run_rq_worker
+from .notify.worker import drain
+from .state import db_session, get_state
 
 statuspages_cli = AppGroup("statuspages", help="Status pages: tokens, migrations, demo data.")
 
@@ -78,6 +82,29 @@ def db_downgrade(revision: str) -> None:
 def db_current() -> None:
     """Show the revision the extension's tables are at."""
     migrate.current()
+
+
+@statuspages_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Do all the work that is due now, then exit.")
+def worker_command(burst: bool) -> None:
+    """Deliver notifications: fan-out, sending and retries.
+
+    With STATUSPAGES_QUEUE = "rq" this runs an RQ worker (with its scheduler,
+    for retries) on the "statuspages" queue; otherwise it drains the outbox
+    in the database every STATUSPAGES_POLL_INTERVAL seconds.
+    """
+    queue = get_state().queue
+    if isinstance(queue, RqQueue):
+        run_rq_worker(queue, burst=burst)
+    if burst:
+        drain()
+        click.echo("statuspages worker: nothing left that is due.")
+        return
+    interval = float(current_app.config["STATUSPAGES_POLL_INTERVAL"])
+    click.echo(f"statuspages worker: draining the outbox every {interval:g}s.")
+    while True:
+        drain()
+        time.sleep(interval)
 
 
 @statuspages_cli.command("demo")

@@ -9,7 +9,8 @@ from sqlalchemy import delete, select
 from . import signals
 from .changes import Event, commit, event
 from .errors import not_found
-from .models import Component, ComponentStatusChange, Page
+from .models import Component, ComponentStatusChange, Page, SubscriberComponent
+from .notify import outbox
 from .state import db_session
 
 
@@ -53,6 +54,13 @@ def update_component(component: Component, data: dict[str, Any]) -> Component:
     events: list[Event] = [event(signals.component_updated, component=component)]
     if component.status != old_status:
         _record_status(component, old_status)
+        outbox.record(
+            component.page,
+            "component.status_changed",
+            component=component,
+            component_ids=[component.id],
+            component_update={"old_status": old_status, "new_status": component.status},
+        )
         events.append(
             event(
                 signals.component_status_changed,
@@ -67,8 +75,7 @@ def update_component(component: Component, data: dict[str, Any]) -> Component:
 
 def delete_component(component: Component) -> None:
     session = db_session()
-    session.execute(
-        delete(ComponentStatusChange).where(ComponentStatusChange.component_id == component.id)
-    )
+    for model in (ComponentStatusChange, SubscriberComponent):
+        session.execute(delete(model).where(model.component_id == component.id))
     session.delete(component)
     commit(event(signals.component_deleted, component=component))

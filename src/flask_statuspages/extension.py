@@ -6,10 +6,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 
 from .models import Base
+from .notify.queues import ThreadQueue, make_queue
 from .state import EXTENSION_KEY, State, get_state
 
 #: Every configuration key with its default; see docs/configuration.md.
@@ -21,6 +24,17 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "STATUSPAGES_MAX_PAGES_PER_OWNER": None,
     "STATUSPAGES_MAIL_SENDER": None,
     "STATUSPAGES_MAX_CONTENT_LENGTH": 256 * 1024,
+    "STATUSPAGES_QUEUE": "thread",
+    "STATUSPAGES_REDIS_URL": None,
+    "STATUSPAGES_WEBHOOK_ALLOW_PRIVATE": False,
+    "STATUSPAGES_WEBHOOK_TIMEOUT": 5,
+    "STATUSPAGES_WEBHOOK_CONCURRENCY": 8,
+    "STATUSPAGES_RETRY_BACKOFF": 30,
+    "STATUSPAGES_MAX_ATTEMPTS": 8,
+    "STATUSPAGES_QUARANTINE_AFTER": 10,
+    "STATUSPAGES_DELIVERY_LEASE": 300,
+    "STATUSPAGES_POLL_INTERVAL": 5,
+    "STATUSPAGES_SUBSCRIBE_RATE_LIMIT": "5 per minute;30 per hour",
 }
 
 #: Used only when the extension brings its own Flask-SQLAlchemy and none is configured.
@@ -62,9 +76,22 @@ class StatusPages:
             )
         for key, value in DEFAULT_CONFIG.items():
             app.config.setdefault(key, value)
+        queue = make_queue(app)
         app.extensions[EXTENSION_KEY] = State(
-            extension=self, db=self._database_for(app, db or self.db)
+            extension=self,
+            db=self._database_for(app, db or self.db),
+            queue=queue,
+            limiter=Limiter(
+                get_remote_address,
+                app=app,
+                storage_uri=app.config["STATUSPAGES_REDIS_URL"] or "memory://",
+                headers_enabled=True,
+                key_prefix="statuspages",
+            ),
         )
+        if isinstance(queue, ThreadQueue):
+            # Retries due after a restart are picked up once the app serves again.
+            app.before_request(queue.ensure_started)
         if "mail" not in app.extensions:
             Mail(app)  # the host has no Flask-Mail: one from its MAIL_* settings
 

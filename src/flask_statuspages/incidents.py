@@ -11,6 +11,7 @@ from . import rules, signals
 from .changes import Event, commit, event
 from .errors import not_found
 from .models import Incident, IncidentUpdate, Page, utcnow
+from .notify import outbox
 from .state import db_session
 
 
@@ -49,6 +50,7 @@ def create_incident(page: Page, data: dict[str, Any]) -> Incident:
     incident.resolved_at = rules.resolved_at_after(None, incident.status, None, utcnow())
     _append_update(incident, data.get("message"))
     db_session().add(incident)
+    outbox.record(page, "incident.created", incident=incident)
     commit(event(signals.incident_created, incident=incident))
     return incident
 
@@ -65,8 +67,12 @@ def update_incident(incident: Incident, data: dict[str, Any]) -> Incident:
         old_status, incident.status, old_resolved_at, utcnow()
     )
     events: list[Event] = [event(signals.incident_updated, incident=incident)]
-    if status_changed and incident.status == "resolved":
+    resolved = status_changed and incident.status == "resolved"
+    if resolved:
         events.append(event(signals.incident_resolved, incident=incident))
+    if status_changed or data.get("message"):
+        kind = "incident.resolved" if resolved else "incident.updated"
+        outbox.record(incident.page, kind, incident=incident)
     commit(*events)
     return incident
 

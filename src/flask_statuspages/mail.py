@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import current_app, render_template
 from flask_mail import Connection, Message
-
-log = logging.getLogger(__name__)
 
 
 def connection() -> Connection:
@@ -31,14 +28,3 @@ def build_message(template: str, recipient: str, subject: str, **context: Any) -
         body=render_template(f"statuspages/email/{template}.txt", **context),
         html=render_template(f"statuspages/email/{template}.html", **context),
     )
-
-
-def send(message: Message) -> bool:
-    """Send ``message``; an unreachable mail server is logged, not raised."""
-    try:
-        with connection() as smtp:
-            smtp.send(message)
-    except Exception:  # SMTP errors, refused connections, timeouts: all the same to us
-        log.exception("flask-statuspages could not send mail to %s", message.recipients)
-        return False
-    return True

@@ -202,8 +202,16 @@ class Subscriber(Base):
     secret: Mapped[str | None] = mapped_column(String(64))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: Failed delivery attempts in a row; reaching the limit quarantines the subscriber.
+    failure_streak: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
+    quarantined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     page: Mapped[Page] = relationship(back_populates="subscribers")
+    component_links: Mapped[list[SubscriberComponent]] = relationship(
+        cascade="save-update, merge", passive_deletes="all"
+    )
 
     __table_args__ = (
         Index("uq_statuspages_subscriber_page_email", "page_id", "email", unique=True),
@@ -213,3 +221,87 @@ class Subscriber(Base):
     @property
     def verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.quarantined_at is not None:
+            return "quarantined"
+        return "verified" if self.verified_at is not None else "pending"
+
+    @property
+    def component_ids(self) -> list[str]:
+        """The components this subscriber asked to hear about; empty: all of the page."""
+        return sorted(link.component_id for link in self.component_links)
+
+
+class SubscriberComponent(Base):
+    """A component a subscriber limited its subscription to."""
+
+    __tablename__ = "statuspages_subscriber_component"
+
+    subscriber_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_subscriber.id", ondelete="CASCADE"), primary_key=True
+    )
+    component_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_component.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class NotificationEvent(Base):
+    """Something subscribers hear about, written in the transaction of the change.
+
+    The worker expands it into one :class:`Delivery` per matching subscriber,
+    in batches that resume from ``fanout_cursor``; ``fanned_out_at`` is set
+    once the last batch is written. A targeted event (``subscriber_id``: a
+    verification message) reaches that subscriber only.
+    """
+
+    __tablename__ = "statuspages_event"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(64), nullable=False)
+    payload: Mapped[dict] = mapped_column(JSON, nullable=False)
+    #: Components the event touches; empty: the whole page (everyone hears it).
+    component_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    subscriber_id: Mapped[str | None] = mapped_column(
+        ForeignKey("statuspages_subscriber.id", ondelete="CASCADE")
+    )
+    fanout_cursor: Mapped[str | None] = mapped_column(String(32))
+    fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class Delivery(Base):
+    """One event for one subscriber: the unit that is sent, retried and recorded."""
+
+    __tablename__ = "statuspages_delivery"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_event.id", ondelete="CASCADE"), nullable=False
+    )
+    subscriber_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_subscriber.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False
+    )
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    event: Mapped[NotificationEvent] = relationship()
+    subscriber: Mapped[Subscriber] = relationship()
+
+    __table_args__ = (
+        Index("uq_statuspages_delivery_event_subscriber", "event_id", "subscriber_id", unique=True),
+        Index("ix_statuspages_delivery_due", "status", "next_attempt_at"),
+        Index("ix_statuspages_delivery_page_created", "page_id", "created_at"),
+    )

@@ -23,10 +23,11 @@ _ERROR_DESCRIPTIONS = {
     405: "Method not allowed here.",
     409: "Conflicts with an existing resource.",
     413: "The body is too large.",
+    429: "Too many requests: wait for the seconds of `Retry-After`.",
     422: "The body or query failed validation; `fields` lists every failing field.",
     500: "Something went wrong on the server.",
 }
-_SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 204: "No content"}
+_SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No content"}
 
 
 def _schema_name(schema: type[Schema] | Schema) -> str:

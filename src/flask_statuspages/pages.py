@@ -14,10 +14,13 @@ from .errors import ApiError, conflict, not_found
 from .models import (
     Component,
     ComponentStatusChange,
+    Delivery,
     Incident,
     IncidentUpdate,
+    NotificationEvent,
     Page,
     Subscriber,
+    SubscriberComponent,
 )
 from .state import db_session
 
@@ -124,8 +127,12 @@ def delete_page(page: Page) -> None:
     session.execute(
         delete(ComponentStatusChange).where(ComponentStatusChange.component_id.in_(components))
     )
+    subscribers = select(Subscriber.id).where(Subscriber.page_id == page.id)
     session.execute(delete(IncidentUpdate).where(IncidentUpdate.incident_id.in_(incidents)))
-    for model in (Component, Incident, Subscriber):
+    session.execute(
+        delete(SubscriberComponent).where(SubscriberComponent.subscriber_id.in_(subscribers))
+    )
+    for model in (Delivery, NotificationEvent, Component, Incident, Subscriber):
         session.execute(delete(model).where(model.page_id == page.id))
     session.delete(page)
     commit(event(signals.page_deleted, page=page))

@@ -83,3 +83,9 @@ def resolved_at_after(
     if old_status == "resolved" and old_resolved_at is not None:
         return old_resolved_at
     return now
+
+
+def retry_delay(attempt: int, base: float, jitter: float) -> float:
+    """Seconds before retry number ``attempt`` (1 = the first retry): exponential
+    backoff, scaled by ``jitter`` (drawn in 0.8..1.2) so retries do not stampede."""
+    return base * 2 ** (attempt - 1) * jitter

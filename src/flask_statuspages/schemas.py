@@ -30,14 +30,17 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def format_timestamp(value: datetime) -> str:
+    """ISO 8601 UTC with a ``Z``, to the millisecond: ``2026-01-02T03:04:05.678Z``."""
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
 class Timestamp(fields.Field):
-    """ISO 8601 UTC with a ``Z``, to the millisecond."""
+    """A datetime as :func:`format_timestamp` writes it."""
 
     def _serialize(self, value: datetime | None, attr: Any, obj: Any, **kwargs: Any) -> Any:
-        if value is None:
-            return None
-        value = value.astimezone(timezone.utc)
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        return None if value is None else format_timestamp(value)
 
 
 def Text(*, required: bool = False, max_length: int, min_length: int = 0, **kw: Any) -> fields.Str:
@@ -203,6 +206,11 @@ class PageDetailSchema(PageSchema):
 
 class SubscriberInput(InputSchema):
     email = EmailAddress(metadata={"example": "ops@acme.com"})
+    component_ids = fields.List(
+        fields.Str(),
+        validate=validate.Length(max=500),
+        metadata={"description": "Hear only about these components (page-wide events still)."},
+    )
     webhook_url = fields.Url(
         schemes={"http", "https"},
         require_tld=False,
@@ -222,8 +230,12 @@ class SubscriberSchema(Schema):
     page_id = fields.Str()
     email = fields.Str(allow_none=True)
     webhook_url = fields.Str(allow_none=True)
+    component_ids = fields.List(fields.Str())
     verified = fields.Bool()
     verified_at = Timestamp(allow_none=True)
+    state = fields.Str(metadata={"enum": ["pending", "verified", "quarantined"]})
+    failure_streak = fields.Int(metadata={"description": "Failed webhook attempts in a row."})
+    quarantined_at = Timestamp(allow_none=True)
     created_at = Timestamp()
 
 
@@ -275,7 +287,30 @@ class IncidentListQuery(PaginationQuery):
 
 
 class SubscriberListQuery(PaginationQuery):
-    state = fields.Str(validate=validate.OneOf(("pending", "verified")))
+    state = fields.Str(validate=validate.OneOf(("pending", "verified", "quarantined")))
+
+
+class DeliveryListQuery(PaginationQuery):
+    status = fields.Str(validate=validate.OneOf(("pending", "sent", "failed")))
+
+
+class DeliverySchema(Schema):
+    id = fields.Str()
+    event = fields.Str(attribute="event.kind", metadata={"example": "incident.created"})
+    event_id = fields.Str()
+    subscriber_id = fields.Str()
+    channel = fields.Str(metadata={"enum": ["email", "webhook"]})
+    status = fields.Str(metadata={"enum": ["pending", "sent", "failed"]})
+    attempts = fields.Int()
+    next_attempt_at = Timestamp()
+    last_error = fields.Str(allow_none=True)
+    sent_at = Timestamp(allow_none=True)
+    created_at = Timestamp()
+
+
+class ResentSchema(Schema):
+    id = fields.Str()
+    verify_token = fields.Str(metadata={"description": "The new verification token."})
 
 
 class PaginationSchema(Schema):
@@ -298,6 +333,10 @@ class ErrorBodySchema(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema)
+
+
+class MessageSchema(Schema):
+    message = fields.Str()
 
 
 class VerifiedSchema(Schema):

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 if TYPE_CHECKING:
+    from flask_limiter import Limiter
     from flask_sqlalchemy import SQLAlchemy
     from flask_sqlalchemy.session import Session
     from sqlalchemy.orm import scoped_session
 
     from .extension import StatusPages
+    from .notify.queues import Queue
 
 EXTENSION_KEY = "statuspages"
 
@@ -21,6 +23,10 @@ EXTENSION_KEY = "statuspages"
 class State:
     extension: StatusPages
     db: SQLAlchemy
+    #: Where notification work is drained (``STATUSPAGES_QUEUE``).
+    queue: Queue
+    #: Rate limits of the public routes (Flask-Limiter; in Redis when configured).
+    limiter: Limiter
 
 
 def get_state() -> State:

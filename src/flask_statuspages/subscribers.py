@@ -1,4 +1,4 @@
-"""Subscribers of a page, and the verification of their subscription."""
+"""Subscribers of a page: subscribing, verification, quarantine, unsubscribing."""
 
 from __future__ import annotations
 
@@ -6,29 +6,45 @@ import secrets
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
-from . import mail, signals, tokens
+from . import netguard, signals, tokens
 from .changes import commit, event
-from .errors import ApiError, conflict, not_found
+from .errors import ApiError, conflict, not_found, validation_error
 from .links import external_url
-from .models import Page, Subscriber, new_id, utcnow
+from .models import (
+    Component,
+    Delivery,
+    NotificationEvent,
+    Page,
+    Subscriber,
+    SubscriberComponent,
+    new_id,
+    utcnow,
+)
+from .notify import outbox
 from .state import db_session
 
-STATES = ("pending", "verified")
+STATES = ("pending", "verified", "quarantined")
 
 
 def subscribers_of(page_id: str, state: str | None = None) -> Any:
     query = (
         select(Subscriber)
         .where(Subscriber.page_id == page_id)
+        .options(selectinload(Subscriber.component_links))
         .order_by(Subscriber.created_at, Subscriber.id)
     )
     if state == "pending":
         query = query.where(Subscriber.verified_at.is_(None))
     elif state == "verified":
-        query = query.where(Subscriber.verified_at.is_not(None))
+        query = query.where(
+            Subscriber.verified_at.is_not(None), Subscriber.quarantined_at.is_(None)
+        )
+    elif state == "quarantined":
+        query = query.where(Subscriber.quarantined_at.is_not(None))
     return query
 
 
@@ -39,50 +55,124 @@ def get_subscriber(page: Page, subscriber_id: str) -> Subscriber:
     return subscriber
 
 
-def _already_subscribed(page_id: str, data: dict[str, Any]) -> bool:
-    channel = Subscriber.email if "email" in data else Subscriber.webhook_url
+def existing_subscriber(page_id: str, data: dict[str, Any]) -> Subscriber | None:
+    channel = Subscriber.email if data.get("email") else Subscriber.webhook_url
     value = data.get("email") or data.get("webhook_url")
-    query = select(Subscriber.id).where(Subscriber.page_id == page_id, channel == value)
-    return db_session().scalar(query) is not None
+    query = select(Subscriber).where(Subscriber.page_id == page_id, channel == value)
+    return db_session().scalar(query)
 
 
 def verify_token_for(subscriber: Subscriber) -> str:
     return tokens.dump(tokens.Purpose.VERIFY, {"s": subscriber.id, "p": subscriber.page_id})
 
 
+def _check_webhook_url(url: str | None) -> None:
+    """Refuse a webhook that is, or resolves to, a private address.
+
+    A name that does not resolve now is accepted: it is checked again at
+    every delivery, which is where the guard matters.
+    """
+    if not url:
+        return
+    try:
+        netguard.check_url(url)
+    except netguard.UnsafeUrl as exc:
+        raise validation_error({"webhook_url": [str(exc)]}) from None
+    except netguard.Unresolvable:
+        pass
+
+
+def _check_components(page: Page, component_ids: list[str]) -> None:
+    if not component_ids:
+        return
+    known = set(
+        db_session().scalars(
+            select(Component.id).where(
+                Component.page_id == page.id, Component.id.in_(component_ids)
+            )
+        )
+    )
+    unknown = sorted(set(component_ids) - known)
+    if unknown:
+        raise validation_error(
+            {"component_ids": [f"No such component on this page: {', '.join(unknown)}."]}
+        )
+
+
+def _record_verification(page: Page, subscriber: Subscriber, token: str) -> None:
+    """Queue the verification message: an email with the link, or a webhook event."""
+    verify_url = external_url("statuspages.verify_subscriber", page_id=page.id, token=token)
+    extra: dict[str, Any] = {"verify_url": verify_url}
+    if subscriber.webhook_url:
+        extra["secret"] = subscriber.secret  # how a publicly subscribed receiver learns it
+    outbox.record(page, "subscription.verify", subscriber=subscriber, **extra)
+
+
 def create_subscriber(page: Page, data: dict[str, Any]) -> tuple[Subscriber, str]:
     """Subscribe ``data["email"]`` or ``data["webhook_url"]``; returns it and its verify token.
 
-    An email subscriber is sent the verification link at once.
+    The verification message (email link, or webhook event) is queued with it.
     """
-    if _already_subscribed(page.id, data):
+    component_ids = sorted(set(data.pop("component_ids", None) or []))
+    _check_webhook_url(data.get("webhook_url"))
+    _check_components(page, component_ids)
+    if existing_subscriber(page.id, data) is not None:
         raise conflict("This address is already subscribed to the page.")
     subscriber = Subscriber(id=new_id(), page_id=page.id, **data)
+    subscriber.component_links = [SubscriberComponent(component_id=c) for c in component_ids]
     if subscriber.webhook_url:
         subscriber.secret = secrets.token_hex(32)
     token = verify_token_for(subscriber)  # before the write: a signing error leaves nothing
     session = db_session()
     session.add(subscriber)
+    _record_verification(page, subscriber, token)
     try:
         commit(event(signals.subscriber_created, subscriber=subscriber))
     except IntegrityError:
         session.rollback()
         raise conflict("This address is already subscribed to the page.") from None
-    if subscriber.email:
-        send_verification_email(page, subscriber, token)
     return subscriber, token
 
 
-def send_verification_email(page: Page, subscriber: Subscriber, token: str) -> bool:
-    link = external_url("statuspages.verify_subscriber", page_id=page.id, token=token)
-    message = mail.build_message(
-        "verify",
-        subscriber.email or "",
-        f"Confirm your subscription to {page.name}",
-        page=page,
-        verify_url=link,
+def subscribe_publicly(page: Page, data: dict[str, Any]) -> None:
+    """A visitor subscribes; the answer never tells whether the address was known.
+
+    A new address is subscribed; one still pending gets a new verification
+    message; a verified one is left as it is.
+    """
+    try:
+        create_subscriber(page, dict(data))
+    except ApiError as error:
+        if error.status != 409:
+            raise
+        known = existing_subscriber(page.id, data)
+        if known is not None and known.verified_at is None:
+            resend_verification(page, known)
+
+
+def resend_verification(page: Page, subscriber: Subscriber) -> str:
+    """Queue a new verification message for a pending subscriber; returns the new token."""
+    if subscriber.verified_at is not None:
+        raise conflict("This subscriber is already verified.")
+    token = verify_token_for(subscriber)
+    _record_verification(page, subscriber, token)
+    commit()
+    return token
+
+
+def reactivate(subscriber: Subscriber) -> Subscriber:
+    """Lift a quarantine: deliveries to the subscriber resume."""
+    subscriber.quarantined_at = None
+    subscriber.failure_streak = 0
+    db_session().execute(
+        update(Delivery)
+        .where(Delivery.subscriber_id == subscriber.id, Delivery.status == "pending")
+        .values(next_attempt_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    return mail.send(message)
+    outbox.mark_pending()
+    commit()
+    return subscriber
 
 
 def verify_subscriber(page_id: str, token: str) -> Subscriber:
@@ -96,11 +186,7 @@ def verify_subscriber(page_id: str, token: str) -> Subscriber:
         payload = None
     if not isinstance(payload, dict) or payload.get("p") != page_id:
         raise ApiError(400, "This verification link is not valid.", code="invalid_token")
-    subscriber = db_session().scalar(
-        select(Subscriber).where(Subscriber.id == payload.get("s"), Subscriber.page_id == page_id)
-    )
-    if subscriber is None:
-        raise not_found("Subscriber")
+    subscriber = _subscriber_of(payload)
     # A conditional update, so that of two concurrent clicks only one says "verified".
     first: CursorResult[Any] = db_session().execute(  # type: ignore[assignment]
         update(Subscriber)
@@ -112,6 +198,36 @@ def verify_subscriber(page_id: str, token: str) -> Subscriber:
     return subscriber
 
 
+def _subscriber_of(payload: dict[str, Any]) -> Subscriber:
+    subscriber = db_session().scalar(
+        select(Subscriber).where(
+            Subscriber.id == payload.get("s"), Subscriber.page_id == payload.get("p")
+        )
+    )
+    if subscriber is None:
+        raise not_found("Subscriber")
+    return subscriber
+
+
+def subscriber_for_unsubscribe(token: str) -> Subscriber:
+    """The subscriber an unsubscribe link was made for (the links never expire)."""
+    try:
+        payload = tokens.load(tokens.Purpose.UNSUBSCRIBE, token)
+    except (tokens.TokenInvalid, tokens.TokenExpired):
+        raise ApiError(400, "This unsubscribe link is not valid.", code="invalid_token") from None
+    if not isinstance(payload, dict):
+        raise ApiError(400, "This unsubscribe link is not valid.", code="invalid_token")
+    return _subscriber_of(payload)
+
+
 def delete_subscriber(subscriber: Subscriber) -> None:
-    db_session().delete(subscriber)
+    session = db_session()
+    session.execute(delete(Delivery).where(Delivery.subscriber_id == subscriber.id))
+    session.execute(
+        delete(NotificationEvent).where(NotificationEvent.subscriber_id == subscriber.id)
+    )
+    session.execute(
+        delete(SubscriberComponent).where(SubscriberComponent.subscriber_id == subscriber.id)
+    )
+    session.delete(subscriber)
     commit(event(signals.subscriber_deleted, subscriber=subscriber))

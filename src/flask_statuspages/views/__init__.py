@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import (
     HTTPException,
@@ -12,6 +14,7 @@ from werkzeug.exceptions import (
 
 from ..errors import ApiError, error_response, handle_api_error, handle_http_exception
 from ..openapi import openapi_document
+from ..state import EXTENSION_KEY
 from . import admin, public
 from .routing import Endpoint
 
@@ -27,11 +30,15 @@ def create_blueprint(app: Flask) -> Blueprint:
         url_prefix=prefix or None,
         template_folder="templates",
     )
+    limiter = app.extensions[EXTENSION_KEY].limiter
     for declared in ENDPOINTS:
+        handler = declared.handler
+        if declared.rate_limit:
+            handler = limiter.limit(_config_value(declared.rate_limit))(handler)
         bp.add_url_rule(
             declared.rule,
             declared.endpoint,
-            declared.handler,
+            handler,
             methods=list(declared.methods),
             strict_slashes=False,
         )
@@ -41,6 +48,11 @@ def create_blueprint(app: Flask) -> Blueprint:
     bp.register_error_handler(HTTPException, handle_http_exception)
     bp.register_error_handler(InternalServerError, _internal_error)
     return bp
+
+
+def _config_value(key: str) -> Callable[[], str]:
+    """A limit read from the config at request time, so tests and hosts can change it."""
+    return lambda: current_app.config[key]  # type: ignore[no-any-return]
 
 
 def _openapi() -> Response:

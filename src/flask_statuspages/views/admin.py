@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template, request, url_for
+from flask import Response, render_template, url_for
 from flask_sqlalchemy.pagination import Pagination
 
-from .. import components, incidents, pages, subscribers
+from .. import components, deliveries, incidents, pages, subscribers
 from ..components import ordered_components
 from ..errors import ApiError
 from ..schemas import (
     ComponentInput,
     ComponentSchema,
+    DeliveryListQuery,
+    DeliverySchema,
     Extended,
     IncidentInput,
     IncidentListQuery,
@@ -25,6 +27,7 @@ from ..schemas import (
     PageInput,
     PageSchema,
     PaginationQuery,
+    ResentSchema,
     SubscriberCreatedSchema,
     SubscriberInput,
     SubscriberListQuery,
@@ -32,7 +35,7 @@ from ..schemas import (
     VerifiedSchema,
 )
 from ..state import db_session, get_state
-from .routing import Routes
+from .routing import Routes, wants_html
 
 routes = Routes(tag="Pages")
 
@@ -260,7 +263,7 @@ def delete_incident(owner: str, page_id: str, incident_id: str) -> None:
     tag="Subscribers",
 )
 def list_subscribers(owner: str, page_id: str, query: dict[str, Any]) -> Pagination:
-    """List a page's subscribers; ``?state=pending|verified`` filters."""
+    """List a page's subscribers; ``?state=pending|verified|quarantined`` filters."""
     page = pages.get_owned_page(owner, page_id)
     return paginate(subscribers.subscribers_of(page.id, query.get("state")), query)
 
@@ -278,7 +281,9 @@ def list_subscribers(owner: str, page_id: str, query: dict[str, Any]) -> Paginat
 def create_subscriber(owner: str, page_id: str, body: dict[str, Any]) -> Extended:
     """Subscribe an email address or a webhook URL; returns its ``verify_token``.
 
-    An email subscriber is also sent the verification link.
+    An email subscriber is also sent the verification link; a webhook gets a
+    ``subscription.verify`` event carrying it. ``component_ids`` limits the
+    subscription to events touching those components.
     """
     page = pages.get_owned_page(owner, page_id)
     subscriber, token = subscribers.create_subscriber(page, body)
@@ -311,6 +316,64 @@ def delete_subscriber(owner: str, page_id: str, subscriber_id: str) -> None:
 
 
 @routes.route(
+    "/<page_id>/subscribers/<subscriber_id>/resend",
+    "POST",
+    response=ResentSchema,
+    errors=(404, 409),
+    tag="Subscribers",
+)
+def resend_verification(owner: str, page_id: str, subscriber_id: str) -> Extended:
+    """Send a pending subscriber a new verification message."""
+    page = pages.get_owned_page(owner, page_id)
+    subscriber = subscribers.get_subscriber(page, subscriber_id)
+    return Extended(subscriber, verify_token=subscribers.resend_verification(page, subscriber))
+
+
+@routes.route(
+    "/<page_id>/subscribers/<subscriber_id>/reactivate",
+    "POST",
+    response=SubscriberSchema,
+    errors=(404,),
+    tag="Subscribers",
+)
+def reactivate_subscriber(owner: str, page_id: str, subscriber_id: str) -> Any:
+    """Lift a subscriber's quarantine; its pending deliveries go out again."""
+    page = pages.get_owned_page(owner, page_id)
+    return subscribers.reactivate(subscribers.get_subscriber(page, subscriber_id))
+
+
+# ----------------------------------------------------------- deliveries
+
+
+@routes.route(
+    "/<page_id>/deliveries",
+    "GET",
+    query=DeliveryListQuery,
+    response=DeliverySchema,
+    paginated=True,
+    errors=(404,),
+    tag="Deliveries",
+)
+def list_deliveries(owner: str, page_id: str, query: dict[str, Any]) -> Pagination:
+    """List the notifications of a page, newest first; ``?status=`` filters."""
+    page = pages.get_owned_page(owner, page_id)
+    return paginate(deliveries.deliveries_of(page.id, query.get("status")), query)
+
+
+@routes.route(
+    "/<page_id>/deliveries/<delivery_id>/retry",
+    "POST",
+    response=DeliverySchema,
+    errors=(404, 409),
+    tag="Deliveries",
+)
+def retry_delivery(owner: str, page_id: str, delivery_id: str) -> Any:
+    """Send a failed delivery again."""
+    page = pages.get_owned_page(owner, page_id)
+    return deliveries.retry_delivery(deliveries.get_delivery(page, delivery_id))
+
+
+@routes.route(
     "/<page_id>/subscribers/verify/<token>",
     "GET",
     auth=False,
@@ -324,7 +387,7 @@ def verify_subscriber(page_id: str, token: str) -> Any:
 
     Browsers (``Accept: text/html``) get a confirmation page instead of JSON.
     """
-    if not _wants_html():
+    if not wants_html():
         return subscribers.verify_subscriber(page_id, token)
     try:
         subscriber = subscribers.verify_subscriber(page_id, token)
@@ -332,8 +395,3 @@ def verify_subscriber(page_id: str, token: str) -> Any:
         html = render_template("statuspages/verify_failed.html", error=error)
         return Response(html, status=error.status, mimetype="text/html")
     return Response(render_template("statuspages/verified.html", page=subscriber.page))
-
-
-def _wants_html() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "text/html"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import Response, jsonify, render_template, request
 
-from .. import snapshot
-from ..schemas import PublicPageSchema
-from .routing import Routes
+from .. import snapshot, subscribers
+from ..errors import ApiError
+from ..schemas import MessageSchema, PublicPageSchema, SubscriberInput
+from .routing import Routes, wants_html
 
 routes = Routes(tag="Public")
 
@@ -17,3 +18,62 @@ routes = Routes(tag="Public")
 def public_page(slug: str) -> Any:
     """The public face of a page: overall status, components, active and recent incidents."""
     return jsonify(snapshot.build_snapshot(snapshot.public_page(slug)))
+
+
+@routes.route(
+    "/public/<slug>/subscribe",
+    "POST",
+    auth=False,
+    body=SubscriberInput,
+    response=MessageSchema,
+    status=202,
+    errors=(404, 429),
+    rate_limit="STATUSPAGES_SUBSCRIBE_RATE_LIMIT",
+)
+def subscribe(slug: str, body: dict[str, Any]) -> dict[str, str]:
+    """A visitor subscribes by email or webhook, to the page or some of its components.
+
+    The answer is the same whether the address is new, pending or already
+    verified, and never carries the verification token: it goes by email, or
+    in a ``subscription.verify`` event to the webhook.
+    """
+    subscribers.subscribe_publicly(snapshot.public_page(slug), body)
+    return {"message": "Check your inbox (or your webhook) to confirm the subscription."}
+
+
+@routes.route(
+    "/unsubscribe/<token>",
+    "GET",
+    "POST",
+    auth=False,
+    response=MessageSchema,
+    errors=(400, 404),
+    produces=("text/html",),
+)
+def unsubscribe(token: str) -> Any:
+    """One-click unsubscribe (RFC 8058): ``GET`` asks to confirm, ``POST`` unsubscribes.
+
+    The link is in every notification email and its ``List-Unsubscribe`` header.
+    """
+    try:
+        subscriber = subscribers.subscriber_for_unsubscribe(token)
+    except ApiError as error:
+        if not wants_html():
+            raise
+        html = render_template("statuspages/unsubscribe.html", error=error, done=False)
+        return Response(html, status=error.status, mimetype="text/html")
+    page_name = subscriber.page.name
+    if request.method == "POST":
+        subscribers.delete_subscriber(subscriber)
+    if not wants_html() and request.method == "POST":
+        return {"message": f"Unsubscribed from {page_name}."}
+    return Response(
+        render_template(
+            "statuspages/unsubscribe.html",
+            page_name=page_name,
+            address=subscriber.email or subscriber.webhook_url,
+            done=request.method == "POST",
+            error=None,
+        ),
+        mimetype="text/html",
+    )

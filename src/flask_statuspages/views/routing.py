@@ -39,6 +39,8 @@ class Endpoint:
     errors: tuple[int, ...] = ()
     #: Other media types the route answers, for the OpenAPI document.
     produces: tuple[str, ...] = ()
+    #: The config key holding the route's rate limit (Flask-Limiter syntax), if any.
+    rate_limit: str | None = None
     #: Wraps the view, once the declaration is complete.
     handler: Callable[..., Any] = field(init=False, repr=False, compare=False)
 
@@ -65,6 +67,12 @@ class Routes:
             return view
 
         return decorator
+
+
+def wants_html() -> bool:
+    """Whether the client (a browser following a link) prefers HTML to JSON."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
 
 
 def json_body() -> Any:

@@ -1,0 +1,166 @@
+"""Claiming due deliveries, sending them, and recording what happened."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import case, select, update
+from sqlalchemy.orm import selectinload
+
+from .. import rules, signals
+from ..models import Delivery, Subscriber
+from ..state import db_session
+from . import email, webhook
+from .jobs import Job
+
+CLAIM_BATCH = 100
+
+
+def claim(now: datetime, limit: int = CLAIM_BATCH) -> list[Job]:
+    """Take up to ``limit`` due deliveries for this worker.
+
+    The rows are locked only while they are marked (``FOR UPDATE SKIP LOCKED``
+    on PostgreSQL, so concurrent workers take different rows); the mark is a
+    lease: a worker that dies mid-send leaves them due again once it expires.
+    """
+    session = db_session()
+    lease = now + timedelta(seconds=current_app.config["STATUSPAGES_DELIVERY_LEASE"])
+    due = (
+        select(Delivery.id)
+        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .where(
+            Delivery.status == "pending",
+            Delivery.next_attempt_at <= now,
+            Subscriber.quarantined_at.is_(None),
+        )
+        .order_by(Delivery.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Delivery)
+    )
+    ids = list(session.scalars(due))
+    if not ids:
+        session.rollback()
+        return []
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids))
+        .values(attempts=Delivery.attempts + 1, next_attempt_at=lease)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    rows = session.scalars(
+        select(Delivery)
+        .where(Delivery.id.in_(ids))
+        .options(selectinload(Delivery.event), selectinload(Delivery.subscriber))
+    )
+    return [_job(row) for row in rows]
+
+
+def _job(row: Delivery) -> Job:
+    sub = row.subscriber
+    return Job(
+        delivery_id=row.id,
+        channel=row.channel,
+        attempts=row.attempts,
+        payload=row.event.payload,
+        page_id=row.page_id,
+        subscriber_id=sub.id,
+        email=sub.email,
+        webhook_url=sub.webhook_url,
+        secret=sub.secret,
+    )
+
+
+def send(jobs: list[Job]) -> dict[str, str | None]:
+    """Send every job on its channel: delivery id -> error, or None once delivered."""
+    results = email.send_batch(j for j in jobs if j.channel == "email")
+    results.update(webhook.send_batch([j for j in jobs if j.channel == "webhook"]))
+    return results
+
+
+def record(jobs: list[Job], results: dict[str, str | None], now: datetime) -> None:
+    """Mark sent and failed deliveries, reschedule the others, then send the signals."""
+    session = db_session()
+    config = current_app.config
+    sent = [j for j in jobs if results[j.delivery_id] is None]
+    failed = [j for j in jobs if results[j.delivery_id] is not None]
+    if sent:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_([j.delivery_id for j in sent]))
+            .values(status="sent", sent_at=now, last_error=None)
+            .execution_options(synchronize_session=False)
+        )
+        _reset_streaks([j.subscriber_id for j in sent if j.channel == "webhook"])
+    given_up = []
+    for job in failed:
+        final = job.attempts >= int(config["STATUSPAGES_MAX_ATTEMPTS"])
+        delay = rules.retry_delay(
+            job.attempts, float(config["STATUSPAGES_RETRY_BACKOFF"]), random.uniform(0.8, 1.2)
+        )
+        values: dict[str, Any] = {"last_error": (results[job.delivery_id] or "")[:2000]}
+        values.update(
+            {"status": "failed"} if final else {"next_attempt_at": now + timedelta(seconds=delay)}
+        )
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == job.delivery_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if final:
+            given_up.append(job)
+    _count_failures([j.subscriber_id for j in failed if j.channel == "webhook"], now)
+    session.commit()
+    _signal(signals.notification_sent, sent)
+    _signal(signals.notification_failed, given_up)
+
+
+def _reset_streaks(subscriber_ids: list[str]) -> None:
+    if subscriber_ids:
+        db_session().execute(
+            update(Subscriber)
+            .where(Subscriber.id.in_(subscriber_ids), Subscriber.failure_streak != 0)
+            .values(failure_streak=0)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _count_failures(subscriber_ids: list[str], now: datetime) -> None:
+    """One more failure in a row for each; quarantine those that reach the limit."""
+    limit = int(current_app.config["STATUSPAGES_QUARANTINE_AFTER"])
+    for subscriber_id in subscriber_ids:
+        db_session().execute(
+            update(Subscriber)
+            .where(Subscriber.id == subscriber_id)
+            .values(
+                failure_streak=Subscriber.failure_streak + 1,
+                quarantined_at=case(
+                    (Subscriber.failure_streak + 1 >= limit, now),
+                    else_=Subscriber.quarantined_at,
+                ),
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _signal(signal: Any, jobs: list[Job]) -> None:
+    if not jobs or not signal.receivers:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    deliveries = db_session().scalars(
+        select(Delivery).where(Delivery.id.in_([j.delivery_id for j in jobs]))
+    )
+    for delivery in deliveries:
+        signal.send(app, delivery=delivery)
+
+
+def deliver_due(now: datetime) -> int:
+    """Claim, send and record one batch; the number of deliveries handled."""
+    jobs = claim(now)
+    if jobs:
+        record(jobs, send(jobs), now)
+    return len(jobs)

@@ -1,0 +1,146 @@
+"""Where the outbox is drained: ``inline``, ``thread`` or ``rq`` (``STATUSPAGES_QUEUE``)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timezone
+from typing import Protocol
+
+from flask import Flask, current_app, has_app_context
+
+from .worker import drain, next_due
+
+log = logging.getLogger(__name__)
+
+RQ_QUEUE_NAME = "statuspages"
+#: A queued drain job yields after this long, and queues a successor for the rest.
+RQ_JOB_SECONDS = 60
+
+
+class Queue(Protocol):
+    def poke(self) -> None:
+        """There is new work: get it done soon."""
+
+
+class InlineQueue:
+    """Drains before the response returns: simple and deterministic, for tests."""
+
+    def poke(self) -> None:
+        try:
+            drain()
+        except Exception:
+            log.exception("flask-statuspages: draining the outbox failed")
+
+
+class ThreadQueue:
+    """A background thread of this process drains on every poke, and polls for retries."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def ensure_started(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="statuspages-worker", daemon=True
+                )
+                self._thread.start()
+
+    def poke(self) -> None:
+        self.ensure_started()
+        self._wake.set()
+
+    def _run(self) -> None:
+        interval = float(self._app.config["STATUSPAGES_POLL_INTERVAL"])
+        while True:
+            self._wake.wait(interval)
+            self._wake.clear()
+            try:
+                with self._app.app_context():
+                    drain()
+            except Exception:
+                log.exception("flask-statuspages: draining the outbox failed")
+
+
+class RqQueue:
+    """Queues a drain job on RQ (Redis); ``flask statuspages worker`` or ``rq worker`` runs it."""
+
+    def __init__(self, redis_url: str) -> None:
+        from redis import Redis
+        from rq import Queue as RQ
+
+        self.connection = Redis.from_url(redis_url)
+        self.queue = RQ(RQ_QUEUE_NAME, connection=self.connection)
+
+    def poke(self) -> None:
+        try:
+            self.queue.enqueue(drain_job, job_timeout=RQ_JOB_SECONDS * 5)
+        except Exception:  # Redis down: the work stays in the outbox for the next worker run
+            log.exception("flask-statuspages: could not queue the notification job")
+
+    def schedule_next(self) -> None:
+        """Queue a drain for when the next retry is due (run by a worker with a scheduler)."""
+        due = next_due()
+        if due is not None:
+            self.queue.enqueue_at(due.astimezone(timezone.utc), drain_job)
+
+
+def make_queue(app: Flask) -> Queue:
+    kind = app.config["STATUSPAGES_QUEUE"]
+    if kind == "inline":
+        return InlineQueue()
+    if kind == "thread":
+        return ThreadQueue(app)
+    if kind == "rq":
+        url = app.config["STATUSPAGES_REDIS_URL"]
+        if not url:
+            raise RuntimeError('STATUSPAGES_QUEUE = "rq" needs STATUSPAGES_REDIS_URL.')
+        return RqQueue(url)
+    raise RuntimeError(f"STATUSPAGES_QUEUE must be inline, thread or rq, not {kind!r}.")
+
+
+def run_rq_worker(queue: RqQueue, *, burst: bool) -> None:
+    """An RQ worker on our queue that runs jobs in the current app's context."""
+    from rq import SimpleWorker
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    class AppWorker(SimpleWorker):
+        def perform_job(self, *args: object, **kwargs: object) -> bool:
+            with app.app_context():
+                return super().perform_job(*args, **kwargs)  # type: ignore[arg-type]
+
+    AppWorker([queue.queue], connection=queue.connection).work(
+        burst=burst, with_scheduler=not burst, logging_level="WARNING"
+    )
+
+
+_loaded_app: Flask | None = None
+
+
+def _job_app() -> Flask:
+    """The app a job runs in: the current one, else the one ``FLASK_APP`` names (``rq worker``)."""
+    global _loaded_app
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    if _loaded_app is None:
+        from flask.cli import ScriptInfo
+
+        _loaded_app = ScriptInfo().load_app()
+    return _loaded_app
+
+
+def drain_job() -> None:
+    """The RQ job: drain for a while, then queue a successor or the next retry."""
+    app = _job_app()
+    with app.app_context():
+        queue = app.extensions["statuspages"].queue
+        done = drain(max_seconds=RQ_JOB_SECONDS)
+        if not done:
+            queue.poke()
+        elif isinstance(queue, RqQueue):
+            queue.schedule_next()

@@ -1,0 +1,42 @@
+"""Draining the outbox: fan-out first, then every delivery that is due."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..models import Delivery, NotificationEvent, utcnow
+from ..state import db_session
+from .delivery import deliver_due
+from .fanout import fan_out_batch
+
+
+def drain(now: datetime | None = None, max_seconds: float | None = None) -> bool:
+    """Do all the notification work that is due; ``True`` when none is left.
+
+    ``now`` pins the clock (for retries in tests and ``--burst`` runs);
+    ``max_seconds`` bounds a run, so a queue job yields to others.
+    """
+    started = time.monotonic()
+    while True:
+        progressed = fan_out_batch() + deliver_due(now or utcnow())
+        if not progressed:
+            return True
+        if max_seconds is not None and time.monotonic() - started > max_seconds:
+            return False
+
+
+def next_due() -> datetime | None:
+    """When the earliest pending delivery or unexpanded event is due."""
+    session = db_session()
+    if session.scalar(
+        select(NotificationEvent.id).where(NotificationEvent.fanned_out_at.is_(None)).limit(1)
+    ):
+        return utcnow()
+    due = session.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
+    )
+    session.rollback()
+    return due
