@@ -57,9 +57,9 @@ def _reset_postgres(db: SQLAlchemy) -> None:
         Base.metadata.create_all(engine)
         _pg_schema_ready = True
         return
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+    with engine.begin() as conn:  # DELETE beats TRUNCATE on tables this small
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture(params=BACKENDS)
