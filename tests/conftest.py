@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,18 +18,21 @@ from typing import Any
 import pytest
 from flask import Flask, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from flask_statuspages import StatusPages, signals
 from flask_statuspages.models import Base
 
 PREFIX = "/api/ext/cockpit-pro/status-pages"
 PG_URL = os.environ.get("STATUSPAGES_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("STATUSPAGES_TEST_REDIS_URL")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
-if IN_CI and not PG_URL:
-    raise pytest.UsageError("CI runs need STATUSPAGES_TEST_DATABASE_URL (PostgreSQL).")
+if IN_CI and not (PG_URL and REDIS_URL):
+    raise pytest.UsageError(
+        "CI runs need STATUSPAGES_TEST_DATABASE_URL (PostgreSQL) and STATUSPAGES_TEST_REDIS_URL."
+    )
 
 _skipped: list[str] = []
 
@@ -73,6 +77,20 @@ def database_url(backend: str, tmp_path: Any) -> str:
         assert PG_URL
         return PG_URL
     return f"sqlite:///{tmp_path / 'status.db'}"
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A Redis database for the test, emptied before and after."""
+    if not REDIS_URL:
+        pytest.skip("set STATUSPAGES_TEST_REDIS_URL to run Redis tests")
+    from redis import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture
@@ -287,3 +305,65 @@ def smtp() -> Iterator[SmtpSink]:
     sink.controller.start()
     yield sink
     sink.controller.stop()
+
+
+class WebhookReceiver:
+    """A real HTTP server on loopback that records every POST it receives.
+
+    ``plan`` scripts its answers, one per request: a status code, or
+    ``("hang", seconds)`` to answer late; when the plan runs out it answers 204.
+    """
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict[str, Any]] = []
+        self.plan: list[Any] = []
+        self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver._lock:
+                    action = receiver.plan.pop(0) if receiver.plan else 204
+                if isinstance(action, tuple):
+                    time.sleep(action[1])
+                    action = 204
+                with receiver._arrived:
+                    receiver.requests.append(
+                        {"headers": dict(self.headers), "body": body, "status": action}
+                    )
+                    receiver._arrived.notify_all()
+                self.send_response(action)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def accepted(self) -> list[dict[str, Any]]:
+        """The requests answered 2xx."""
+        return [r for r in self.requests if 200 <= r["status"] < 300]
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[dict[str, Any]]:
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.requests) >= count, timeout)
+        return self.requests
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    hook = WebhookReceiver()
+    hook._thread.start()
+    yield hook
+    hook.server.shutdown()
+    hook.server.server_close()

@@ -5,16 +5,22 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 
 
-def external_url(endpoint: str, **values: Any) -> str:
+def request_base_url() -> str | None:
+    """The base URL of the current request, to build links later in a worker."""
+    return request.url_root if has_request_context() else None
+
+
+def external_url(endpoint: str, base: str | None = None, **values: Any) -> str:
     """The absolute URL of ``endpoint``.
 
-    ``STATUSPAGES_PUBLIC_URL`` wins when set (a proxy, a worker with no
-    request); otherwise the URL the current request came in on.
+    ``STATUSPAGES_PUBLIC_URL`` wins when set (a proxy); then ``base``, the
+    base URL of the request that caused the work (for workers); then the URL
+    the current request came in on.
     """
-    base = current_app.config["STATUSPAGES_PUBLIC_URL"]
+    base = current_app.config["STATUSPAGES_PUBLIC_URL"] or base
     if base:
         parts = urlsplit(base)
         adapter = current_app.url_map.bind(

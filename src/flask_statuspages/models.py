@@ -269,6 +269,8 @@ class NotificationEvent(Base):
     subscriber_id: Mapped[str | None] = mapped_column(
         ForeignKey("statuspages_subscriber.id", ondelete="CASCADE")
     )
+    #: The base URL of the request that caused the event: links in emails sent later.
+    base_url: Mapped[str | None] = mapped_column(String(2048))
     fanout_cursor: Mapped[str | None] = mapped_column(String(32))
     fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

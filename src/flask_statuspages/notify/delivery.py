@@ -71,6 +71,7 @@ def _job(row: Delivery) -> Job:
         email=sub.email,
         webhook_url=sub.webhook_url,
         secret=sub.secret,
+        base_url=row.event.base_url,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections.abc import Iterable
 from typing import Any
@@ -11,6 +12,8 @@ from flask_mail import Message
 from .. import mail, tokens
 from ..links import external_url
 from .jobs import Job
+
+log = logging.getLogger(__name__)
 
 _STATUS_WORDS = {
     "investigating": "Investigating",
@@ -35,7 +38,7 @@ def subject(payload: dict[str, Any]) -> str:
 
 def unsubscribe_url(job: Job) -> str:
     token = tokens.dump(tokens.Purpose.UNSUBSCRIBE, {"s": job.subscriber_id, "p": job.page_id})
-    return external_url("statuspages.unsubscribe", token=token)
+    return external_url("statuspages.unsubscribe", base=job.base_url, token=token)
 
 
 def build(job: Job) -> Message:
@@ -72,7 +75,12 @@ def send_batch(jobs: Iterable[Job]) -> dict[str, str | None]:
 
 def _send_one(connection: Any, job: Job) -> str | None:
     try:
-        connection.send(build(job))
+        message = build(job)
+    except Exception as exc:  # a broken template must not sink the rest of the batch
+        log.exception("flask-statuspages could not build the email of delivery %s", job.delivery_id)
+        return f"building the message failed: {exc}"
+    try:
+        connection.send(message)
     except smtplib.SMTPServerDisconnected:
         raise
     except (OSError, smtplib.SMTPException) as exc:

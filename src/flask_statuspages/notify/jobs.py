@@ -17,3 +17,5 @@ class Job:
     email: str | None
     webhook_url: str | None
     secret: str | None
+    #: Where links in the message point (the base URL of the request behind the event).
+    base_url: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..links import external_url
+from ..links import external_url, request_base_url
 from ..models import Component, Incident, NotificationEvent, Page, Subscriber
 from ..schemas import PublicComponentSchema, PublicIncidentSchema
 from ..state import db_session
@@ -55,6 +55,7 @@ def record(
         payload=payload,
         component_ids=component_ids or [],
         subscriber_id=subscriber.id if subscriber is not None else None,
+        base_url=request_base_url(),
     )
     session.add(event)
     mark_pending()

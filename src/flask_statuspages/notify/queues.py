@@ -39,11 +39,14 @@ class ThreadQueue:
     def __init__(self, app: Flask) -> None:
         self._app = app
         self._wake = threading.Event()
+        self._stopping = False
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def ensure_started(self) -> None:
         with self._lock:
+            if self._stopping:
+                return
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="statuspages-worker", daemon=True
@@ -54,11 +57,21 @@ class ThreadQueue:
         self.ensure_started()
         self._wake.set()
 
+    def stop(self, timeout: float = 10) -> None:
+        """Finish the round under way and stop (a graceful shutdown; tests)."""
+        with self._lock:
+            thread, self._stopping = self._thread, True
+        self._wake.set()
+        if thread is not None:
+            thread.join(timeout)
+
     def _run(self) -> None:
         interval = float(self._app.config["STATUSPAGES_POLL_INTERVAL"])
-        while True:
+        while not self._stopping:
             self._wake.wait(interval)
             self._wake.clear()
+            if self._stopping:
+                return
             try:
                 with self._app.app_context():
                     drain()

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("component_ids", sa.JSON(), nullable=False),
         sa.Column("subscriber_id", sa.String(length=32), nullable=True),
+        sa.Column("base_url", sa.String(length=2048), nullable=True),
         sa.Column("fanout_cursor", sa.String(length=32), nullable=True),
         sa.Column("fanned_out_at", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),

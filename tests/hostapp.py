@@ -1,0 +1,30 @@
+"""A host app for tests that run the extension in other processes (``flask --app``)."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, request
+from flask_sqlalchemy import SQLAlchemy
+
+from flask_statuspages import StatusPages
+
+
+def create_app() -> Flask:
+    app = Flask("statuspages_hostapp")
+    app.config.update(
+        TESTING=True,
+        SECRET_KEY="test-secret",
+        SQLALCHEMY_DATABASE_URI=os.environ["HOSTAPP_DATABASE_URL"],
+        MAIL_SUPPRESS_SEND=False,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=int(os.environ.get("HOSTAPP_MAIL_PORT", "1")),
+        MAIL_DEFAULT_SENDER="status@example.com",
+        STATUSPAGES_QUEUE=os.environ.get("HOSTAPP_QUEUE", "thread"),
+        STATUSPAGES_REDIS_URL=os.environ.get("HOSTAPP_REDIS_URL"),
+        STATUSPAGES_WEBHOOK_ALLOW_PRIVATE=True,
+    )
+    db = SQLAlchemy(app)
+    statuspages = StatusPages(app, db=db)
+    statuspages.owner_loader(lambda: request.headers.get("X-Owner"))
+    return app
