@@ -96,6 +96,8 @@ def worker_command(burst: bool) -> None:
     queue = get_state().queue
     if isinstance(queue, RqQueue):
         run_rq_worker(queue, burst=burst)
+        if not burst:
+            return  # the RQ worker was stopped
     if burst:
         drain()
         click.echo("statuspages worker: nothing left that is due.")
