@@ -279,6 +279,7 @@ class SmtpSink:
         from aiosmtpd.controller import Controller
 
         self.messages: list[Any] = []
+        self.raw: list[bytes] = []
         self._arrived = threading.Condition()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -289,6 +290,7 @@ class SmtpSink:
 
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._arrived:
+            self.raw.append(envelope.content)
             self.messages.append(message)
             self._arrived.notify_all()
         return "250 Message accepted for delivery"

@@ -83,8 +83,10 @@ def test_bad_input_and_hidden_pages(api, page, app) -> None:
 
 def test_rate_limited_per_client(api, page, app) -> None:
     app.config["STATUSPAGES_SUBSCRIBE_RATE_LIMIT"] = "3 per minute"
-    codes = [subscribe(api, {"email": f"v{n}@example.org"}).status_code for n in range(3)]
-    assert codes == [202] * 3
+    answers = [subscribe(api, {"email": f"v{n}@example.org"}) for n in range(3)]
+    assert [a.status_code for a in answers] == [202] * 3
+    assert "Retry-After" not in answers[0].headers
+    assert answers[0].headers["X-RateLimit-Remaining"] == "2"
     limited = subscribe(api, {"email": "v9@example.org"})
     assert limited.status_code == 429
     assert limited.json["error"]["code"] == "rate_limited"

@@ -221,3 +221,18 @@ def test_incident_request_does_the_same_work_for_any_subscriber_count(rq_app) ->
         assert response.status_code == 201
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_subscriber_verified_after_an_event_does_not_get_it(api, app, db, receiver) -> None:
+    app.config["STATUSPAGES_WEBHOOK_ALLOW_PRIVATE"] = True
+    page = api.make_page()
+    with app.app_context():
+        add_verified_webhooks(db, page["id"], receiver.url, 1)
+        outbox.record(db.session.get(models.Page, page["id"]), "incident.created")
+        db.session.commit()  # recorded, not yet expanded by a worker
+    late = api.make_subscriber(page["id"], webhook_url=receiver.url + "?late")
+    api.client.get(f"{PREFIX}/{page['id']}/subscribers/verify/{late['verify_token']}")
+    with app.app_context():
+        drain()
+    events = [(r["headers"]["X-Statuspages-Event"], r["body"]) for r in receiver.requests]
+    assert sum(1 for kind, _ in events if kind == "incident.created") == 1

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask
-from flask_limiter import Limiter
+from flask_limiter import HeaderNames, Limiter
 from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
@@ -86,6 +86,8 @@ class StatusPages:
                 app=app,
                 storage_uri=app.config["STATUSPAGES_REDIS_URL"] or "memory://",
                 headers_enabled=True,
+                # Retry-After is ours to send, on a 429 only (Flask-Limiter sends it always).
+                header_name_mapping={HeaderNames.RETRY_AFTER: "X-RateLimit-Retry-After"},
                 key_prefix="statuspages",
             ),
         )

@@ -27,6 +27,9 @@ def external_url(endpoint: str, base: str | None = None, **values: Any) -> str:
             parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme
         )
         return adapter.build(endpoint, values, force_external=True)
-    if has_request_context():
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for(endpoint, _external=True, **values)
-    raise RuntimeError("Set STATUSPAGES_PUBLIC_URL to build links outside a request.")
+    raise RuntimeError(
+        "Set STATUSPAGES_PUBLIC_URL (or SERVER_NAME) to build links for changes made"
+        " outside a request."
+    )

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from email import policy
 from typing import Any
 
 from flask import current_app, render_template
 from flask_mail import Connection, Message
+
+
+class StatusMessage(Message):
+    """A Flask-Mail message whose header lines may run to RFC 5322's 998 characters.
+
+    Flask-Mail serialises with ``policy.SMTP`` (78 columns), which turns a
+    long unbreakable value such as the ``List-Unsubscribe`` URL into RFC 2047
+    encoded words that mail clients do not read as a URL.
+    """
+
+    def _message(self) -> Any:
+        message = super()._message()
+        message.policy = policy.SMTP.clone(max_line_length=998)
+        return message
 
 
 def connection() -> Connection:
@@ -21,7 +36,7 @@ def sender() -> Any:
 
 def build_message(template: str, recipient: str, subject: str, **context: Any) -> Message:
     """A text + HTML message from ``statuspages/email/<template>.txt`` and ``.html``."""
-    return Message(
+    return StatusMessage(
         subject=subject,
         sender=sender(),
         recipients=[recipient],

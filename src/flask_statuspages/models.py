@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -207,6 +208,11 @@ class Subscriber(Base):
         Integer, nullable=False, default=0, server_default="0"
     )
     quarantined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Subscribed to some components only: it keeps hearing only of them (and of
+    #: page-wide events) even once those components are deleted.
+    components_only: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
 
     page: Mapped[Page] = relationship(back_populates="subscribers")
     component_links: Mapped[list[SubscriberComponent]] = relationship(

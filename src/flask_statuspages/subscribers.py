@@ -120,6 +120,7 @@ def create_subscriber(page: Page, data: dict[str, Any]) -> tuple[Subscriber, str
         raise conflict("This address is already subscribed to the page.")
     subscriber = Subscriber(id=new_id(), page_id=page.id, **data)
     subscriber.component_links = [SubscriberComponent(component_id=c) for c in component_ids]
+    subscriber.components_only = bool(component_ids)
     if subscriber.webhook_url:
         subscriber.secret = secrets.token_hex(32)
     token = verify_token_for(subscriber)  # before the write: a signing error leaves nothing
@@ -161,7 +162,9 @@ def resend_verification(page: Page, subscriber: Subscriber) -> str:
 
 
 def reactivate(subscriber: Subscriber) -> Subscriber:
-    """Lift a quarantine: deliveries to the subscriber resume."""
+    """Lift a quarantine: what the subscriber was owed meanwhile goes out."""
+    if subscriber.quarantined_at is None:
+        raise conflict("This subscriber is not quarantined.")
     subscriber.quarantined_at = None
     subscriber.failure_streak = 0
     db_session().execute(

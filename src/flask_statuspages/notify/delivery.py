@@ -40,17 +40,28 @@ def claim(now: datetime, limit: int = CLAIM_BATCH) -> list[Job]:
         .limit(limit)
         .with_for_update(skip_locked=True, of=Delivery)
     )
-    ids = list(session.scalars(due))
-    if not ids:
+    candidates = list(session.scalars(due))
+    if not candidates:
         session.rollback()
         return []
-    session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids))
-        .values(attempts=Delivery.attempts + 1, next_attempt_at=lease)
-        .execution_options(synchronize_session=False)
+    # The update checks again that each row is still due: where rows are not
+    # locked (SQLite), a concurrent worker's claim makes it skip them.
+    ids = list(
+        session.scalars(
+            update(Delivery)
+            .where(
+                Delivery.id.in_(candidates),
+                Delivery.status == "pending",
+                Delivery.next_attempt_at <= now,
+            )
+            .values(attempts=Delivery.attempts + 1, next_attempt_at=lease)
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
+        )
     )
     session.commit()
+    if not ids:
+        return []
     rows = session.scalars(
         select(Delivery)
         .where(Delivery.id.in_(ids))
@@ -92,7 +103,7 @@ def record(jobs: list[Job], results: dict[str, str | None], now: datetime) -> No
         session.execute(
             update(Delivery)
             .where(Delivery.id.in_([j.delivery_id for j in sent]))
-            .values(status="sent", sent_at=now, last_error=None)
+            .values(status="sent", sent_at=now, next_attempt_at=now, last_error=None)
             .execution_options(synchronize_session=False)
         )
         _reset_streaks([j.subscriber_id for j in sent if j.channel == "webhook"])

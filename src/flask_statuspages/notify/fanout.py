@@ -34,21 +34,26 @@ def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
 
 
 def recipients(event: NotificationEvent) -> Any:
-    """The subscribers ``event`` reaches, by id (the order batches resume in)."""
+    """The subscribers ``event`` reaches, by id (the order batches resume in).
+
+    Those verified when it happened; a quarantined one too (its deliveries
+    wait for the reactivation); one limited to components only when the event
+    touches one of them, or the whole page.
+    """
     query = select(Subscriber.id, Subscriber.email).order_by(Subscriber.id)
     if event.subscriber_id is not None:
         return query.where(Subscriber.id == event.subscriber_id)
     query = query.where(
         Subscriber.page_id == event.page_id,
         Subscriber.verified_at.is_not(None),
-        Subscriber.quarantined_at.is_(None),
+        Subscriber.verified_at <= event.created_at,
     )
     if event.component_ids:
-        links = select(SubscriberComponent.subscriber_id).where(
-            SubscriberComponent.subscriber_id == Subscriber.id
+        touched = select(SubscriberComponent.subscriber_id).where(
+            SubscriberComponent.subscriber_id == Subscriber.id,
+            SubscriberComponent.component_id.in_(event.component_ids),
         )
-        touched = links.where(SubscriberComponent.component_id.in_(event.component_ids))
-        query = query.where(or_(~exists(links), exists(touched)))
+        query = query.where(or_(Subscriber.components_only.is_(False), exists(touched)))
     return query
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import timezone
 from typing import Protocol
@@ -143,7 +144,7 @@ def _job_app() -> Flask:
     if _loaded_app is None:
         from flask.cli import ScriptInfo
 
-        _loaded_app = ScriptInfo().load_app()
+        _loaded_app = ScriptInfo(app_import_path=os.environ.get("FLASK_APP")).load_app()
     return _loaded_app
 
 

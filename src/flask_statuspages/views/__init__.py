@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
@@ -14,7 +16,7 @@ from werkzeug.exceptions import (
 
 from ..errors import ApiError, error_response, handle_api_error, handle_http_exception
 from ..openapi import openapi_document
-from ..state import EXTENSION_KEY
+from ..state import EXTENSION_KEY, get_state
 from . import admin, public
 from .routing import Endpoint
 
@@ -45,6 +47,7 @@ def create_blueprint(app: Flask) -> Blueprint:
     bp.add_url_rule("/openapi.json", "openapi", _openapi)
     bp.before_request(_limit_body_size)
     bp.register_error_handler(ApiError, handle_api_error)
+    bp.register_error_handler(RateLimitExceeded, _rate_limited)
     bp.register_error_handler(HTTPException, handle_http_exception)
     bp.register_error_handler(InternalServerError, _internal_error)
     return bp
@@ -61,6 +64,13 @@ def _openapi() -> Response:
 
 def _limit_body_size() -> None:
     request.max_content_length = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
+
+
+def _rate_limited(error: RateLimitExceeded) -> Response:
+    limit = get_state().limiter.current_limit
+    wait = max(1, int(limit.reset_at - time.time())) if limit else 60
+    message = f"Too many requests ({error.description}); try again in {wait} seconds."
+    return error_response(ApiError(429, message, headers={"Retry-After": str(wait)}))
 
 
 def _internal_error(error: InternalServerError) -> Response:

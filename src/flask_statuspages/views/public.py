@@ -58,6 +58,8 @@ def unsubscribe(token: str) -> Any:
     try:
         subscriber = subscribers.subscriber_for_unsubscribe(token)
     except ApiError as error:
+        if error.status == 404:  # a genuine link, already used: unsubscribing is idempotent
+            return _unsubscribed_already()
         if not wants_html():
             raise
         html = render_template("statuspages/unsubscribe.html", error=error, done=False)
@@ -77,3 +79,12 @@ def unsubscribe(token: str) -> Any:
         ),
         mimetype="text/html",
     )
+
+
+def _unsubscribed_already() -> Any:
+    if not wants_html():
+        return {"message": "Already unsubscribed."}
+    html = render_template(
+        "statuspages/unsubscribe.html", error=None, done=True, page_name=None, address=None
+    )
+    return Response(html, mimetype="text/html")

@@ -128,10 +128,14 @@ def upgrade() -> None:
             sa.Column("failure_streak", sa.Integer(), nullable=False, server_default="0")
         )
         batch_op.add_column(sa.Column("quarantined_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("components_only", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("statuspages_subscriber", schema=None) as batch_op:
+        batch_op.drop_column("components_only")
         batch_op.drop_column("quarantined_at")
         batch_op.drop_column("failure_streak")
 
