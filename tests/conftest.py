@@ -280,9 +280,17 @@ class SmtpSink:
 
         self.messages: list[Any] = []
         self.raw: list[bytes] = []
+        self.sessions = 0  # SMTP conversations (EHLO/HELO), one per connection
         self._arrived = threading.Condition()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_EHLO(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         import email

@@ -115,6 +115,16 @@ def test_incident_reaches_email_and_webhook_subscribers(api, page, smtp, receive
     }
 
 
+def test_one_smtp_connection_per_batch(api, page, smtp) -> None:
+    for n in range(5):
+        subscribe_verified(api, page, email=f"ops{n}@acme.com")
+    smtp.wait_for(5)
+    before = smtp.sessions
+    api.make_incident(page["id"], title="Batch")
+    assert len([m for m in smtp.wait_for(10) if "Batch" in m["Subject"]]) == 5
+    assert smtp.sessions - before == 1
+
+
 def test_which_changes_notify(api, page, receiver) -> None:
     subscribe_verified(api, page, webhook_url=receiver.url)
     component = api.make_component(page["id"])
