@@ -134,6 +134,7 @@ def _http_sink_main(port: Any, count: Any, nbytes: Any, ready: Any, stop: Any) -
         def log_message(self, *args: Any) -> None:
             pass
 
+    ThreadingHTTPServer.request_queue_size = 128  # concurrent connects must not be dropped
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     server.daemon_threads = True
     port.value = server.server_address[1]

@@ -45,6 +45,10 @@ class ThreadQueue:
         self._thread: threading.Thread | None = None
 
     def ensure_started(self) -> None:
+        """Start the thread unless it runs (called before every request: cheap)."""
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            return
         with self._lock:
             if self._stopping:
                 return
