@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template, url_for
+from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 
 from .. import components, deliveries, incidents, pages, subscribers
@@ -35,7 +35,7 @@ from ..schemas import (
     VerifiedSchema,
 )
 from ..state import db_session, get_state
-from .routing import Routes, wants_html
+from .routing import Routes, html_page, wants_html
 
 routes = Routes(tag="Pages")
 
@@ -392,6 +392,5 @@ def verify_subscriber(page_id: str, token: str) -> Any:
     try:
         subscriber = subscribers.verify_subscriber(page_id, token)
     except ApiError as error:
-        html = render_template("statuspages/verify_failed.html", error=error)
-        return Response(html, status=error.status, mimetype="text/html")
-    return Response(render_template("statuspages/verified.html", page=subscriber.page))
+        return html_page("verify_failed.html", error.status, error=error)
+    return html_page("verified.html", page=subscriber.page)

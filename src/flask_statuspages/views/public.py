@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, render_template, request
+from flask import jsonify, request
 
 from .. import snapshot, subscribers
 from ..errors import ApiError
 from ..schemas import MessageSchema, PublicPageSchema, SubscriberInput
-from .routing import Routes, wants_html
+from .routing import Routes, html_page, wants_html
 
 routes = Routes(tag="Public")
 
@@ -59,32 +59,18 @@ def unsubscribe(token: str) -> Any:
         subscriber = subscribers.subscriber_for_unsubscribe(token)
     except ApiError as error:
         if error.status == 404:  # a genuine link, already used: unsubscribing is idempotent
-            return _unsubscribed_already()
-        if not wants_html():
+            subscriber = None
+        elif wants_html():
+            return html_page("unsubscribe.html", error.status, error=error)
+        else:
             raise
-        html = render_template("statuspages/unsubscribe.html", error=error, done=False)
-        return Response(html, status=error.status, mimetype="text/html")
-    page_name = subscriber.page.name
-    if request.method == "POST":
-        subscribers.delete_subscriber(subscriber)
-    if not wants_html() and request.method == "POST":
-        return {"message": f"Unsubscribed from {page_name}."}
-    return Response(
-        render_template(
-            "statuspages/unsubscribe.html",
-            page_name=page_name,
-            address=subscriber.email or subscriber.webhook_url,
-            done=request.method == "POST",
-            error=None,
-        ),
-        mimetype="text/html",
-    )
-
-
-def _unsubscribed_already() -> Any:
-    if not wants_html():
-        return {"message": "Already unsubscribed."}
-    html = render_template(
-        "statuspages/unsubscribe.html", error=None, done=True, page_name=None, address=None
-    )
-    return Response(html, mimetype="text/html")
+    if subscriber is None:
+        done = {"message": "Already unsubscribed."}
+        return html_page("unsubscribe.html", done=True) if wants_html() else done
+    page_name, address = subscriber.page.name, subscriber.email or subscriber.webhook_url
+    if request.method == "GET":
+        return html_page("unsubscribe.html", page_name=page_name, address=address)
+    subscribers.delete_subscriber(subscriber)
+    if wants_html():
+        return html_page("unsubscribe.html", page_name=page_name, address=address, done=True)
+    return {"message": f"Unsubscribed from {page_name}."}

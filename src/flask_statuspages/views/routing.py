@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from marshmallow import EXCLUDE, Schema, ValidationError
 
@@ -73,6 +73,12 @@ def wants_html() -> bool:
     """Whether the client (a browser following a link) prefers HTML to JSON."""
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "text/html"
+
+
+def html_page(template: str, status: int = 200, **context: Any) -> Response:
+    """A page of ``templates/statuspages/`` for people who followed a link."""
+    html = render_template(f"statuspages/{template}", **context)
+    return Response(html, status=status, mimetype="text/html")
 
 
 def json_body() -> Any:
