@@ -20,6 +20,8 @@ COMPONENT_STATUSES = (
 )
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 SEVERITIES = ("none", "minor", "major", "critical")
+SUBSCRIBER_STATES = ("pending", "verified", "quarantined")
+DELIVERY_STATUSES = ("pending", "sent", "failed")
 
 #: What an unresolved incident of a severity does to the overall status.
 SEVERITY_TO_STATUS = {

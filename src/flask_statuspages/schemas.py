@@ -233,7 +233,7 @@ class SubscriberSchema(Schema):
     component_ids = fields.List(fields.Str())
     verified = fields.Bool()
     verified_at = Timestamp(allow_none=True)
-    state = fields.Str(metadata={"enum": ["pending", "verified", "quarantined"]})
+    state = fields.Str(metadata={"enum": list(rules.SUBSCRIBER_STATES)})
     failure_streak = fields.Int(metadata={"description": "Failed webhook attempts in a row."})
     quarantined_at = Timestamp(allow_none=True)
     created_at = Timestamp()
@@ -287,11 +287,11 @@ class IncidentListQuery(PaginationQuery):
 
 
 class SubscriberListQuery(PaginationQuery):
-    state = fields.Str(validate=validate.OneOf(("pending", "verified", "quarantined")))
+    state = fields.Str(validate=validate.OneOf(rules.SUBSCRIBER_STATES))
 
 
 class DeliveryListQuery(PaginationQuery):
-    status = fields.Str(validate=validate.OneOf(("pending", "sent", "failed")))
+    status = fields.Str(validate=validate.OneOf(rules.DELIVERY_STATUSES))
 
 
 class DeliverySchema(Schema):
@@ -300,7 +300,7 @@ class DeliverySchema(Schema):
     event_id = fields.Str()
     subscriber_id = fields.Str()
     channel = fields.Str(metadata={"enum": ["email", "webhook"]})
-    status = fields.Str(metadata={"enum": ["pending", "sent", "failed"]})
+    status = fields.Str(metadata={"enum": list(rules.DELIVERY_STATUSES)})
     attempts = fields.Int()
     next_attempt_at = Timestamp()
     last_error = fields.Str(allow_none=True)

@@ -27,8 +27,6 @@ from .models import (
 from .notify import outbox
 from .state import db_session
 
-STATES = ("pending", "verified", "quarantined")
-
 
 def subscribers_of(page_id: str, state: str | None = None) -> Any:
     query = (

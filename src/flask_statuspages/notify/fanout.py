@@ -28,7 +28,7 @@ def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
         statement: Any = postgresql.insert(Delivery).on_conflict_do_nothing()
     elif dialect == "sqlite":
         statement = sqlite.insert(Delivery).on_conflict_do_nothing()
-    else:  # other backends: rely on the unique index, one row at a time
+    else:  # MySQL / MariaDB: INSERT IGNORE skips the rows the unique index refuses
         statement = insert(Delivery).prefix_with("IGNORE")
     session.execute(statement, rows)
 
