@@ -11,7 +11,10 @@ from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 
+from . import realtime
 from .models import Base
+from .realtime import make_broker
+from .snapshot import SnapshotCache, install_version_hook
 from .notify.queues import ThreadQueue, make_queue
 from .state import EXTENSION_KEY, State, get_state
 
@@ -35,6 +38,15 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "STATUSPAGES_DELIVERY_LEASE": 300,
     "STATUSPAGES_POLL_INTERVAL": 5,
     "STATUSPAGES_SUBSCRIBE_RATE_LIMIT": "5 per minute;30 per hour",
+    "STATUSPAGES_SITE_PREFIX": "/status",
+    "STATUSPAGES_CNAME_TARGET": None,
+    "STATUSPAGES_DNS_NAMESERVERS": None,
+    "STATUSPAGES_PAGE_SESSION_MAX_AGE": 7 * 24 * 3600,
+    "STATUSPAGES_PUBLIC_RATE_LIMIT": "300 per minute",
+    "STATUSPAGES_AUTH_RATE_LIMIT": "5 per 5 minutes",
+    "STATUSPAGES_SNAPSHOT_CACHE_SIZE": 256,
+    "STATUSPAGES_SSE_HEARTBEAT": 15,
+    "STATUSPAGES_SSE_MAX_DURATION": 300,
 }
 
 #: Used only when the extension brings its own Flask-SQLAlchemy and none is configured.
@@ -90,7 +102,11 @@ class StatusPages:
                 header_name_mapping={HeaderNames.RETRY_AFTER: "X-RateLimit-Retry-After"},
                 key_prefix="statuspages",
             ),
+            snapshots=SnapshotCache(app.config["STATUSPAGES_SNAPSHOT_CACHE_SIZE"]),
+            broker=make_broker(app),
         )
+        install_version_hook()
+        realtime.connect(app, app.extensions[EXTENSION_KEY].broker)
         if isinstance(queue, ThreadQueue):
             # Retries due after a restart are picked up once the app serves again.
             app.before_request(queue.ensure_started)
@@ -99,8 +115,11 @@ class StatusPages:
 
         from .cli import statuspages_cli
         from .views import create_blueprint, json_routing_errors
+        from .views.site import create_site_blueprint
 
         app.register_blueprint(create_blueprint(app))
+        if app.config["STATUSPAGES_SITE_PREFIX"] is not None:
+            app.register_blueprint(create_site_blueprint(app))
         app.before_request(json_routing_errors(app.config["STATUSPAGES_URL_PREFIX"]))
         app.cli.add_command(statuspages_cli)
 

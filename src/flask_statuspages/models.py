@@ -94,6 +94,20 @@ class Page(Timestamped, Base):
     is_public: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
     theme: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    #: ``False`` hides the page everywhere public, as ``is_public = False`` does.
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    #: werkzeug's salted hash; set: visitors must unlock the page with the password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: CIDRs allowed to see the page; empty: anyone.
+    ip_allowlist: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    custom_domain_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    header_html: Mapped[str | None] = mapped_column(Text)
+    footer_html: Mapped[str | None] = mapped_column(Text)
+    uptime_days: Mapped[int] = mapped_column(Integer, default=90, nullable=False)
+    show_uptime: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    show_incident_history: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    #: Bumped by every write that changes what visitors see (see ``snapshot.py``).
+    public_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     components: Mapped[list[Component]] = relationship(
         back_populates="page", cascade="save-update, merge", passive_deletes="all"
@@ -120,6 +134,7 @@ class Component(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(32), nullable=False, default="operational")
     display_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     group_name: Mapped[str | None] = mapped_column(String(255))
+    show_uptime: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
 
     page: Mapped[Page] = relationship(back_populates="components")
 

@@ -140,6 +140,9 @@ def _responses(declared: Endpoint) -> dict[str, Any]:
         errors |= {400, 413, 422}
     if declared.query is not None:
         errors.add(422)
+    if 304 in errors:
+        errors.discard(304)
+        responses["304"] = {"description": "Not modified: the If-None-Match ETag is current."}
     for status in sorted(errors):
         responses[str(status)] = DEFAULT_CODES[status]
     return responses

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
 
 from . import rules, signals
 from .auth import page_limit
@@ -91,7 +92,8 @@ def create_page(owner: str, data: dict[str, Any]) -> Page:
         _check_page_limit(owner)
         _check_unique(explicit_slug, data.get("custom_domain"))
         slug = explicit_slug or _free_slug(rules.slugify(data["name"]))
-        page = Page(owner=owner, **{**data, "slug": slug, "theme": data.get("theme") or {}})
+        page = Page(owner=owner, slug=slug, theme={}, ip_allowlist=[])
+        _apply(page, {k: v for k, v in data.items() if k != "slug"})
         session.add(page)
         try:
             commit(event(signals.page_created, page=page))
@@ -105,14 +107,30 @@ def create_page(owner: str, data: dict[str, Any]) -> Page:
 def update_page(page: Page, data: dict[str, Any]) -> Page:
     session = db_session()
     _check_unique(data.get("slug"), data.get("custom_domain"), except_id=page.id)
-    for key, value in data.items():
-        setattr(page, key, (value or {}) if key == "theme" else value)
+    _apply(page, data)
     try:
         commit(event(signals.page_updated, page=page))
     except IntegrityError:
         session.rollback()
         raise conflict("The slug or custom domain was just taken by another page.") from None
     return page
+
+
+def _apply(page: Page, data: dict[str, Any]) -> None:
+    """Set ``data`` on ``page``: the password is kept hashed, a new domain unverified."""
+    for key, value in data.items():
+        if key == "password":
+            page.password_hash = None if value is None else generate_password_hash(value)
+        elif key == "custom_domain":
+            if value != page.custom_domain:
+                page.custom_domain_verified_at = None
+            page.custom_domain = value
+        elif key == "theme":
+            page.theme = value or {}
+        elif key == "ip_allowlist":
+            page.ip_allowlist = value or []
+        else:
+            setattr(page, key, value)
 
 
 def delete_page(page: Page) -> None:

@@ -5,10 +5,12 @@ Where is the overall status computed? Here, and only here.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 
 #: Component statuses, best to worst. The order is the roll-up order.
 COMPONENT_STATUSES = (
@@ -91,3 +93,97 @@ def retry_delay(attempt: int, base: float, jitter: float) -> float:
     """Seconds before retry number ``attempt`` (1 = the first retry): exponential
     backoff, scaled by ``jitter`` (drawn in 0.8..1.2) so retries do not stampede."""
     return base * 2 ** (attempt - 1) * jitter
+
+
+# ------------------------------------------------------------ visibility
+
+
+def hidden(is_public: bool, enabled: bool) -> bool:
+    """A private or disabled page is hidden from every public route."""
+    return not (is_public and enabled)
+
+
+def ip_allowed(allowlist: Sequence[str], address: str | None) -> bool:
+    """Whether ``address`` is in one of the ``allowlist`` networks (empty: anyone)."""
+    if not allowlist:
+        return True
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in allowlist)
+
+
+# ---------------------------------------------------------------- uptime
+
+#: How much of the time in a status counts as down (a partial outage counts 30 %).
+DOWNTIME_WEIGHT = {"major_outage": 1.0, "partial_outage": 0.3}
+
+StatusChange = tuple[datetime, "str | None", str]
+
+
+@dataclass(frozen=True)
+class UptimeDay:
+    day: date
+    #: 0..1, or ``None`` when the component did not exist that day.
+    uptime: float | None
+    #: The worst status the component was in that day (``None``: no data).
+    worst: str | None
+    down_seconds: float
+    observed_seconds: float
+
+
+def status_segments(
+    changes: Sequence[StatusChange], current: str, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime, str | None]]:
+    """The statuses a component was in between ``start`` and ``end``.
+
+    ``changes`` are the ``(changed_at, old_status, new_status)`` records after
+    ``start``, oldest first. The status before the first is its ``old_status``
+    (``None``: the component did not exist yet); with no change at all, the
+    component was in its ``current`` status throughout.
+    """
+    status: str | None = changes[0][1] if changes else current
+    cursor, segments = start, []
+    for changed_at, _old, new in changes:
+        if changed_at > cursor:
+            segments.append((cursor, min(changed_at, end), status))
+            cursor = changed_at
+        status = new
+    if end > cursor:
+        segments.append((cursor, end, status))
+    return segments
+
+
+def daily_uptime(
+    changes: Sequence[StatusChange], current: str, first_day: date, days: int, now: datetime
+) -> list[UptimeDay]:
+    """One :class:`UptimeDay` per UTC day from ``first_day``, for ``days`` days."""
+    start = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
+    segments = status_segments(changes, current, start, now)
+    result = []
+    for offset in range(days):
+        day_start = start + timedelta(days=offset)
+        day_end = min(day_start + timedelta(days=1), now)
+        down = observed = 0.0
+        seen: list[str] = []
+        for seg_start, seg_end, status in segments:
+            overlap = (min(seg_end, day_end) - max(seg_start, day_start)).total_seconds()
+            if overlap <= 0 or status is None:
+                continue
+            observed += overlap
+            down += overlap * DOWNTIME_WEIGHT.get(status, 0.0)
+            seen.append(status)
+        uptime = 1 - down / observed if observed else None
+        worst = worst_status(seen) if seen else None
+        result.append(UptimeDay(day_start.date(), uptime, worst, down, observed))
+    return result
+
+
+def uptime_ratio(days: Iterable[UptimeDay]) -> float | None:
+    """The uptime over several days, weighted by the time observed in each."""
+    days = list(days)
+    observed = sum(d.observed_seconds for d in days)
+    return 1 - sum(d.down_seconds for d in days) / observed if observed else None

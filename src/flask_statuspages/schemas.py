@@ -6,6 +6,7 @@ every field's type, bounds and meaning.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -106,8 +107,27 @@ class ThemeSchema(InputSchema):
         validate=validate.Regexp(_COLOR, error="Must be a colour like #rgb or #rrggbb."),
         metadata={"example": "#0e7490"},
     )
+    background_color = fields.Str(
+        validate=validate.Regexp(_COLOR, error="Must be a colour like #rgb or #rrggbb."),
+        metadata={"description": "Light scheme background.", "example": "#ffffff"},
+    )
+    color_scheme = fields.Str(
+        validate=validate.OneOf(("auto", "light", "dark")),
+        metadata={"description": "auto (default) follows the visitor's system setting."},
+    )
     logo_url = fields.Url(schemes={"http", "https"}, allow_none=True)
     favicon_url = fields.Url(schemes={"http", "https"}, allow_none=True)
+
+
+class Cidr(fields.Str):
+    """An IPv4 or IPv6 network (``203.0.113.0/24``) or single address, normalised."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            return str(ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            raise ValidationError("Not a valid IP address or CIDR network.") from None
 
 
 class PageInput(InputSchema):
@@ -125,6 +145,37 @@ class PageInput(InputSchema):
     is_public = StrictBool(metadata={"description": "Default true."})
     custom_domain = Hostname(allow_none=True, metadata={"example": "status.acme.com"})
     theme = fields.Nested(ThemeSchema, allow_none=True)
+    enabled = StrictBool(metadata={"description": "Default true; false hides the page."})
+    password = fields.Str(
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(min=4, max=128),
+        metadata={"description": "Write-only. Set: visitors unlock the page; null removes it."},
+    )
+    ip_allowlist = fields.List(
+        Cidr(),
+        validate=validate.Length(max=100),
+        metadata={"description": "Networks allowed to see the page; empty: anyone."},
+    )
+    header_html = fields.Str(
+        allow_none=True,
+        validate=validate.Length(max=10000),
+        metadata={"description": "Custom HTML above the page; sanitised when shown."},
+    )
+    footer_html = fields.Str(
+        allow_none=True,
+        validate=validate.Length(max=10000),
+        metadata={"description": "Custom HTML below the page; sanitised when shown."},
+    )
+    uptime_days = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=365),
+        metadata={"description": "Days of uptime bars shown (default 90)."},
+    )
+    show_uptime = StrictBool(metadata={"description": "Show uptime bars (default true)."})
+    show_incident_history = StrictBool(
+        metadata={"description": "Show past incidents (default true)."}
+    )
 
 
 class PageSchema(Schema):
@@ -134,7 +185,16 @@ class PageSchema(Schema):
     description = fields.Str(allow_none=True)
     is_public = fields.Bool()
     custom_domain = fields.Str(allow_none=True)
+    custom_domain_verified_at = Timestamp(allow_none=True)
     theme = fields.Dict()
+    enabled = fields.Bool()
+    password_protected = fields.Function(lambda page: page.password_hash is not None)
+    ip_allowlist = fields.List(fields.Str())
+    header_html = fields.Str(allow_none=True)
+    footer_html = fields.Str(allow_none=True)
+    uptime_days = fields.Int()
+    show_uptime = fields.Bool()
+    show_incident_history = fields.Bool()
     created_at = Timestamp()
     updated_at = Timestamp()
 
@@ -150,6 +210,7 @@ class ComponentInput(InputSchema):
         strict=True, validate=validate.Range(min=-(2**31), max=2**31 - 1)
     )
     group_name = Text(max_length=255, allow_none=True, metadata={"example": "Backend"})
+    show_uptime = StrictBool(metadata={"description": "Show its uptime bar (default true)."})
 
 
 class ComponentSchema(Schema):
@@ -160,6 +221,7 @@ class ComponentSchema(Schema):
     status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
     display_order = fields.Int()
     group_name = fields.Str(allow_none=True)
+    show_uptime = fields.Bool()
     created_at = Timestamp()
     updated_at = Timestamp()
 
@@ -272,6 +334,58 @@ class PublicPageSchema(Schema):
         fields.Nested(PublicIncidentSchema),
         metadata={"description": "Resolved in the last 14 days, newest first, at most 20."},
     )
+
+
+class HistoryQuery(Schema):
+    months = fields.Integer(load_default=3, validate=validate.Range(min=1, max=24))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=240))
+
+
+class HistoryMonthSchema(Schema):
+    month = fields.Function(lambda m: m["month"].strftime("%Y-%m"), metadata={"example": "2026-11"})
+    incidents = fields.List(fields.Nested(PublicIncidentSchema))
+
+
+class HistorySchema(Schema):
+    months = fields.List(fields.Nested(HistoryMonthSchema), metadata={"description": "Newest first."})
+
+
+class UptimeQuery(Schema):
+    days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=365))
+
+
+class UptimeDaySchema(Schema):
+    date = fields.Date(attribute="day")
+    uptime = fields.Float(
+        allow_none=True, metadata={"description": "0..1; null before the component existed."}
+    )
+    status = fields.Str(
+        attribute="worst", allow_none=True, metadata={"description": "The worst status that day."}
+    )
+
+
+class UptimeComponentSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
+
+
+class UptimeSchema(Schema):
+    component = fields.Nested(UptimeComponentSchema)
+    days = fields.Int()
+    uptime = fields.Float(allow_none=True, metadata={"description": "Over the whole range."})
+    history = fields.List(fields.Nested(UptimeDaySchema), metadata={"description": "Oldest first."})
+
+
+class AuthInput(InputSchema):
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=128))
+
+
+class PageSessionSchema(Schema):
+    token = fields.Str(
+        metadata={"description": "Send as Authorization: Bearer, or keep the cookie set with it."}
+    )
+    expires_in = fields.Int(metadata={"description": "Seconds."})
 
 
 # ------------------------------------------------------- queries, errors

@@ -1,36 +1,142 @@
-"""The public snapshot of a page: everything a visitor may see, in a fixed
-number of queries however many components and incidents the page has."""
+"""One snapshot, many renderings.
+
+Everything public about a page (its JSON, the HTML page, feeds, badge,
+widget, the Statuspage v2 JSON, the stream's ``state`` event) is rendered
+from one immutable :class:`Snapshot`, built by :func:`build_snapshot` in a
+fixed number of queries whatever the page's size.
+
+Snapshots are cached per process, keyed by the page's ``public_version``: a
+``before_flush`` hook bumps that column in the same transaction as any write
+to a page, its components or its incidents, so the very next request (in any
+process) looks up a key that is not cached yet and builds a fresh one. A
+reader therefore costs one small query (:func:`access.page_ref`) and a dict
+lookup; each rendering of a snapshot is made once and kept beside it with its
+``ETag``.
+
+``Snapshot.data`` holds plain values only:
+
+``page``
+    ``id, name, slug, description, theme, header_html, footer_html`` (both
+    sanitised :class:`~markupsafe.Markup`), ``uptime_days, show_uptime,
+    show_incident_history, custom_domain`` (when verified), ``updated_at``.
+``overall_status``
+    the roll-up of section 4 of the contract.
+``components``
+    public component dicts, in display order, each with ``uptime`` (a list of
+    :class:`rules.UptimeDay`, empty when bars are off) and ``uptime_ratio``.
+``groups``
+    ``[{"name": str | None, "status": worst, "components": [...]}]`` in order.
+``active_incidents``, ``recent_incidents``, ``latest_incidents``
+    public incident dicts, each with ``message_html`` and ``updates`` (newest
+    first, each with ``message_html``); ``latest`` is the 50 newest of any status.
+``public``
+    the contract's ``GET /public/:slug`` JSON.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from . import rules
+from .access import PageRef
 from .components import ordered_components
-from .errors import not_found
 from .incidents import incidents_of, unresolved_incidents
-from .models import Incident, Page, utcnow
-from .schemas import PublicPageSchema
+from .markup import render_markdown, sanitize_html
+from .models import Component, ComponentStatusChange, Incident, IncidentUpdate, Page, utcnow
+from .schemas import PublicComponentSchema, PublicIncidentSchema, PublicPageSchema
 from .state import db_session
 
 RECENT_DAYS = 14
 RECENT_LIMIT = 20
+LATEST_LIMIT = 50
 
-_public_page_schema = PublicPageSchema()
-
-
-def public_page(slug: str) -> Page:
-    page = db_session().scalar(select(Page).where(Page.slug == slug, Page.is_public.is_(True)))
-    if page is None:
-        raise not_found("Page")
-    return page
+_page_schema = PublicPageSchema()
+_component_schema = PublicComponentSchema(many=True)
+_incident_schema = PublicIncidentSchema(many=True)
 
 
-def recent_incidents(page_id: str) -> Any:
-    since = utcnow() - timedelta(days=RECENT_DAYS)
+@dataclass(frozen=True)
+class Rendering:
+    body: bytes
+    etag: str
+
+
+@dataclass
+class Snapshot:
+    ref: PageRef
+    data: dict[str, Any]
+    #: The snapshot goes stale by itself then (the day rolls over, an incident
+    #: leaves the recent list), even without a write.
+    valid_until: datetime
+    renderings: dict[Hashable, Rendering] = field(default_factory=dict)
+
+    def render(self, key: Hashable, make: Callable[[Snapshot], bytes | str]) -> Rendering:
+        """The rendering ``key`` of this snapshot, made by ``make`` once."""
+        found = self.renderings.get(key)
+        if found is None:
+            body = make(self)
+            if isinstance(body, str):
+                body = body.encode()
+            digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+            found = self.renderings[key] = Rendering(body, f'"{digest}"')
+        return found
+
+
+# ------------------------------------------------------------------ cache
+
+
+class SnapshotCache:
+    """A bounded LRU of snapshots keyed by ``(page id, public version)``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, int], Snapshot] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, ref: PageRef, now: datetime) -> Snapshot | None:
+        key = (ref.id, ref.version)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or found.valid_until <= now:
+                return None
+            self._entries.move_to_end(key)
+            return found
+
+    def put(self, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._entries[(snapshot.ref.id, snapshot.ref.version)] = snapshot
+            self._entries.move_to_end((snapshot.ref.id, snapshot.ref.version))
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def get_snapshot(ref: PageRef) -> Snapshot:
+    """The snapshot of ``ref``'s current public version, from the cache or built."""
+    from .state import get_state
+
+    cache = get_state().snapshots
+    now = utcnow()
+    found = cache.get(ref, now)
+    if found is None:
+        found = build_snapshot(ref, now)
+        cache.put(found)
+    return found
+
+
+# ------------------------------------------------------------------ build
+
+
+def recent_incidents(page_id: str, now: datetime) -> Any:
+    since = now - timedelta(days=RECENT_DAYS)
     return (
         incidents_of(page_id, "resolved")
         .where(Incident.resolved_at >= since)
@@ -40,23 +146,144 @@ def recent_incidents(page_id: str) -> Any:
     )
 
 
-def build_snapshot(page: Page) -> dict[str, Any]:
-    """The public JSON of ``page`` (components, incidents, the overall status)."""
+def _status_changes(page_id: str, since: datetime) -> dict[str, list[rules.StatusChange]]:
+    rows = db_session().execute(
+        select(
+            ComponentStatusChange.component_id,
+            ComponentStatusChange.changed_at,
+            ComponentStatusChange.old_status,
+            ComponentStatusChange.new_status,
+        )
+        .join(Component, Component.id == ComponentStatusChange.component_id)
+        .where(Component.page_id == page_id, ComponentStatusChange.changed_at >= since)
+        .order_by(ComponentStatusChange.changed_at, ComponentStatusChange.id)
+    )
+    changes: dict[str, list[rules.StatusChange]] = {}
+    for component_id, changed_at, old, new in rows:
+        changes.setdefault(component_id, []).append((changed_at, old, new))
+    return changes
+
+
+def _with_html(incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for incident in incidents:
+        incident["message_html"] = render_markdown(incident.get("message"))
+        for entry in incident["updates"]:
+            entry["message_html"] = render_markdown(entry.get("message"))
+    return incidents
+
+
+def _groups(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for component in components:
+        groups.setdefault(component.get("group_name"), []).append(component)
+    return [
+        {"name": name, "status": rules.worst_status(c["status"] for c in members), "components": members}
+        for name, members in groups.items()
+    ]
+
+
+def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
+    """Everything public about the page ``ref``, in a fixed number of queries."""
+    now = now or utcnow()
     session = db_session()
-    components = session.scalars(ordered_components(page.id)).all()
-    active = session.scalars(unresolved_incidents(page.id)).all()
-    recent = session.scalars(recent_incidents(page.id)).all()
-    return _public_page_schema.dump(
+    page = session.get(Page, ref.id, populate_existing=True)
+    assert page is not None
+    today = now.date()
+    first_day = today - timedelta(days=page.uptime_days - 1)
+    window_start = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
+
+    component_rows = session.scalars(ordered_components(page.id)).all()
+    active_rows = session.scalars(unresolved_incidents(page.id)).all()
+    recent_rows = session.scalars(recent_incidents(page.id, now)).all()
+    latest_rows = session.scalars(incidents_of(page.id).limit(LATEST_LIMIT)).all()
+    changes = _status_changes(page.id, window_start) if page.show_uptime else {}
+
+    components = _component_schema.dump(component_rows)
+    for component, row in zip(components, component_rows):
+        days = []
+        if page.show_uptime and row.show_uptime:
+            days = rules.daily_uptime(
+                changes.get(row.id, []), row.status, first_day, page.uptime_days, now
+            )
+        component["uptime"] = days
+        component["uptime_ratio"] = rules.uptime_ratio(days)
+
+    overall = rules.overall_status(
+        (c.status for c in component_rows), (i.severity for i in active_rows)
+    )
+    public = _page_schema.dump(
         {
             "name": page.name,
             "slug": page.slug,
             "description": page.description,
             "theme": page.theme,
-            "overall_status": rules.overall_status(
-                (c.status for c in components), (i.severity for i in active)
-            ),
-            "components": components,
-            "active_incidents": active,
-            "recent_incidents": recent,
+            "overall_status": overall,
+            "components": component_rows,
+            "active_incidents": active_rows,
+            "recent_incidents": recent_rows,
         }
     )
+    data = {
+        "page": {
+            "id": page.id,
+            "name": page.name,
+            "slug": page.slug,
+            "description": page.description,
+            "theme": dict(page.theme or {}),
+            "header_html": sanitize_html(page.header_html),
+            "footer_html": sanitize_html(page.footer_html),
+            "uptime_days": page.uptime_days,
+            "show_uptime": page.show_uptime,
+            "show_incident_history": page.show_incident_history,
+            "custom_domain": ref.verified_domain,
+            "updated_at": page.updated_at,
+        },
+        "overall_status": overall,
+        "components": components,
+        "groups": _groups(components),
+        "active_incidents": _with_html(_incident_schema.dump(active_rows)),
+        "recent_incidents": _with_html(_incident_schema.dump(recent_rows)),
+        "latest_incidents": _with_html(_incident_schema.dump(latest_rows)),
+        "public": public,
+        "generated_at": now,
+    }
+    return Snapshot(ref, data, _valid_until(now, recent_rows))
+
+
+def _valid_until(now: datetime, recent: Any) -> datetime:
+    midnight = datetime.combine(now.date() + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    leaving = [i.resolved_at + timedelta(days=RECENT_DAYS) for i in recent if i.resolved_at]
+    return min([midnight, *leaving])
+
+
+# ------------------------------------------------------ version bumping
+
+
+def _touched_page_ids(session: Session) -> set[str]:
+    pages: set[str] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Page):
+            if obj not in session.deleted:
+                pages.add(obj.id)
+        elif isinstance(obj, (Component, Incident)):
+            pages.add(obj.page_id)
+        elif isinstance(obj, IncidentUpdate) and obj.incident is not None:
+            pages.add(obj.incident.page_id)
+    pages.discard(None)  # type: ignore[arg-type]
+    return pages
+
+
+def _bump_public_versions(session: Session, flush_context: Any, instances: Any) -> None:
+    touched = _touched_page_ids(session)
+    if touched:
+        session.connection().execute(
+            update(Page.__table__)
+            .where(Page.__table__.c.id.in_(sorted(touched)))
+            .values(public_version=Page.__table__.c.public_version + 1)
+        )
+
+
+def install_version_hook() -> None:
+    """Bump ``public_version`` of every page a flush touches (idempotent)."""
+    if not event.contains(Session, "before_flush", _bump_public_versions):
+        event.listen(Session, "before_flush", _bump_public_versions)

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
     from .extension import StatusPages
     from .notify.queues import Queue
+    from .realtime import MemoryBroker
+    from .snapshot import SnapshotCache
 
 EXTENSION_KEY = "statuspages"
 
@@ -27,6 +29,10 @@ class State:
     queue: Queue
     #: Rate limits of the public routes (Flask-Limiter; in Redis when configured).
     limiter: Limiter
+    #: Public snapshots of pages, by public version.
+    snapshots: SnapshotCache
+    #: Where live events go (in memory, or Redis pub/sub when configured).
+    broker: MemoryBroker
 
 
 def get_state() -> State:

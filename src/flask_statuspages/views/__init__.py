@@ -17,11 +17,17 @@ from werkzeug.exceptions import (
 from ..errors import ApiError, error_response, handle_api_error, handle_http_exception
 from ..openapi import openapi_document
 from ..state import EXTENSION_KEY, get_state
-from . import admin, public
+from . import admin, domains, embeds, public, statuspage_v2
 from .routing import Endpoint
 
 #: Every declared route; public ones first so that ``/public/...`` wins over ``/<page_id>``.
-ENDPOINTS: list[Endpoint] = [*public.routes.endpoints, *admin.routes.endpoints]
+ENDPOINTS: list[Endpoint] = [
+    *public.routes.endpoints,
+    *embeds.routes.endpoints,
+    *statuspage_v2.routes.endpoints,
+    *domains.routes.endpoints,
+    *admin.routes.endpoints,
+]
 
 
 def create_blueprint(app: Flask) -> Blueprint:
@@ -46,6 +52,7 @@ def create_blueprint(app: Flask) -> Blueprint:
         )
     bp.add_url_rule("/openapi.json", "openapi", _openapi)
     bp.before_request(_limit_body_size)
+    bp.after_request(_public_headers(prefix))
     bp.register_error_handler(ApiError, handle_api_error)
     bp.register_error_handler(RateLimitExceeded, _rate_limited)
     bp.register_error_handler(HTTPException, handle_http_exception)
@@ -60,6 +67,20 @@ def _config_value(key: str) -> Callable[[], str]:
 
 def _openapi() -> Response:
     return jsonify(openapi_document(ENDPOINTS))
+
+
+def _public_headers(prefix: str) -> Callable[[Response], Response]:
+    """``nosniff`` on every answer; CORS open on the machine routes for visitors."""
+    public = f"{prefix}/public/"
+
+    def add_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.path.startswith(public):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+        return response
+
+    return add_headers
 
 
 def _limit_body_size() -> None:

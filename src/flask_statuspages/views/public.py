@@ -1,23 +1,151 @@
-"""Routes for visitors and outside tools: no authentication."""
+"""Routes for visitors and outside tools: no authentication.
+
+Every ``/public/<slug>/...`` route checks the visitor's access first
+(:func:`access.visible_page`), then answers from the page's snapshot.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import jsonify, request
+from flask import Response, current_app, jsonify, request, stream_with_context
 
-from .. import snapshot, subscribers
+from .. import access, history, rules, subscribers
 from ..errors import ApiError
-from ..schemas import MessageSchema, PublicPageSchema, SubscriberInput
+from ..realtime import stream
+from ..schemas import (
+    AuthInput,
+    HistoryQuery,
+    HistorySchema,
+    MessageSchema,
+    PageSessionSchema,
+    PublicPageSchema,
+    SubscriberInput,
+    UptimeQuery,
+    UptimeSchema,
+)
+from ..snapshot import get_snapshot
+from ..state import get_state
+from .responses import cache_control, snapshot_response
 from .routing import Routes, html_page, wants_html
 
 routes = Routes(tag="Public")
+PUBLIC_LIMIT = "STATUSPAGES_PUBLIC_RATE_LIMIT"
 
 
-@routes.route("/public/<slug>", "GET", auth=False, response=PublicPageSchema, errors=(404,))
+def _json(snapshot: Any) -> str:
+    return json.dumps(snapshot.data["public"], separators=(",", ":"))
+
+
+@routes.route(
+    "/public/<slug>",
+    "GET",
+    auth=False,
+    response=PublicPageSchema,
+    errors=(304, 401, 404, 429),
+    rate_limit=PUBLIC_LIMIT,
+)
 def public_page(slug: str) -> Any:
-    """The public face of a page: overall status, components, active and recent incidents."""
-    return jsonify(snapshot.build_snapshot(snapshot.public_page(slug)))
+    """The public face of a page: overall status, components, active and recent incidents.
+
+    Answers with an ``ETag``; ``If-None-Match`` with it gives 304.
+    """
+    return snapshot_response(access.visible_page(slug), "json", "application/json", _json)
+
+
+@routes.route(
+    "/public/<slug>/history",
+    "GET",
+    auth=False,
+    query=HistoryQuery,
+    response=HistorySchema,
+    errors=(401, 404, 422, 429),
+    rate_limit=PUBLIC_LIMIT,
+)
+def public_history(slug: str, query: dict[str, Any]) -> Any:
+    """Past incidents by month, newest first (``months`` from ``offset`` months ago)."""
+    ref = access.visible_page(slug)
+    return {"months": history.months_of_incidents(ref.id, query["months"], query["offset"])}
+
+
+@routes.route(
+    "/public/<slug>/components/<component_id>/uptime",
+    "GET",
+    auth=False,
+    query=UptimeQuery,
+    response=UptimeSchema,
+    errors=(401, 404, 422, 429),
+    rate_limit=PUBLIC_LIMIT,
+)
+def component_uptime(slug: str, component_id: str, query: dict[str, Any]) -> Any:
+    """Daily uptime of one component over the last ``days`` days (1..365)."""
+    ref = access.visible_page(slug)
+    component, days = history.component_uptime(ref.id, component_id, query["days"])
+    return {
+        "component": component,
+        "days": query["days"],
+        "uptime": rules.uptime_ratio(days),
+        "history": days,
+    }
+
+
+@routes.route(
+    "/public/<slug>/auth",
+    "POST",
+    auth=False,
+    body=AuthInput,
+    response=PageSessionSchema,
+    errors=(401, 404, 422, 429),
+    rate_limit="STATUSPAGES_AUTH_RATE_LIMIT",
+)
+def unlock_page(slug: str, body: dict[str, Any]) -> Any:
+    """Unlock a password-protected page: a page-session token, also set as a cookie.
+
+    Attempts are rate-limited per address (``STATUSPAGES_AUTH_RATE_LIMIT``).
+    """
+    ref = access.page_ref(slug)
+    if ref is None or not access.reachable(ref) or ref.password_hash is None:
+        raise ApiError(404, "Page not found.")
+    token = access.unlock(ref, body["password"])
+    max_age = current_app.config["STATUSPAGES_PAGE_SESSION_MAX_AGE"]
+    response = jsonify(PageSessionSchema().dump({"token": token, "expires_in": max_age}))
+    response.headers["Cache-Control"] = "no-store"
+    access.set_session_cookie(response, ref, token)
+    return response
+
+
+@routes.route(
+    "/public/<slug>/events",
+    "GET",
+    auth=False,
+    errors=(401, 404, 429),
+    produces=("text/event-stream",),
+    rate_limit=PUBLIC_LIMIT,
+)
+def events(slug: str) -> Response:
+    """Server-Sent Events: component changes, incidents and updates, as they happen.
+
+    The first event is ``state`` (the whole public page) unless ``Last-Event-ID``
+    names an event still in the backlog, in which case the missed events come
+    first. A comment every ``STATUSPAGES_SSE_HEARTBEAT`` seconds keeps it open.
+    """
+    ref = access.visible_page(slug)
+    config = current_app.config
+    last_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
+    public = get_snapshot(ref).data["public"]
+    body = stream(
+        get_state().broker,
+        ref.id,
+        last_id,
+        lambda: public,
+        config["STATUSPAGES_SSE_HEARTBEAT"],
+        config["STATUSPAGES_SSE_MAX_DURATION"],
+    )
+    response = Response(stream_with_context(body), mimetype="text/event-stream")
+    response.headers["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
+    response.headers["Cache-Control"] = cache_control(ref).replace("no-cache", "no-store")
+    return response
 
 
 @routes.route(
@@ -27,7 +155,7 @@ def public_page(slug: str) -> Any:
     body=SubscriberInput,
     response=MessageSchema,
     status=202,
-    errors=(404, 429),
+    errors=(401, 404, 422, 429),
     rate_limit="STATUSPAGES_SUBSCRIBE_RATE_LIMIT",
 )
 def subscribe(slug: str, body: dict[str, Any]) -> dict[str, str]:
@@ -37,7 +165,8 @@ def subscribe(slug: str, body: dict[str, Any]) -> dict[str, str]:
     verified, and never carries the verification token: it goes by email, or
     in a ``subscription.verify`` event to the webhook.
     """
-    subscribers.subscribe_publicly(snapshot.public_page(slug), body)
+    ref = access.visible_page(slug)
+    subscribers.subscribe_publicly(access.load_page(ref), body)
     return {"message": "Check your inbox (or your webhook) to confirm the subscription."}
 
 

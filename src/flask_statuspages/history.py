@@ -1,0 +1,78 @@
+"""A page's past: incidents by month, and the uptime of one component."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import rules
+from .errors import not_found
+from .models import Component, ComponentStatusChange, Incident, utcnow
+from .state import db_session
+
+
+def month_start(day: date, months_back: int) -> date:
+    """The first day of the month ``months_back`` months before ``day``'s."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_of_incidents(
+    page_id: str, months: int, offset: int, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """``[{"month": date, "incidents": [Incident, ...]}]``, newest month first.
+
+    ``offset`` months are skipped from the current one; every month of the
+    range is listed, with no incidents when it was quiet. An incident belongs
+    to the month it started in.
+    """
+    today = (now or utcnow()).date()
+    first = month_start(today, offset + months - 1)
+    end = month_start(today, offset - 1)
+    start_at = datetime.combine(first, time.min, tzinfo=timezone.utc)
+    end_at = datetime.combine(end, time.min, tzinfo=timezone.utc)
+    rows = db_session().scalars(
+        select(Incident)
+        .where(Incident.page_id == page_id)
+        .where(Incident.created_at >= start_at, Incident.created_at < end_at)
+        .options(selectinload(Incident.updates))
+        .order_by(Incident.created_at.desc(), Incident.id)
+    )
+    by_month: dict[date, list[Incident]] = {
+        month_start(today, offset + n): [] for n in range(months)
+    }
+    for incident in rows:
+        by_month[incident.created_at.date().replace(day=1)].append(incident)
+    return [{"month": month, "incidents": found} for month, found in by_month.items()]
+
+
+def component_uptime(
+    page_id: str, component_id: str, days: int, now: datetime | None = None
+) -> tuple[Component, list[rules.UptimeDay]]:
+    now = now or utcnow()
+    session = db_session()
+    component = session.scalar(
+        select(Component).where(Component.page_id == page_id, Component.id == component_id)
+    )
+    if component is None:
+        raise not_found("Component")
+    first_day = now.date() - timedelta(days=days - 1)
+    since = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
+    changes = session.execute(
+        select(
+            ComponentStatusChange.changed_at,
+            ComponentStatusChange.old_status,
+            ComponentStatusChange.new_status,
+        )
+        .where(
+            ComponentStatusChange.component_id == component_id,
+            ComponentStatusChange.changed_at >= since,
+        )
+        .order_by(ComponentStatusChange.changed_at, ComponentStatusChange.id)
+    ).all()
+    return component, rules.daily_uptime(
+        [tuple(c) for c in changes], component.status, first_day, days, now
+    )

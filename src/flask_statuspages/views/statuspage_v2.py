@@ -1,0 +1,7 @@
+"""(being written)"""
+
+from __future__ import annotations
+
+from .routing import Routes
+
+routes = Routes(tag="Public")
