@@ -20,6 +20,8 @@ demo: $(BIN)/python
 # The whole test suite (SQLite always; PostgreSQL and Redis when their URLs are set).
 test: $(BIN)/python
 	$(BIN)/pip install --quiet ".[dev]"
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
