@@ -71,11 +71,15 @@ def page_ref(slug: str) -> PageRef | None:
 
 def page_ref_for_domain(domain: str) -> PageRef | None:
     """The page served for requests whose ``Host`` is ``domain`` (verified domains only)."""
-    row = db_session().execute(
-        select(*_COLUMNS).where(
-            Page.custom_domain == domain, Page.custom_domain_verified_at.is_not(None)
+    row = (
+        db_session()
+        .execute(
+            select(*_COLUMNS).where(
+                Page.custom_domain == domain, Page.custom_domain_verified_at.is_not(None)
+            )
         )
-    ).one_or_none()
+        .one_or_none()
+    )
     return None if row is None else PageRef(*row)
 
 
@@ -131,7 +135,9 @@ def unlock(ref: PageRef, password: str) -> str:
     """A page-session token for ``ref`` if ``password`` is right; else 401."""
     if ref.password_hash is None or not check_password_hash(ref.password_hash, password):
         raise ApiError(401, "Wrong password.", code="password_required")
-    return tokens.dump(tokens.Purpose.PAGE_SESSION, {"p": ref.id, "f": _fingerprint(ref.password_hash)})
+    return tokens.dump(
+        tokens.Purpose.PAGE_SESSION, {"p": ref.id, "f": _fingerprint(ref.password_hash)}
+    )
 
 
 def _presented_tokens() -> list[str]:

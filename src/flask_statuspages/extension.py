@@ -11,7 +11,7 @@ from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 
-from . import realtime
+from . import domains, realtime
 from .models import Base
 from .realtime import make_broker
 from .snapshot import SnapshotCache, install_version_hook
@@ -120,6 +120,7 @@ class StatusPages:
         app.register_blueprint(create_blueprint(app))
         if app.config["STATUSPAGES_SITE_PREFIX"] is not None:
             app.register_blueprint(create_site_blueprint(app))
+        app.before_request(domains.serve_custom_domains)
         app.before_request(json_routing_errors(app.config["STATUSPAGES_URL_PREFIX"]))
         app.cli.add_command(statuspages_cli)
 

@@ -73,6 +73,7 @@ def component_uptime(
         )
         .order_by(ComponentStatusChange.changed_at, ComponentStatusChange.id)
     ).all()
-    return component, rules.daily_uptime(
-        [tuple(c) for c in changes], component.status, first_day, days, now
-    )
+    records: list[rules.StatusChange] = [
+        (c.changed_at, c.old_status, c.new_status) for c in changes
+    ]
+    return component, rules.daily_uptime(records, component.status, first_day, days, now)

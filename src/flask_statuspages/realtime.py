@@ -124,7 +124,7 @@ class RedisBroker(MemoryBroker):
         super().__init__()
         from redis import Redis
 
-        self._redis = Redis.from_url(url, decode_responses=True)
+        self._redis: Any = Redis.from_url(url, decode_responses=True)
         self._listener: threading.Thread | None = None
         self._listening = threading.Event()
         self._start_lock = threading.Lock()
@@ -307,14 +307,14 @@ def stream(
                 yield event.encode()
         deadline = time.monotonic() + max_duration
         while (left := deadline - time.monotonic()) > 0:
-            event = subscription.get(timeout=min(heartbeat, left))
-            if event is None:
+            live = subscription.get(timeout=min(heartbeat, left))
+            if live is None:
                 yield ": keep-alive\n\n"
                 continue
-            if event.id in sent:
+            if live.id in sent:
                 continue
-            yield event.encode()
-            if event.name in CLOSING_EVENTS:
+            yield live.encode()
+            if live.name in CLOSING_EVENTS:
                 return
     finally:
         subscription.close()

@@ -347,7 +347,9 @@ class HistoryMonthSchema(Schema):
 
 
 class HistorySchema(Schema):
-    months = fields.List(fields.Nested(HistoryMonthSchema), metadata={"description": "Newest first."})
+    months = fields.List(
+        fields.Nested(HistoryMonthSchema), metadata={"description": "Newest first."}
+    )
 
 
 class UptimeQuery(Schema):

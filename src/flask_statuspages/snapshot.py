@@ -67,6 +67,7 @@ _incident_schema = PublicIncidentSchema(many=True)
 @dataclass(frozen=True)
 class Rendering:
     body: bytes
+    #: Unquoted; identical in every process for the same bytes.
     etag: str
 
 
@@ -87,7 +88,7 @@ class Snapshot:
             if isinstance(body, str):
                 body = body.encode()
             digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-            found = self.renderings[key] = Rendering(body, f'"{digest}"')
+            found = self.renderings[key] = Rendering(body, digest)
         return found
 
 
@@ -177,7 +178,11 @@ def _groups(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for component in components:
         groups.setdefault(component.get("group_name"), []).append(component)
     return [
-        {"name": name, "status": rules.worst_status(c["status"] for c in members), "components": members}
+        {
+            "name": name,
+            "status": rules.worst_status(c["status"] for c in members),
+            "components": members,
+        }
         for name, members in groups.items()
     ]
 
@@ -199,7 +204,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
     changes = _status_changes(page.id, window_start) if page.show_uptime else {}
 
     components = _component_schema.dump(component_rows)
-    for component, row in zip(components, component_rows):
+    for component, row in zip(components, component_rows, strict=True):
         days = []
         if page.show_uptime and row.show_uptime:
             days = rules.daily_uptime(
@@ -276,10 +281,11 @@ def _touched_page_ids(session: Session) -> set[str]:
 def _bump_public_versions(session: Session, flush_context: Any, instances: Any) -> None:
     touched = _touched_page_ids(session)
     if touched:
+        table: Any = Page.__table__
         session.connection().execute(
-            update(Page.__table__)
-            .where(Page.__table__.c.id.in_(sorted(touched)))
-            .values(public_version=Page.__table__.c.public_version + 1)
+            update(table)
+            .where(table.c.id.in_(sorted(touched)))
+            .values(public_version=table.c.public_version + 1)
         )
 
 

@@ -28,11 +28,11 @@ def snapshot_response(
 ) -> Response:
     """The rendering ``key`` of ``ref``'s snapshot, or 304 when the client has it."""
     rendering = get_snapshot(ref).render(key, make)
-    if rendering.etag in request.if_none_match:
+    if request.if_none_match.contains_weak(rendering.etag):
         response = Response(status=304)
     else:
         response = Response(rendering.body, mimetype=mimetype)
-    response.headers["ETag"] = rendering.etag
+    response.set_etag(rendering.etag)
     response.headers["Cache-Control"] = cache_control(ref)
     if ref.protected:
         response.vary.update(("Cookie", "Authorization"))
