@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from .components import create_component
+from .components import create_component, update_component
 from .incidents import create_incident, update_incident
-from .models import Page, utcnow
+from .models import Component, ComponentStatusChange, Page, utcnow
 from .pages import create_page
 from .state import db_session
 
@@ -19,6 +19,50 @@ DEMO_COMPONENTS = [
     ("Background jobs", "Backend", "operational"),
     ("Email delivery", "Notifications", "operational"),
 ]
+
+
+#: Past outages per component: (days ago, status, minutes), for the uptime bars.
+OUTAGES = {
+    "API": [
+        (12, "partial_outage", 180),
+        (47, "major_outage", 35),
+        (63, "degraded_performance", 90),
+    ],
+    "Database": [(40, "major_outage", 45)],
+    "Email delivery": [(3, "partial_outage", 60), (81, "partial_outage", 240)],
+}
+HISTORY_DAYS = 90
+
+
+def _backdate_with_outages(component: Component, outages: list[tuple[int, str, int]]) -> None:
+    """Pretend ``component`` has existed for 90 days, with ``outages`` on its record."""
+    session = db_session()
+    now = utcnow()
+    created = now - timedelta(days=HISTORY_DAYS)
+    component.created_at = created
+    for change in session.scalars(
+        select(ComponentStatusChange).where(ComponentStatusChange.component_id == component.id)
+    ):
+        change.changed_at = created
+    for days_ago, status, minutes in outages:
+        start = now - timedelta(days=days_ago, hours=3)
+        session.add_all(
+            [
+                ComponentStatusChange(
+                    component_id=component.id,
+                    old_status="operational",
+                    new_status=status,
+                    changed_at=start,
+                ),
+                ComponentStatusChange(
+                    component_id=component.id,
+                    old_status=status,
+                    new_status="operational",
+                    changed_at=start + timedelta(minutes=minutes),
+                ),
+            ]
+        )
+    session.commit()
 
 
 def seed_demo(owner: str) -> Page | None:
@@ -34,9 +78,12 @@ def seed_demo(owner: str) -> Page | None:
         },
     )
     for order, (name, group, status) in enumerate(DEMO_COMPONENTS):
-        create_component(
-            page, {"name": name, "group_name": group, "status": status, "display_order": order}
+        component = create_component(
+            page, {"name": name, "group_name": group, "display_order": order}
         )
+        _backdate_with_outages(component, OUTAGES.get(name, []))
+        if status != "operational":
+            update_component(component, {"status": status})
     active = create_incident(
         page,
         {

@@ -1,0 +1,113 @@
+"""Uptime from the record of status changes, and the history by month."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from flask_statuspages import models, rules
+from flask_statuspages.history import month_start
+from flask_statuspages.models import utcnow
+
+from .conftest import PREFIX
+
+NOON = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+
+
+def at(day: int, hour: float) -> datetime:
+    return datetime(2026, 3, day, tzinfo=timezone.utc) + timedelta(hours=hour)
+
+
+def test_a_day_without_changes_is_all_up_in_the_current_status() -> None:
+    days = rules.daily_uptime([], "operational", date(2026, 3, 8), 3, NOON)
+    assert [d.uptime for d in days] == [1.0, 1.0, 1.0]
+    assert days[-1].observed_seconds == 12 * 3600  # today counts up to now only
+    assert rules.uptime_ratio(days) == 1.0
+
+
+def test_outages_weigh_by_status_and_duration() -> None:
+    changes = [
+        (at(8, 6), "operational", "major_outage"),
+        (at(8, 12), "major_outage", "operational"),
+        (at(9, 0), "operational", "partial_outage"),
+        (at(9, 10), "partial_outage", "under_maintenance"),
+        (at(9, 12), "under_maintenance", "operational"),
+    ]
+    days = rules.daily_uptime(changes, "operational", date(2026, 3, 8), 3, NOON)
+    assert days[0].uptime == 0.75 and days[0].worst == "major_outage"
+    assert abs(days[1].uptime - (1 - 0.3 * 10 / 24)) < 1e-9
+    assert days[1].worst == "partial_outage"
+    assert days[2].uptime == 1.0 and days[2].worst == "operational"
+
+
+def test_days_before_the_component_existed_have_no_data() -> None:
+    changes = [(at(9, 18), None, "operational")]
+    days = rules.daily_uptime(changes, "operational", date(2026, 3, 8), 3, NOON)
+    assert days[0].uptime is None and days[0].worst is None
+    assert days[1].uptime == 1.0 and days[1].observed_seconds == 6 * 3600
+    assert rules.uptime_ratio(days[:1]) is None
+
+
+def test_month_start_goes_back_across_years() -> None:
+    assert month_start(date(2026, 2, 17), 0) == date(2026, 2, 1)
+    assert month_start(date(2026, 2, 17), 2) == date(2025, 12, 1)
+    assert month_start(date(2026, 2, 17), -1) == date(2026, 3, 1)
+
+
+def test_the_uptime_route_reports_each_day(app, api, db) -> None:
+    page = api.make_page()
+    component = api.make_component(page["id"], name="API")
+    api.put(f"/{page['id']}/components/{component['id']}", json={"status": "major_outage"})
+    api.put(f"/{page['id']}/components/{component['id']}", json={"status": "operational"})
+    with app.app_context():  # the component has been there for ten days
+        for change in db.session.query(models.ComponentStatusChange).filter_by(old_status=None):
+            change.changed_at = utcnow() - timedelta(days=10)
+        db.session.commit()
+    url = f"{PREFIX}/public/{page['slug']}/components/{component['id']}/uptime"
+    body = api.get(f"{url.removeprefix(PREFIX)}?days=30").json
+    assert body["component"] == {"id": component["id"], "name": "API", "status": "operational"}
+    assert len(body["history"]) == 30 and body["days"] == 30
+    assert body["history"][0]["uptime"] is None  # before it existed
+    assert body["history"][-1]["date"] == utcnow().date().isoformat()
+    assert body["history"][-1]["status"] == "major_outage"
+    assert 0.9 < body["uptime"] <= 1.0
+    assert api.get(url.removeprefix(PREFIX)).json["days"] == 90
+
+
+def test_the_uptime_route_validates_and_scopes(api) -> None:
+    page = api.make_page()
+    other = api.make_page(name="Other")
+    foreign = api.make_component(other["id"])
+    component = api.make_component(page["id"])
+    base = f"/public/{page['slug']}/components"
+    for days in ("0", "366", "ninety"):
+        response = api.get(f"{base}/{component['id']}/uptime?days={days}")
+        assert response.status_code == 422
+        assert "days" in response.json["error"]["fields"]
+    assert api.get(f"{base}/{foreign['id']}/uptime").status_code == 404
+    assert api.get(f"{base}/missing/uptime").status_code == 404
+
+
+def test_history_lists_months_newest_first(app, api, db) -> None:
+    page = api.make_page()
+    old = api.make_incident(page["id"], title="Old one", status="resolved")
+    new = api.make_incident(page["id"], title="New one")
+    today = utcnow().date()
+    with app.app_context():
+        incident = db.session.get(models.Incident, old["id"])
+        incident.created_at = datetime.combine(
+            month_start(today, 1), datetime.min.time(), tzinfo=timezone.utc
+        ) + timedelta(days=2)
+        db.session.commit()
+    body = api.get(f"/public/{page['slug']}/history?months=3").json
+    months = [m["month"] for m in body["months"]]
+    assert months == [month_start(today, n).strftime("%Y-%m") for n in range(3)]
+    assert [i["title"] for i in body["months"][0]["incidents"]] == ["New one"]
+    assert [i["title"] for i in body["months"][1]["incidents"]] == ["Old one"]
+    assert body["months"][1]["incidents"][0]["updates"][0]["status"] == "resolved"
+    assert body["months"][2]["incidents"] == []
+    shifted = api.get(f"/public/{page['slug']}/history?months=1&offset=1").json
+    assert [i["id"] for i in shifted["months"][0]["incidents"]] == [old["id"]]
+    assert new["id"] not in str(shifted)
+    bad = api.get(f"/public/{page['slug']}/history?months=0&offset=-1")
+    assert bad.status_code == 422
+    assert set(bad.json["error"]["fields"]) == {"months", "offset"}
