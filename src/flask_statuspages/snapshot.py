@@ -52,7 +52,12 @@ from .components import ordered_components
 from .incidents import incidents_of, unresolved_incidents
 from .markup import render_markdown, sanitize_html
 from .models import Component, ComponentStatusChange, Incident, IncidentUpdate, Page, utcnow
-from .schemas import PublicComponentSchema, PublicIncidentSchema, PublicPageSchema
+from .schemas import (
+    PublicComponentSchema,
+    PublicIncidentSchema,
+    PublicPageSchema,
+    format_timestamp,
+)
 from .state import db_session
 
 RECENT_DAYS = 14
@@ -210,6 +215,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             days = rules.daily_uptime(
                 changes.get(row.id, []), row.status, first_day, page.uptime_days, now
             )
+        component["created_at"] = format_timestamp(row.created_at)
         component["uptime"] = days
         component["uptime_ratio"] = rules.uptime_ratio(days)
 

@@ -1,7 +1,134 @@
-"""(being written)"""
+"""Atlassian Statuspage's public v2 API, so tools written for it read our pages.
+
+Each route answers one document of :mod:`flask_statuspages.statuspage_v2`,
+rendered once per snapshot (with its ``ETag``) like every public answer.
+A client library pointed at ``{prefix}/public/<slug>`` (or at a page's
+custom domain) finds ``/api/v2/summary.json`` and its siblings where it
+expects them.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, current_app, request
+
+from .. import access
+from .. import statuspage_v2 as v2
+from ..snapshot import Snapshot
+from .responses import snapshot_response
 from .routing import Routes
 
-routes = Routes(tag="Public")
+routes = Routes(tag="Statuspage v2")
+PUBLIC_LIMIT = "STATUSPAGES_PUBLIC_RATE_LIMIT"
+V2 = "/public/<slug>/api/v2"
+
+#: Stands for the request's base URL in a cached rendering: renderings are
+#: shared by every visitor, base URLs are not, and keying renderings by the
+#: ``Host`` header would let anyone fill memory. The ``.invalid`` top-level
+#: domain never resolves, so even a missed substitution links nowhere.
+BASE_PLACEHOLDER = "http://statuspages-base.invalid"
+_PLACEHOLDER = BASE_PLACEHOLDER.encode()
+
+
+def links(page: dict[str, Any]) -> v2.Links:
+    """The HTML page's URLs: its verified custom domain, else the site (or the JSON when off)."""
+    if page["custom_domain"]:
+        root = f"https://{page['custom_domain']}"
+        return v2.Links(root, f"{root}/incidents")
+    config = current_app.config
+    site = config["STATUSPAGES_SITE_PREFIX"]
+    if site is None:
+        api = config["STATUSPAGES_URL_PREFIX"].rstrip("/")
+        return v2.Links(f"{BASE_PLACEHOLDER}{api}/public/{page['slug']}", None)
+    url = f"{BASE_PLACEHOLDER}{site.rstrip('/')}/{page['slug']}"
+    return v2.Links(url, f"{url}/incidents")
+
+
+def base_url() -> str:
+    return (current_app.config["STATUSPAGES_PUBLIC_URL"] or request.url_root).rstrip("/")
+
+
+def v2_response(slug: str, document: v2.Document) -> Response:
+    """``document`` of the page ``slug``, with the base URL of this request in its links."""
+    ref = access.visible_page(slug)
+
+    def make(snapshot: Snapshot) -> bytes:
+        return v2.render(document, snapshot.data, links(snapshot.data["page"]))
+
+    response = snapshot_response(ref, ("v2", document.__name__), "application/json", make)
+    if response.status_code == 200:
+        body = response.get_data()
+        if _PLACEHOLDER in body:
+            base = json.dumps(base_url())[1:-1].encode()
+            response.set_data(body.replace(_PLACEHOLDER, base))
+    return response
+
+
+def _route(path: str, response: type) -> Callable[..., Any]:
+    return routes.route(
+        V2 + path,
+        "GET",
+        auth=False,
+        response=response,
+        errors=(304, 401, 404, 429),
+        rate_limit=PUBLIC_LIMIT,
+    )
+
+
+@_route("/summary.json", v2.StatuspageSummarySchema)
+def v2_summary(slug: str) -> Response:
+    """Statuspage v2 summary: status, components, unresolved incidents and maintenances.
+
+    ``scheduled_maintenances`` is always empty: pages have no maintenance
+    windows yet (a component ``under_maintenance`` shows in the status).
+    """
+    return v2_response(slug, v2.summary)
+
+
+@_route("/status.json", v2.StatuspageStatusDocumentSchema)
+def v2_status(slug: str) -> Response:
+    """Statuspage v2 status: the overall indicator (none, minor, major, critical, maintenance)."""
+    return v2_response(slug, v2.status)
+
+
+@_route("/components.json", v2.StatuspageComponentsSchema)
+def v2_components(slug: str) -> Response:
+    """Statuspage v2 components; each component group is a component with ``group: true``."""
+    return v2_response(slug, v2.components)
+
+
+@_route("/incidents.json", v2.StatuspageIncidentsSchema)
+def v2_incidents(slug: str) -> Response:
+    """Statuspage v2 incidents: the 50 newest, resolved or not."""
+    return v2_response(slug, v2.incidents)
+
+
+@_route("/incidents/unresolved.json", v2.StatuspageIncidentsSchema)
+def v2_unresolved_incidents(slug: str) -> Response:
+    """Statuspage v2 unresolved incidents (investigating, identified or monitoring)."""
+    return v2_response(slug, v2.unresolved_incidents)
+
+
+@_route("/scheduled-maintenances.json", v2.StatuspageMaintenancesSchema)
+def v2_scheduled_maintenances(slug: str) -> Response:
+    """Statuspage v2 scheduled maintenances: always an empty list.
+
+    Pages have no maintenance windows yet; the route exists so clients that
+    ask for them get the documented shape instead of an error.
+    """
+    return v2_response(slug, v2.scheduled_maintenances)
+
+
+@_route("/scheduled-maintenances/upcoming.json", v2.StatuspageMaintenancesSchema)
+def v2_upcoming_maintenances(slug: str) -> Response:
+    """Statuspage v2 upcoming maintenances: always an empty list (no maintenance windows yet)."""
+    return v2_response(slug, v2.scheduled_maintenances)
+
+
+@_route("/scheduled-maintenances/active.json", v2.StatuspageMaintenancesSchema)
+def v2_active_maintenances(slug: str) -> Response:
+    """Statuspage v2 active maintenances: always an empty list (no maintenance windows yet)."""
+    return v2_response(slug, v2.scheduled_maintenances)

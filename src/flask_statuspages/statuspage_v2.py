@@ -1,0 +1,335 @@
+"""Our page snapshot in Atlassian Statuspage's public v2 shapes.
+
+Widgets, aggregators and exporters written for Statuspage read
+``/api/v2/summary.json`` and its siblings; this module maps a snapshot's
+plain data onto those documents, field for field, so such tools work
+unchanged. Pure: no Flask, no database; the caller gives the URLs.
+
+Where Statuspage has a concept we do not, the field keeps its documented
+type with the neutral value: incidents name no affected components,
+nothing is tweeted, and there are no scheduled maintenances yet (the lists
+are empty, in the right place).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from . import rules
+from .schemas import format_timestamp
+
+#: Our overall status -> Statuspage's ``status.indicator`` and ``status.description``.
+INDICATORS = {
+    "operational": ("none", "All Systems Operational"),
+    "under_maintenance": ("maintenance", "Service Under Maintenance"),
+    "degraded_performance": ("minor", "Minor Service Outage"),
+    "partial_outage": ("major", "Partial System Outage"),
+    "major_outage": ("critical", "Major Service Outage"),
+}
+INDICATOR_VALUES = ("none", "minor", "major", "critical", "maintenance")
+#: Statuspage's incident statuses: ours plus ``postmortem``, which we never set.
+INCIDENT_STATUSES = (*rules.INCIDENT_STATUSES, "postmortem")
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
+TIME_ZONE = "Etc/UTC"
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute URLs of the page's HTML (``incidents``: ``None`` when there is no site)."""
+
+    page: str
+    incidents: str | None
+
+    def incident(self, incident_id: str) -> str:
+        return f"{self.incidents}/{incident_id}" if self.incidents else self.page
+
+
+# ------------------------------------------------------------------ mapping
+
+
+def status_of(overall_status: str) -> dict[str, str]:
+    indicator, description = INDICATORS[overall_status]
+    return {"indicator": indicator, "description": description}
+
+
+def group_id(page_id: str, group_name: str) -> str:
+    """A stable id for a group: we name groups, Statuspage makes them components."""
+    digest = hashlib.blake2b(f"{page_id}\0{group_name}".encode(), digest_size=16)
+    return digest.hexdigest()
+
+
+def page_of(data: dict[str, Any], links: Links) -> dict[str, Any]:
+    page = data["page"]
+    changed = [format_timestamp(page["updated_at"])]
+    changed += [c["updated_at"] for c in data["components"]]
+    for incident in data["latest_incidents"]:
+        changed += [incident["updated_at"], *(u["created_at"] for u in incident["updates"])]
+    return {
+        "id": page["id"],
+        "name": page["name"],
+        "url": links.page,
+        "time_zone": TIME_ZONE,
+        # Same format throughout, so the greatest string is the latest time.
+        "updated_at": max(changed),
+    }
+
+
+def _component(component: dict[str, Any], page_id: str, group: str | None) -> dict[str, Any]:
+    # Snapshots built before ``created_at`` was public fall back to the last change.
+    created_at = component.get("created_at") or component["updated_at"]
+    return {
+        "id": component["id"],
+        "name": component["name"],
+        "status": component["status"],
+        "created_at": created_at,
+        "updated_at": component["updated_at"],
+        "position": 0,
+        "description": component["description"],
+        # Statuspage's "showcase" is its "display uptime" switch.
+        "showcase": component["show_uptime"],
+        "start_date": created_at[:10],
+        "group_id": group,
+        "page_id": page_id,
+        "group": False,
+        "only_show_if_degraded": False,
+    }
+
+
+def _group(name: str, status: str, members: list[dict[str, Any]], page_id: str) -> dict[str, Any]:
+    return {
+        "id": group_id(page_id, name),
+        "name": name,
+        "status": status,
+        "created_at": min(m["created_at"] for m in members),
+        "updated_at": max(m["updated_at"] for m in members),
+        "position": 0,
+        "description": None,
+        "showcase": False,
+        "start_date": None,
+        "group_id": None,
+        "page_id": page_id,
+        "group": True,
+        "only_show_if_degraded": False,
+        "components": [m["id"] for m in members],
+    }
+
+
+def components_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Components in display order, each named group first as a group component."""
+    page_id = data["page"]["id"]
+    found: list[dict[str, Any]] = []
+    for group in data["groups"]:
+        name = group["name"]
+        parent = None if name is None else group_id(page_id, name)
+        members = [_component(c, page_id, parent) for c in group["components"]]
+        if name is not None:
+            found.append(_group(name, group["status"], members, page_id))
+        found.extend(members)
+    for position, component in enumerate(found, start=1):
+        component["position"] = position
+    return found
+
+
+def monitoring_at(updates: list[dict[str, Any]]) -> str | None:
+    """When the incident last entered ``monitoring`` (``updates`` newest first)."""
+    entered = None
+    previous = None
+    for update in reversed(updates):
+        if update["status"] == "monitoring" and previous != "monitoring":
+            entered = update["created_at"]
+        previous = update["status"]
+    return entered
+
+
+def _update(update: dict[str, Any], incident_id: str) -> dict[str, Any]:
+    return {
+        "id": update["id"],
+        "status": update["status"],
+        "body": update["message"] or "",
+        "incident_id": incident_id,
+        "created_at": update["created_at"],
+        "updated_at": update["created_at"],
+        "display_at": update["created_at"],
+        "affected_components": None,
+        "deliver_notifications": True,
+        "custom_tweet": None,
+        "tweet_id": None,
+    }
+
+
+def incident_of(incident: dict[str, Any], page_id: str, links: Links) -> dict[str, Any]:
+    return {
+        "id": incident["id"],
+        "name": incident["title"],
+        "status": incident["status"],
+        "created_at": incident["created_at"],
+        "updated_at": incident["updated_at"],
+        "monitoring_at": monitoring_at(incident["updates"]),
+        "resolved_at": incident["resolved_at"],
+        "impact": incident["severity"],
+        "shortlink": links.incident(incident["id"]),
+        "started_at": incident["created_at"],
+        "page_id": page_id,
+        "incident_updates": [_update(u, incident["id"]) for u in incident["updates"]],
+        "components": [],
+    }
+
+
+def _incidents(data: dict[str, Any], key: str, links: Links) -> list[dict[str, Any]]:
+    page_id = data["page"]["id"]
+    return [incident_of(incident, page_id, links) for incident in data[key]]
+
+
+# ---------------------------------------------------------------- documents
+
+
+def summary(data: dict[str, Any], links: Links) -> dict[str, Any]:
+    return {
+        "page": page_of(data, links),
+        "components": components_of(data),
+        "incidents": _incidents(data, "active_incidents", links),
+        "scheduled_maintenances": [],
+        "status": status_of(data["overall_status"]),
+    }
+
+
+def status(data: dict[str, Any], links: Links) -> dict[str, Any]:
+    return {"page": page_of(data, links), "status": status_of(data["overall_status"])}
+
+
+def components(data: dict[str, Any], links: Links) -> dict[str, Any]:
+    return {"page": page_of(data, links), "components": components_of(data)}
+
+
+def incidents(data: dict[str, Any], links: Links) -> dict[str, Any]:
+    return {"page": page_of(data, links), "incidents": _incidents(data, "latest_incidents", links)}
+
+
+def unresolved_incidents(data: dict[str, Any], links: Links) -> dict[str, Any]:
+    return {"page": page_of(data, links), "incidents": _incidents(data, "active_incidents", links)}
+
+
+def scheduled_maintenances(data: dict[str, Any], links: Links) -> dict[str, Any]:
+    return {"page": page_of(data, links), "scheduled_maintenances": []}
+
+
+Document = Callable[[dict[str, Any], Links], dict[str, Any]]
+
+
+def render(document: Document, data: dict[str, Any], links: Links) -> bytes:
+    return json.dumps(document(data, links), separators=(",", ":")).encode()
+
+
+# ------------------------------------------------------------------ schemas
+# What the documents hold, for the OpenAPI document (names start with
+# "Statuspage" so they never clash with our own schemas).
+
+
+class StatuspagePageSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    url = fields.Url(metadata={"description": "The HTML status page."})
+    time_zone = fields.Str(metadata={"example": TIME_ZONE})
+    updated_at = fields.DateTime(metadata={"description": "The latest change to anything shown."})
+
+
+class StatuspageStatusSchema(Schema):
+    indicator = fields.Str(metadata={"enum": list(INDICATOR_VALUES)})
+    description = fields.Str(metadata={"example": "All Systems Operational"})
+
+
+class StatuspageComponentSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    position = fields.Int(metadata={"description": "1-based display order."})
+    description = fields.Str(allow_none=True)
+    showcase = fields.Bool(metadata={"description": "Whether its uptime bar is shown."})
+    start_date = fields.Date(allow_none=True)
+    group_id = fields.Str(allow_none=True, metadata={"description": "Its group component."})
+    page_id = fields.Str()
+    group = fields.Bool(metadata={"description": "Whether this is a group of components."})
+    only_show_if_degraded = fields.Bool()
+    components = fields.List(
+        fields.Str(), metadata={"description": "Groups only: the ids of their components."}
+    )
+
+
+class StatuspageIncidentUpdateSchema(Schema):
+    id = fields.Str()
+    status = fields.Str(metadata={"enum": list(INCIDENT_STATUSES)})
+    body = fields.Str()
+    incident_id = fields.Str()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    display_at = fields.DateTime()
+    affected_components = fields.List(fields.Dict(), allow_none=True)
+    deliver_notifications = fields.Bool()
+    custom_tweet = fields.Str(allow_none=True)
+    tweet_id = fields.Str(allow_none=True)
+
+
+class StatuspageIncidentSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    status = fields.Str(metadata={"enum": list(INCIDENT_STATUSES)})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    monitoring_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    impact = fields.Str(metadata={"enum": list(rules.SEVERITIES)})
+    shortlink = fields.Url(metadata={"description": "The incident's HTML page."})
+    started_at = fields.DateTime()
+    page_id = fields.Str()
+    incident_updates = fields.List(
+        fields.Nested(StatuspageIncidentUpdateSchema), metadata={"description": "Newest first."}
+    )
+    components = fields.List(fields.Nested(StatuspageComponentSchema))
+
+
+class StatuspageMaintenanceSchema(StatuspageIncidentSchema):
+    status = fields.Str(metadata={"enum": list(MAINTENANCE_STATUSES)})
+    scheduled_for = fields.DateTime()
+    scheduled_until = fields.DateTime()
+
+
+class StatuspageStatusDocumentSchema(Schema):
+    page = fields.Nested(StatuspagePageSchema)
+    status = fields.Nested(StatuspageStatusSchema)
+
+
+class StatuspageComponentsSchema(Schema):
+    page = fields.Nested(StatuspagePageSchema)
+    components = fields.List(fields.Nested(StatuspageComponentSchema))
+
+
+class StatuspageIncidentsSchema(Schema):
+    page = fields.Nested(StatuspagePageSchema)
+    incidents = fields.List(fields.Nested(StatuspageIncidentSchema))
+
+
+class StatuspageMaintenancesSchema(Schema):
+    page = fields.Nested(StatuspagePageSchema)
+    scheduled_maintenances = fields.List(
+        fields.Nested(StatuspageMaintenanceSchema), metadata={"description": "Always empty."}
+    )
+
+
+class StatuspageSummarySchema(Schema):
+    page = fields.Nested(StatuspagePageSchema)
+    components = fields.List(fields.Nested(StatuspageComponentSchema))
+    incidents = fields.List(
+        fields.Nested(StatuspageIncidentSchema), metadata={"description": "Unresolved ones."}
+    )
+    scheduled_maintenances = fields.List(
+        fields.Nested(StatuspageMaintenanceSchema), metadata={"description": "Always empty."}
+    )
+    status = fields.Nested(StatuspageStatusSchema)
