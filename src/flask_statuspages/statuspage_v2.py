@@ -81,8 +81,7 @@ def page_of(data: dict[str, Any], links: Links) -> dict[str, Any]:
 
 
 def _component(component: dict[str, Any], page_id: str, group: str | None) -> dict[str, Any]:
-    # Snapshots built before ``created_at`` was public fall back to the last change.
-    created_at = component.get("created_at") or component["updated_at"]
+    created_at = component["created_at"]
     return {
         "id": component["id"],
         "name": component["name"],
