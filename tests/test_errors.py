@@ -82,3 +82,13 @@ def test_prefix_without_trailing_slash_works(api) -> None:
     response = api.client.get(PREFIX, headers={"X-Owner": "acme"})
     assert response.status_code == 200
     assert response.json["pagination"]["total"] == 1
+
+
+def test_nul_characters_are_refused_before_the_database_sees_them(api) -> None:
+    page = api.make_page()
+    response = api.post(f"/{page['id']}/incidents", json={"title": "Outage\x00", "message": "x"})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"title": ["Must not contain NUL characters."]}
+    bad_theme = api.put(f"/{page['id']}", json={"theme": {"logo_url": "https://a.b/\x00"}})
+    assert bad_theme.status_code == 422
+    assert api.get(f"/{page['id']}/incidents").json["pagination"]["total"] == 0

@@ -17,6 +17,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    pre_load,
     validate,
     validates_schema,
 )
@@ -93,10 +94,33 @@ class Extended:
 
 
 class InputSchema(Schema):
-    """Unknown fields are an error: a misspelt field must not be silently ignored."""
+    """Unknown fields are an error: a misspelt field must not be silently ignored.
+
+    NUL characters are refused in every string (PostgreSQL cannot store them).
+    """
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def refuse_nul(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict):
+            bad = {
+                key: ["Must not contain NUL characters."] for key, v in data.items() if _has_nul(v)
+            }
+            if bad:
+                raise ValidationError(bad)
+        return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    return False
 
 
 # ---------------------------------------------------------------- pages

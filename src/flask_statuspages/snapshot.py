@@ -63,6 +63,7 @@ from .state import db_session
 RECENT_DAYS = 14
 RECENT_LIMIT = 20
 LATEST_LIMIT = 50
+MAX_RENDERINGS = 64
 
 _page_schema = PublicPageSchema()
 _component_schema = PublicComponentSchema(many=True)
@@ -92,8 +93,10 @@ class Snapshot:
             body = make(self)
             if isinstance(body, str):
                 body = body.encode()
-            digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-            found = self.renderings[key] = Rendering(body, digest)
+            found = Rendering(body, hashlib.blake2b(body, digest_size=12).hexdigest())
+            # Keys may carry visitor input (a Host, a badge label): bound what is kept.
+            if len(self.renderings) < MAX_RENDERINGS:
+                self.renderings[key] = found
         return found
 
 

@@ -1,7 +1,224 @@
-"""(being written)"""
+"""What other sites embed: RSS and Atom feeds, an SVG badge and a live widget script.
+
+Each is a rendering of the page's snapshot (made once per change, answered
+with an ``ETag``). Feeds and the widget carry absolute URLs, which depend on
+the address the request came in on (unless ``STATUSPAGES_PUBLIC_URL`` fixes
+it), so that address is part of their rendering key: an answer made for one
+``Host`` is never served to a request for another.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import quote
+
+from flask import current_app, g, render_template, request, url_for
+from marshmallow import Schema, fields, validate
+
+from .. import access, badge, feeds
+from ..access import PageRef
+from ..errors import not_found
+from ..snapshot import Snapshot, get_snapshot
+from .responses import snapshot_response
 from .routing import Routes
 
 routes = Routes(tag="Public")
+PUBLIC_LIMIT = "STATUSPAGES_PUBLIC_RATE_LIMIT"
+WIDGET_MEDIA_TYPE = "application/javascript"
+#: The widget script is the same until our URLs change: shared caches may keep it a while.
+WIDGET_CACHE = "public, max-age=300"
+
+
+class BadgeQuery(Schema):
+    component = fields.Str(
+        validate=validate.Length(max=64),
+        metadata={"description": "A component id: the badge of that component."},
+    )
+    label = fields.Str(
+        validate=validate.Length(min=1, max=badge.MAX_LABEL_LENGTH),
+        metadata={
+            "description": "The text on the left (default: status, or the component's name)."
+        },
+    )
+
+
+# ------------------------------------------------------------------ URLs
+
+
+def site_root() -> str:
+    """The URL our paths hang below: ``STATUSPAGES_PUBLIC_URL``, else the request's root.
+
+    Empty when the request named no usable host: the URLs are then relative.
+    """
+    configured = current_app.config["STATUSPAGES_PUBLIC_URL"]
+    if configured:
+        return str(configured).rstrip("/")
+    if not request.host:
+        return request.script_root
+    return request.url_root.rstrip("/")
+
+
+def _api_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL of one of our API endpoints, below :func:`site_root`."""
+    path = url_for(f"statuspages.{endpoint}", **values)
+    return site_root() + path.removeprefix(request.script_root)
+
+
+def page_urls(slug: str) -> tuple[str, str]:
+    """The page's HTML URL and the base its incidents' URLs add their id to.
+
+    Without the HTML site (``STATUSPAGES_SITE_PREFIX = None``), both are the public JSON.
+    On a page's custom domain (see :mod:`..domains`) the page is the domain's root.
+    """
+    site_prefix = current_app.config["STATUSPAGES_SITE_PREFIX"]
+    if site_prefix is None:
+        json_url = _api_url("public_page", slug=slug)
+        return json_url, json_url
+    if g.get("statuspages_custom_domain"):
+        return f"{site_root()}/", f"{site_root()}/incidents/"
+    page_url = f"{site_root()}{site_prefix.rstrip('/')}/{slug}"
+    return page_url, f"{page_url}/incidents/"
+
+
+def _self_url() -> str:
+    return site_root() + request.path
+
+
+# ------------------------------------------------------------------ feeds
+
+
+def feed_response(ref: PageRef, kind: feeds.FeedKind) -> Any:
+    """The ``kind`` feed of ``ref`` for this request (for routes on other hosts too)."""
+    self_url = _self_url()
+    page_url, incident_base = page_urls(ref.slug)
+    site_off = current_app.config["STATUSPAGES_SITE_PREFIX"] is None
+
+    def incident_url(incident_id: str) -> str:
+        return page_url if site_off else incident_base + quote(incident_id, safe="")
+
+    links = feeds.FeedLinks(self_url=self_url, page_url=page_url, incident_url=incident_url)
+
+    def make(snapshot: Snapshot) -> bytes:
+        return feeds.build_feed(snapshot.data, kind, links)
+
+    return snapshot_response(ref, (kind, self_url, page_url), feeds.MEDIA_TYPES[kind], make)
+
+
+@routes.route(
+    "/public/<slug>/feed.rss",
+    "GET",
+    auth=False,
+    errors=(304, 401, 404, 429),
+    produces=("application/rss+xml",),
+    rate_limit=PUBLIC_LIMIT,
+)
+def feed_rss(slug: str) -> Any:
+    """An RSS 2.0 feed of the page's incidents, each with its updates (50 newest).
+
+    Answers with an ``ETag``; ``If-None-Match`` with it gives 304.
+    """
+    return feed_response(access.visible_page(slug), "rss")
+
+
+@routes.route(
+    "/public/<slug>/feed.atom",
+    "GET",
+    auth=False,
+    errors=(304, 401, 404, 429),
+    produces=("application/atom+xml",),
+    rate_limit=PUBLIC_LIMIT,
+)
+def feed_atom(slug: str) -> Any:
+    """An Atom 1.0 feed of the page's incidents, each with its updates (50 newest).
+
+    Answers with an ``ETag``; ``If-None-Match`` with it gives 304.
+    """
+    return feed_response(access.visible_page(slug), "atom")
+
+
+# ------------------------------------------------------------------ badge
+
+
+def badge_response(ref: PageRef, query: dict[str, Any]) -> Any:
+    """The SVG badge of ``ref`` (or of one of its components) for this request."""
+    component_id = query.get("component")
+    data = get_snapshot(ref).data
+    label = "status"
+    if component_id is not None:
+        component = next((c for c in data["components"] if c["id"] == component_id), None)
+        if component is None:
+            raise not_found("Component")
+        label = component["name"]
+    label = query.get("label") or label
+
+    def make(snapshot: Snapshot) -> str:
+        status = snapshot.data["overall_status"]
+        if component_id is not None:
+            found = [c for c in snapshot.data["components"] if c["id"] == component_id]
+            status = found[0]["status"] if found else "unknown"  # deleted meanwhile
+        return badge.status_badge(label, status)
+
+    return snapshot_response(ref, ("badge", component_id, label), "image/svg+xml", make)
+
+
+@routes.route(
+    "/public/<slug>/badge.svg",
+    "GET",
+    auth=False,
+    query=BadgeQuery,
+    errors=(304, 401, 404, 422, 429),
+    produces=("image/svg+xml",),
+    rate_limit=PUBLIC_LIMIT,
+)
+def status_badge(slug: str, query: dict[str, Any]) -> Any:
+    """A shields.io-style SVG badge of the overall status (``?component=<id>`` for one).
+
+    ``?label=`` changes the text on the left (64 characters at most).
+    """
+    return badge_response(access.visible_page(slug), query)
+
+
+# ----------------------------------------------------------------- widget
+
+
+def widget_urls(slug: str) -> dict[str, str]:
+    """The URLs the widget script talks to, baked into it."""
+    page_url, incident_base = page_urls(slug)
+    return {
+        "json": _api_url("public_page", slug=slug),
+        "events": _api_url("events", slug=slug),
+        "page": page_url,
+        "incident": incident_base,
+    }
+
+
+def widget_response(ref: PageRef) -> Any:
+    """The widget script of ``ref`` for this request."""
+    urls = widget_urls(ref.slug)
+
+    def make(snapshot: Snapshot) -> str:
+        return render_template("statuspages/widget.js", urls=urls)
+
+    key = ("widget", tuple(sorted(urls.items())))
+    response = snapshot_response(ref, key, WIDGET_MEDIA_TYPE, make)
+    if not ref.protected:
+        response.headers["Cache-Control"] = WIDGET_CACHE
+    return response
+
+
+@routes.route(
+    "/public/<slug>/widget.js",
+    "GET",
+    auth=False,
+    errors=(304, 401, 404, 429),
+    produces=("application/javascript",),
+    rate_limit=PUBLIC_LIMIT,
+)
+def widget_js(slug: str) -> Any:
+    """A script that shows a small live status widget on any site.
+
+    Add ``<script src=".../widget.js" async></script>`` where the widget goes
+    (or ``data-target="#id"`` on the tag to fill an element; ``data-theme="dark"``
+    for dark sites). It keeps itself current over the page's event stream.
+    """
+    return widget_response(access.visible_page(slug))
