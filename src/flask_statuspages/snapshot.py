@@ -173,7 +173,9 @@ def _status_changes(page_id: str, since: datetime) -> dict[str, list[rules.Statu
     return changes
 
 
-def _with_html(incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def public_incidents(rows: Any) -> list[dict[str, Any]]:
+    """Incidents as visitors see them, with their messages rendered to safe HTML."""
+    incidents: list[dict[str, Any]] = _incident_schema.dump(rows)
     for incident in incidents:
         incident["message_html"] = render_markdown(incident.get("message"))
         for entry in incident["updates"]:
@@ -255,9 +257,9 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
         "overall_status": overall,
         "components": components,
         "groups": _groups(components),
-        "active_incidents": _with_html(_incident_schema.dump(active_rows)),
-        "recent_incidents": _with_html(_incident_schema.dump(recent_rows)),
-        "latest_incidents": _with_html(_incident_schema.dump(latest_rows)),
+        "active_incidents": public_incidents(active_rows),
+        "recent_incidents": public_incidents(recent_rows),
+        "latest_incidents": public_incidents(latest_rows),
         "public": public,
         "generated_at": now,
     }

@@ -1,9 +1,615 @@
-"""(being written)"""
+"""The HTML status page for people, at ``{STATUSPAGES_SITE_PREFIX}/<slug>``.
+
+Server-rendered and readable with no JavaScript; a small inline script keeps
+it live by re-fetching the page when the event stream says something changed
+(so the markup lives in the templates only).
+
+Speed: a page (and each of its incident and history pages) is rendered once
+per snapshot, under a key naming the variant, and kept with the snapshot;
+Jinja runs again only after a change. What differs per visitor, the CSP
+nonce and the form token, is written into the cached bytes per request in
+place of two placeholders, random per process so that no page text can
+forge them.
+
+Custom domains: the domain dispatcher sets ``g.statuspages_custom_domain``
+and calls these view functions with ``slug=``; every link goes through
+:class:`Links`, which then makes root-relative ones, and the mode is part of
+every rendering key. The views set all their headers themselves (no
+blueprint hook), so answers are the same whichever way they are reached.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+import math
+import re
+import secrets
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from flask_limiter import RateLimitExceeded
+from marshmallow import EXCLUDE, ValidationError
+from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
+
+from .. import access, csrf, history, rules, subscribers
+from ..access import PageRef
+from ..errors import ApiError, flatten_messages
+from ..incidents import incidents_of
+from ..models import Incident
+from ..schemas import HistoryQuery, SubscriberInput
+from ..snapshot import Snapshot, get_snapshot, public_incidents
+from ..state import db_session, get_state
+
+TEMPLATES = "statuspages/site/"
+#: Stand-ins for the per-visitor parts of a cached page (see the module docstring).
+NONCE_SLOT = f"nonce-{secrets.token_hex(16)}"
+TOKEN_SLOT = f"token-{secrets.token_hex(16)}"
+#: The JSON routes' rate-limit buckets: a visitor gets each limit once, form and API together.
+AUTH_BUCKET = "statuspages.unlock_page"
+SUBSCRIBE_BUCKET = "statuspages.subscribe"
+#: Longer ids are no incident of ours (and would bloat the rendering cache's misses).
+MAX_ID_LENGTH = 64
+#: How far back ``HistoryQuery`` lets a visitor page (its ``offset`` maximum).
+MAX_HISTORY_OFFSET = 240
+
+
+# ------------------------------------------------------------------ links
+
+
+@dataclass(frozen=True)
+class Links:
+    """Every URL the site shows for one page: under the prefixes, or root-relative."""
+
+    site: str
+    public: str
+    custom_domain: bool
+
+    _SITE = {"page": "", "history": "/history", "auth": "/auth", "subscribe": "/subscribe"}
+    #: name: (under the API prefix, on a custom domain)
+    _PUBLIC = {
+        "json": ("", "/api/v2/summary.json"),
+        "rss": ("/feed.rss", "/feed.rss"),
+        "atom": ("/feed.atom", "/feed.atom"),
+        "events": ("/events", "/events"),
+    }
+
+    @property
+    def mode(self) -> str:
+        return "domain" if self.custom_domain else "prefix"
+
+    def __call__(self, name: str, incident_id: str | None = None, **query: Any) -> str:
+        if name == "incident":
+            url = f"{self.site}/incidents/{quote(str(incident_id), safe='')}"
+        elif name in self._SITE:
+            url = self.site + self._SITE[name]
+            if self.custom_domain and not url:
+                url = "/"
+        else:
+            url = self.public + self._PUBLIC[name][self.custom_domain]
+        return f"{url}?{urlencode(query)}" if query else url
+
+
+def links_for(slug: str) -> Links:
+    if g.get("statuspages_custom_domain"):
+        return Links("", "", True)
+    config = current_app.config
+    site = (config["STATUSPAGES_SITE_PREFIX"] or "").rstrip("/")
+    api = config["STATUSPAGES_URL_PREFIX"].rstrip("/")
+    slug = quote(slug, safe="")
+    return Links(f"{site}/{slug}", f"{api}/public/{slug}", False)
+
+
+# ------------------------------------------------------------------ theme
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+LIGHT_SURFACE, DARK_SURFACE = "#ffffff", "#1e293b"
+DEFAULT_PRIMARY, DEFAULT_BACKGROUND = "#2563eb", "#f3f4f6"
+LIGHT_LINK, DARK_LINK = "#1d4ed8", "#93c5fd"
+#: WCAG AA for normal text.
+MIN_CONTRAST = 4.5
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    digits = color[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance of a ``#rgb``/``#rrggbb`` colour."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g_, b = (channel(v) for v in _rgb(color))
+    return 0.2126 * r + 0.7152 * g_ + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG contrast ratio, 1..21."""
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (always >= 4.58:1)."""
+    return (
+        "#000000"
+        if contrast("#000000", background) >= contrast("#ffffff", background)
+        else "#ffffff"
+    )
+
+
+def _color(value: Any) -> str | None:
+    return value if isinstance(value, str) and _HEX.match(value) else None
+
+
+def _web_url(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
+
+
+def theme_of(theme: dict[str, Any]) -> dict[str, str | None]:
+    """The page's branding made safe to show: valid colours only, and every text colour
+    readable (an admin's primary colour is a link colour only where it contrasts enough)."""
+    primary = _color(theme.get("primary_color")) or DEFAULT_PRIMARY
+    background = _color(theme.get("background_color")) or DEFAULT_BACKGROUND
+    scheme = theme.get("color_scheme")
+    return {
+        "scheme": scheme if scheme in ("light", "dark") else "auto",
+        "primary": primary,
+        "on_primary": text_on(primary),
+        "background": background,
+        "on_background": text_on(background),
+        "link_light": primary if contrast(primary, LIGHT_SURFACE) >= MIN_CONTRAST else LIGHT_LINK,
+        "link_dark": primary if contrast(primary, DARK_SURFACE) >= MIN_CONTRAST else DARK_LINK,
+        "logo_url": _web_url(theme.get("logo_url")),
+        "favicon_url": _web_url(theme.get("favicon_url")),
+    }
+
+
+# ---------------------------------------------------------------- wording
+
+STATUS_LABELS = {
+    "operational": "Operational",
+    "under_maintenance": "Under maintenance",
+    "degraded_performance": "Degraded performance",
+    "partial_outage": "Partial outage",
+    "major_outage": "Major outage",
+}
+OVERALL_LABELS = {
+    "operational": "All systems operational",
+    "under_maintenance": "Maintenance in progress",
+    "degraded_performance": "Degraded system performance",
+    "partial_outage": "Partial system outage",
+    "major_outage": "Major system outage",
+}
+INCIDENT_LABELS = {
+    "investigating": "Investigating",
+    "identified": "Identified",
+    "monitoring": "Monitoring",
+    "resolved": "Resolved",
+}
+SEVERITY_LABELS = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical"}
+
+
+def _parse(value: str | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def when(value: str | datetime | None) -> str:
+    """``2 Mar 2026, 14:05 UTC``."""
+    if value is None:
+        return ""
+    moment = _parse(value)
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def day_label(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def month_label(day: date) -> str:
+    return f"{day:%B %Y}"
+
+
+def percent(ratio: float | None) -> str:
+    """Uptime rounded down, so a day with any downtime never shows 100%."""
+    if ratio is None:
+        return "no data"
+    if ratio >= 1:
+        return "100%"
+    return f"{math.floor(ratio * 10000) / 100:.2f}%"
+
+
+def bar_text(day: rules.UptimeDay) -> str:
+    if day.uptime is None or day.worst is None:
+        return f"{day_label(day.day)}: no data"
+    return f"{day_label(day.day)}: {percent(day.uptime)} uptime, {STATUS_LABELS[day.worst].lower()}"
+
+
+HELPERS: dict[str, Any] = {
+    "status_label": STATUS_LABELS.get,
+    "overall_label": OVERALL_LABELS.get,
+    "incident_label": INCIDENT_LABELS.get,
+    "severity_label": SEVERITY_LABELS.get,
+    "when": when,
+    "month_label": month_label,
+    "percent": percent,
+    "bar_text": bar_text,
+}
+
+
+# -------------------------------------------------------------- rendering
+
+
+def _render(template: str, links: Links | None, **context: Any) -> str:
+    context.setdefault("theme", theme_of({}))
+    return render_template(
+        TEMPLATES + template,
+        links=links,
+        nonce=NONCE_SLOT,
+        csrf_token=TOKEN_SLOT,
+        **HELPERS,
+        **context,
+    )
+
+
+def _page_context(snapshot: Snapshot) -> dict[str, Any]:
+    page = snapshot.data["page"]
+    return {"page": page, "theme": theme_of(page["theme"])}
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src 'nonce-{nonce}'",
+            f"style-src 'nonce-{nonce}'",
+            "img-src 'self' https: data:",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'self'",
+        )
+    )
+
+
+def _secure(response: Response, nonce: str) -> Response:
+    """The headers of every HTML answer: it carries a per-visitor token, so private."""
+    response.headers["Content-Security-Policy"] = content_security_policy(nonce)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def _answer(
+    body: bytes | str, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """An HTML answer: the per-visitor parts filled in, the security headers set."""
+    if isinstance(body, str):
+        body = body.encode()
+    nonce = secrets.token_urlsafe(18)
+    body = body.replace(NONCE_SLOT.encode(), nonce.encode())
+    new_cookie = None
+    if TOKEN_SLOT.encode() in body:
+        token, new_cookie = csrf.form_token()
+        body = body.replace(TOKEN_SLOT.encode(), token.encode())
+    response = Response(body, status=status, mimetype="text/html", headers=headers)
+    csrf.set_cookie(response, new_cookie)
+    return _secure(response, nonce)
+
+
+def _cached(
+    ref: PageRef, key: tuple[Hashable, ...], make: Callable[[Snapshot], str], status: int = 200
+) -> Response:
+    """The rendering ``key`` of the page's current snapshot, made once, filled per visitor."""
+    return _answer(get_snapshot(ref).render(("html", *key), make).body, status)
+
+
+def _redirect(location: str) -> Response:
+    response = Response(status=303, headers={"Location": location})
+    return _secure(response, secrets.token_urlsafe(18))
+
+
+def error_page(
+    status: int, title: str, message: str, back: str | None = None, **headers: str
+) -> Response:
+    """A plain page for what went wrong; it names no page, so a 404 tells nothing."""
+    html = _render("error.html", None, status=status, title=title, message=message, back=back)
+    return _answer(html, status, headers)
+
+
+def _not_found() -> Response:
+    return error_page(404, "Page not found", "There is no status page at this address.")
+
+
+def _bad_form(links: Links) -> Response:
+    message = "The form expired or did not come from this site. Reload the page and try again."
+    return error_page(400, "Please try again", message, back=links("page"))
+
+
+def _too_many() -> Response:
+    limit = get_state().limiter.current_limit
+    wait = max(1, int(limit.reset_at - time.time())) if limit else 60
+    message = f"Too many attempts from your address. Try again in {wait} seconds."
+    return error_page(429, "Too many attempts", message, **{"Retry-After": str(wait)})
+
+
+# ------------------------------------------------------------- visibility
+
+
+def _gate(slug: str) -> PageRef | Response:
+    """The page if this visitor may see it; else the answer they get instead."""
+    ref = access.page_ref(slug)
+    if ref is None or not access.reachable(ref):
+        return _not_found()
+    if ref.password_hash is not None and not access.has_session(ref):
+        return _locked(ref, links_for(slug))
+    return ref
+
+
+def _locked(ref: PageRef, links: Links, wrong: bool = False) -> Response:
+    def make(snapshot: Snapshot) -> str:
+        return _render("locked.html", links, wrong=wrong, **_page_context(snapshot))
+
+    return _cached(ref, ("locked", links.mode, wrong), make, status=401)
+
+
+def _oversized_form() -> Response | None:
+    """A 413 page when the posted form is over ``STATUSPAGES_MAX_CONTENT_LENGTH``."""
+    request.max_content_length = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
+    try:
+        request.form  # noqa: B018 - parsing is what may fail
+    except RequestEntityTooLarge:
+        return error_page(413, "Too much data", "The form sent more data than it can hold.")
+    return None
+
+
+def _config_value(key: str) -> Callable[[], str]:
+    return lambda: current_app.config[key]  # type: ignore[no-any-return]
+
+
+# Two functions, not one taking the limit: Flask-Limiter keys a context-manager
+# limit by the line that enters it, and one line with two limits would race.
+def _limit_auth() -> None:
+    """Raises ``RateLimitExceeded`` past ``STATUSPAGES_AUTH_RATE_LIMIT``."""
+    limiter = get_state().limiter
+    with limiter.shared_limit(_config_value("STATUSPAGES_AUTH_RATE_LIMIT"), scope=AUTH_BUCKET):
+        pass
+
+
+def _limit_subscribe() -> None:
+    """Raises ``RateLimitExceeded`` past ``STATUSPAGES_SUBSCRIBE_RATE_LIMIT``."""
+    limiter = get_state().limiter
+    with limiter.shared_limit(
+        _config_value("STATUSPAGES_SUBSCRIBE_RATE_LIMIT"), scope=SUBSCRIBE_BUCKET
+    ):
+        pass
+
+
+# ------------------------------------------------------------------ views
+
+
+def status_page(slug: str) -> Response:
+    """The status page: overall status, incidents, components with uptime, subscribe form."""
+    ref = _gate(slug)
+    if isinstance(ref, Response):
+        return ref
+    links = links_for(slug)
+
+    def make(snapshot: Snapshot) -> str:
+        data = snapshot.data
+        return _render(
+            "page.html",
+            links,
+            overall=data["overall_status"],
+            groups=data["groups"],
+            components=data["components"],
+            active_incidents=data["active_incidents"],
+            recent_incidents=data["recent_incidents"],
+            live=True,
+            **_page_context(snapshot),
+        )
+
+    return _cached(ref, ("page", links.mode), make)
+
+
+def _find_incident(snapshot: Snapshot, incident_id: str) -> dict[str, Any]:
+    """The incident from the snapshot when it is recent, else from the database."""
+    data = snapshot.data
+    for incident in (*data["active_incidents"], *data["latest_incidents"]):
+        if incident["id"] == incident_id:
+            return incident  # type: ignore[no-any-return]
+    row = db_session().scalar(incidents_of(snapshot.ref.id).where(Incident.id == incident_id))
+    if row is None:
+        raise LookupError(incident_id)
+    return public_incidents([row])[0]
+
+
+def incident_page(slug: str, incident_id: str) -> Response:
+    """One incident with its whole timeline."""
+    ref = _gate(slug)
+    if isinstance(ref, Response):
+        return ref
+    if len(incident_id) > MAX_ID_LENGTH:
+        return _not_found()
+    links = links_for(slug)
+
+    def make(snapshot: Snapshot) -> str:
+        incident = _find_incident(snapshot, incident_id)
+        return _render(
+            "incident.html", links, incident=incident, live=True, **_page_context(snapshot)
+        )
+
+    try:  # a missing incident raises in make, so nothing is cached for it
+        return _cached(ref, ("incident", links.mode, incident_id), make)
+    except LookupError:
+        return _not_found()
+
+
+def history_page(slug: str) -> Response:
+    """Past incidents by month (``?months=3&offset=0``), with older and newer links."""
+    ref = _gate(slug)
+    if isinstance(ref, Response):
+        return ref
+    links = links_for(slug)
+    try:
+        query = HistoryQuery(unknown=EXCLUDE).load(request.args.to_dict())
+    except ValidationError:
+        message = "Show 1 to 24 months at a time, at most 240 months back."
+        return error_page(400, "No such history page", message, back=links("history"))
+    months, offset = query["months"], query["offset"]
+
+    def make(snapshot: Snapshot) -> str:
+        found = history.months_of_incidents(ref.id, months, offset)
+        by_month = [
+            {"month": m["month"], "incidents": public_incidents(m["incidents"])} for m in found
+        ]
+        return _render(
+            "history.html",
+            links,
+            months=by_month,
+            newer=links("history", months=months, offset=max(0, offset - months))
+            if offset
+            else None,
+            older=links("history", months=months, offset=offset + months)
+            if offset + months <= MAX_HISTORY_OFFSET
+            else None,
+            live=True,
+            **_page_context(snapshot),
+        )
+
+    return _cached(ref, ("history", links.mode, months, offset), make)
+
+
+def unlock_page(slug: str) -> Response:
+    """The password form's target: a page-session cookie, then back to the page."""
+    ref = access.page_ref(slug)
+    if ref is None or not access.reachable(ref):
+        return _not_found()
+    links = links_for(slug)
+    if ref.password_hash is None:  # nothing to unlock (any more)
+        return _redirect(links("page"))
+    if oversized := _oversized_form():
+        return oversized
+    if not csrf.valid_post():
+        return _bad_form(links)
+    try:
+        _limit_auth()
+    except RateLimitExceeded:
+        return _too_many()
+    try:
+        token = access.unlock(ref, request.form.get("password", ""))
+    except ApiError:
+        return _locked(ref, links, wrong=True)
+    response = _redirect(links("page"))
+    access.set_session_cookie(response, ref, token)
+    return response
+
+
+def _subscriber_input() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The form's subscription, or the errors to show beside its fields."""
+    email = request.form.get("email", "").strip()
+    if not email:
+        return {}, {"email": ["Enter your email address."]}
+    data: dict[str, Any] = {"email": email}
+    chosen = request.form.getlist("component_ids")
+    if chosen:
+        data["component_ids"] = chosen
+    try:
+        return SubscriberInput().load(data), {}
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return {}, flatten_messages(messages)
+
+
+def subscribe(slug: str) -> Response:
+    """The subscribe form's target: 202 "check your inbox", or 422 with the form again."""
+    ref = _gate(slug)
+    if isinstance(ref, Response):
+        return ref
+    links = links_for(slug)
+    if oversized := _oversized_form():
+        return oversized
+    if not csrf.valid_post():
+        return _bad_form(links)
+    try:
+        _limit_subscribe()
+    except RateLimitExceeded:
+        return _too_many()
+    body, errors = _subscriber_input()
+    if not errors:
+        try:
+            subscribers.subscribe_publicly(access.load_page(ref), body)
+        except ApiError as error:
+            if error.status != 422:
+                return error_page(error.status, "Could not subscribe", error.message)
+            errors = error.fields or {"_schema": [error.message]}
+    snapshot = get_snapshot(ref)
+    if errors:
+        html = _render(
+            "subscribe.html",
+            links,
+            errors=errors,
+            email=request.form.get("email", ""),
+            chosen=set(request.form.getlist("component_ids")),
+            components=snapshot.data["components"],
+            **_page_context(snapshot),
+        )
+        return _answer(html, 422)
+    html = _render("subscribed.html", links, **_page_context(snapshot))
+    return _answer(html, 202)
+
+
+# -------------------------------------------------------------- blueprint
+
+
+def _routing_errors(prefix: str) -> Callable[[], Response | None]:
+    """404 and 405 under the site prefix answered as our HTML pages (routing errors
+    never reach a blueprint's handlers); the host's other routes are left alone."""
+
+    def hook() -> Response | None:
+        error = request.routing_exception
+        if not isinstance(error, (NotFound, MethodNotAllowed)):
+            return None
+        if request.path != prefix and not request.path.startswith(prefix + "/"):
+            return None
+        if isinstance(error, MethodNotAllowed):
+            allow = ", ".join(error.valid_methods or ())
+            return error_page(
+                405, "Not allowed", "This address does not take that request.", Allow=allow
+            )
+        return _not_found()
+
+    return hook
 
 
 def create_site_blueprint(app: Flask) -> Blueprint:
-    return Blueprint("statuspages_site", "flask_statuspages", url_prefix=app.config["STATUSPAGES_SITE_PREFIX"])
+    prefix = (app.config["STATUSPAGES_SITE_PREFIX"] or "").rstrip("/")
+    bp = Blueprint(
+        "statuspages_site",
+        "flask_statuspages",
+        url_prefix=prefix or None,
+        template_folder="templates",
+    )
+    for rule, view, methods in (
+        ("/<slug>", status_page, ["GET"]),
+        ("/<slug>/incidents/<incident_id>", incident_page, ["GET"]),
+        ("/<slug>/history", history_page, ["GET"]),
+        ("/<slug>/auth", unlock_page, ["POST"]),
+        ("/<slug>/subscribe", subscribe, ["POST"]),
+    ):
+        bp.add_url_rule(rule, view.__name__, view, methods=methods, strict_slashes=False)
+    if prefix:  # at the root, every 404 of the host would be ours
+        bp.before_app_request(_routing_errors(prefix))
+    return bp

@@ -1,0 +1,107 @@
+/* Live updates: when the page's event stream reports a change, fetch this
+   page's own HTML again and swap the content of <main>, so the markup lives in
+   the server's templates only. Form input, open groups, focus and scroll
+   survive the swap; the new overall status is announced to screen readers. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var main = document.getElementById("main");
+  var region = document.getElementById("live-region");
+  if (!script || !main || !window.EventSource || !window.fetch || !window.DOMParser) return;
+  var EVENTS = [
+    "state", "component.created", "component.updated", "component.deleted",
+    "component.status_changed", "incident.created", "incident.updated",
+    "incident.resolved", "incident.deleted", "page.updated", "page.deleted"
+  ];
+  var initialState = true, timer = null, busy = false, again = false;
+
+  function schedule() {
+    if (timer) return;
+    timer = setTimeout(function () { timer = null; refresh(); }, 300);
+  }
+
+  function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    fetch(location.pathname + location.search, {
+      credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" }
+    }).then(function (response) {
+      return response.status === 200 ? response.text() : null;
+    }).then(function (html) {
+      if (html) swap(html);
+    }).catch(function () { /* offline for a moment: the next event tries again */ })
+      .then(function () {
+        busy = false;
+        if (again) { again = false; schedule(); }
+      });
+  }
+
+  function remember() {
+    var state = { fields: {}, open: {}, focus: null, x: window.scrollX, y: window.scrollY };
+    main.querySelectorAll("input[id]:not([type=hidden])").forEach(function (input) {
+      state.fields[input.id] = { value: input.value, checked: input.checked };
+    });
+    main.querySelectorAll("details[id]").forEach(function (details) {
+      state.open[details.id] = details.open;
+    });
+    var active = document.activeElement;
+    if (active && active !== main && main.contains(active) && active.id) {
+      state.focus = { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+    }
+    return state;
+  }
+
+  function restore(state) {
+    Object.keys(state.fields).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (!input || !main.contains(input)) return;
+      input.value = state.fields[id].value;
+      input.checked = state.fields[id].checked;
+    });
+    Object.keys(state.open).forEach(function (id) {
+      var details = document.getElementById(id);
+      if (details && main.contains(details)) details.open = state.open[id];
+    });
+    if (state.focus) {
+      var target = document.getElementById(state.focus.id);
+      if (target) {
+        target.focus({ preventScroll: true });
+        try { target.setSelectionRange(state.focus.start, state.focus.end); } catch (e) { /* not text */ }
+      }
+    }
+    window.scrollTo(state.x, state.y);
+  }
+
+  function swap(html) {
+    // Only <main> is parsed: the new page's <style> has another nonce, and parsing
+    // it would report a CSP violation for nothing.
+    var start = html.indexOf("<main"), end = html.lastIndexOf("</main>");
+    if (start < 0 || end < start) return;
+    var next = new DOMParser().parseFromString(html.slice(start, end + 7), "text/html")
+      .getElementById("main");
+    if (!next) return;
+    var state = remember();
+    main.replaceChildren.apply(main, Array.prototype.map.call(next.childNodes, function (node) {
+      return document.importNode(node, true);
+    }));
+    restore(state);
+    var overall = main.querySelector("[data-overall]");
+    announce("Status updated" + (overall ? ": " + overall.textContent.trim() : "."));
+  }
+
+  function announce(text) {
+    region.textContent = "";
+    setTimeout(function () { region.textContent = text; }, 100);
+  }
+
+  var source = new EventSource(script.dataset.events);
+  EVENTS.forEach(function (name) {
+    source.addEventListener(name, function () {
+      // The first state is the page as served; a later one follows a reconnection
+      // that could not replay what was missed, so the page may be stale.
+      if (name === "state" && initialState) { initialState = false; return; }
+      initialState = false;
+      schedule();
+    });
+  });
+})();

@@ -1,0 +1,472 @@
+"""The HTML status page: what visitors read, its safety, its cache and its forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from flask import g, template_rendered
+from sqlalchemy import func, select, update
+
+from flask_statuspages import csrf, models
+from flask_statuspages.models import utcnow
+from flask_statuspages.views import site
+
+from .conftest import PREFIX, count_queries
+
+SITE = "/status/acme-status"
+
+
+@pytest.fixture
+def page(api: Any) -> dict[str, Any]:
+    return api.make_page(name="Acme Status")
+
+
+def html(response: Any) -> str:
+    return response.get_data(as_text=True)  # type: ignore[no-any-return]
+
+
+def token_in(body: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)  # type: ignore[union-attr]
+
+
+def main_of(body: str) -> str:
+    return body[body.index("<main") : body.index("</main>")]
+
+
+def subscriber_count(app: Any, db: Any) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(models.Subscriber))  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def renders(app: Any) -> Any:
+    """The names of the templates ``app`` renders."""
+    seen: list[str] = []
+
+    def record(sender: Any, template: Any, context: Any, **extra: Any) -> None:
+        seen.append(template.name)
+
+    template_rendered.connect(record, app)
+    yield seen
+    template_rendered.disconnect(record, app)
+
+
+# ------------------------------------------------------------- content
+
+
+def test_page_shows_status_components_groups_uptime_and_incidents(api: Any, page: Any) -> None:
+    api.make_component(page["id"], name="REST API", group_name="Backend", description="v2")
+    api.make_component(page["id"], name="Database", group_name="Backend", status="partial_outage")
+    api.make_component(page["id"], name="Website")
+    active = api.make_incident(page["id"], title="Slow queries", severity="minor")
+    api.put(
+        f"/{page['id']}/incidents/{active['id']}",
+        json={"status": "identified", "message": "An index was missing."},
+    )
+    api.make_incident(page["id"], title="Was down", status="resolved", message="All fine.")
+    response = api.client.get(SITE)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    body = html(response)
+    assert '<h2 id="overall-title" data-overall>Partial system outage</h2>' in body
+    assert '<details class="group" id="group-1" open>' in body
+    group = body[body.index('<details class="group"') : body.index("</details>")]
+    assert "Backend" in group and "REST API" in group and "Database" in group
+    assert "Website" not in group and "Website" in body
+    assert "Partial outage</span>" in body and "Operational</span>" in body
+    assert body.count('<li class="bar ') == 3 * 90
+    today = utcnow().date()
+    assert f'title="{today.day} {today:%b %Y}: 100% uptime, operational"' in body
+    assert f"{today.day} {today:%b %Y}: 70.00% uptime, partial outage" in body
+    assert 'aria-label="Daily uptime of REST API, last 90 days"' in body
+    active_section = body[body.index("Active incidents") : body.index("Components</h2>")]
+    assert "Slow queries" in active_section and "An index was missing." in active_section
+    assert "Investigating" in active_section and "Identified" in active_section
+    past = body[body.index("Past incidents") :]
+    assert "Was down" in past and f'href="{SITE}/history"' in past
+    assert f'href="{SITE}/incidents/{active["id"]}"' in body
+    for link in ("feed.rss", "feed.atom"):
+        assert f'href="{PREFIX}/public/acme-status/{link}"' in body
+    assert f'href="{PREFIX}/public/acme-status">JSON</a>' in body
+    assert f'data-events="{PREFIX}/public/acme-status/events"' in body
+    assert f'action="{SITE}/subscribe"' in body
+
+
+def test_uptime_bars_and_history_can_be_turned_off(api: Any, page: Any) -> None:
+    api.make_component(page["id"], name="Shown")
+    api.make_component(page["id"], name="Hidden bars", show_uptime=False)
+    api.make_incident(page["id"], title="Old news", status="resolved")
+    body = html(api.client.get(SITE))
+    assert body.count('<ol class="bars"') == 1 and "Past incidents" in body
+    api.put(f"/{page['id']}", json={"show_uptime": False, "show_incident_history": False})
+    body = html(api.client.get(SITE))
+    assert '<ol class="bars"' not in body
+    assert "Past incidents" not in body and "Old news" not in body and "/history" not in body
+
+
+def test_markdown_is_rendered_and_admin_html_made_inert(api: Any) -> None:
+    page = api.make_page(
+        name="Acme <b>Status</b>",
+        header_html='<p>Hi</p><script>alert(1)</script><img src="x" onerror="alert(2)">',
+        footer_html='<a href="javascript:alert(3)">x</a><p onclick="alert(4)">Bye</p>',
+    )
+    api.make_component(page["id"], name="<i>API</i>", description="<script>alert(5)</script>")
+    api.make_incident(
+        page["id"], title="<script>alert(6)</script>", message="**Bold** <script>alert(7)</script>"
+    )
+    body = html(api.client.get("/status/" + page["slug"]))
+    assert "<p>Hi</p>" in body and "<strong>Bold</strong>" in body
+    assert "Acme &lt;b&gt;Status&lt;/b&gt;" in body and "&lt;i&gt;API&lt;/i&gt;" in body
+    assert "&lt;script&gt;alert(7)&lt;/script&gt;" in body
+    for n in range(1, 8):
+        assert f"alert({n})" not in body.replace(f"&lt;script&gt;alert({n})&lt;/script&gt;", "")
+    assert "onerror" not in body and "onclick" not in body and "javascript:" not in body
+    assert body.count("<script") == 1, "only our own script"
+
+
+def test_every_html_answer_has_a_strict_csp_with_a_fresh_nonce(api: Any, page: Any) -> None:
+    first, second = api.client.get(SITE), api.client.get(SITE)
+    nonces = []
+    for response in (first, second):
+        policy = response.headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        for directive in (
+            "default-src 'none'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'self'",
+        ):
+            assert directive in policy
+        assert "https:" in policy.split("img-src")[1].split(";")[0]
+        assert "data:" in policy.split("img-src")[1].split(";")[0]
+        nonce = re.search(r"script-src 'nonce-([^']+)'", policy).group(1)  # type: ignore[union-attr]
+        assert f"style-src 'nonce-{nonce}'" in policy
+        body = html(response)
+        assert re.findall(r"<script[^>]*>", body) == [re.search(r"<script[^>]*>", body).group(0)]  # type: ignore[union-attr]
+        assert f'<script nonce="{nonce}"' in body and f'<style nonce="{nonce}">' in body
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    missing = api.client.get("/status/nobody")
+    assert missing.status_code == 404 and "Content-Security-Policy" in missing.headers
+
+
+# -------------------------------------------------------- freshness, speed
+
+
+def test_a_change_through_the_api_shows_on_the_next_request(api: Any, page: Any) -> None:
+    component = api.make_component(page["id"], name="API")
+    assert "All systems operational" in html(api.client.get(SITE))
+    api.put(f"/{page['id']}/components/{component['id']}", json={"status": "major_outage"})
+    body = html(api.client.get(SITE))
+    assert "Major system outage" in body and "All systems operational" not in body
+    incident = api.make_incident(page["id"], title="Fire")
+    assert "Fire" in html(api.client.get(SITE))
+    api.delete(f"/{page['id']}/incidents/{incident['id']}")
+    assert "Fire" not in html(api.client.get(SITE))
+
+
+def test_a_cached_page_is_not_rendered_again(
+    api: Any, app: Any, page: Any, db: Any, renders: Any
+) -> None:
+    for n in range(3):
+        api.make_component(page["id"], name=f"C{n}")
+    api.make_incident(page["id"], title="Slow")
+    first = api.client.get(SITE)
+    assert "statuspages/site/page.html" in renders
+    renders.clear()
+    with app.app_context(), count_queries(db) as statements:
+        again = api.client.get(SITE)
+    assert renders == [], "served from the snapshot's rendering"
+    assert len(statements) == 1, statements  # the page's access columns
+    assert main_of(html(again)).replace(token_in(html(again)), "") == main_of(html(first)).replace(
+        token_in(html(first)), ""
+    )
+    assert token_in(html(again)) != site.TOKEN_SLOT and site.NONCE_SLOT not in html(again)
+
+
+# ------------------------------------------------------------ visibility
+
+
+def test_hidden_pages_answer_one_and_the_same_404(api: Any, app: Any) -> None:
+    private = api.make_page(name="Private", is_public=False)
+    disabled = api.make_page(name="Disabled", enabled=False)
+    fenced = api.make_page(name="Fenced", ip_allowlist=["10.0.0.0/8"])
+    bodies = set()
+    for slug in (private["slug"], disabled["slug"], fenced["slug"], "no-such-page"):
+        for path in ("", "/history", "/incidents/x"):
+            response = api.client.get(f"/status/{slug}{path}")
+            assert response.status_code == 404
+            assert response.headers["Content-Security-Policy"]
+            bodies.add(re.sub(r'nonce="[^"]+"', "", html(response)))
+        posted = api.client.post(f"/status/{slug}/subscribe", data={"email": "a@example.org"})
+        assert posted.status_code == 404
+    assert len(bodies) == 1
+    [body] = bodies
+    assert "Private" not in body and "Fenced" not in body
+    inside = api.client.get(f"/status/{fenced['slug']}", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert inside.status_code == 200 and "Fenced" in html(inside)
+    assert api.client.get("/status/acme/not/a/route").status_code == 404
+    assert "text/html" in api.client.get("/status/").content_type
+
+
+def test_a_password_protected_page_shows_a_form_that_unlocks_it(api: Any, app: Any) -> None:
+    api.make_page(name="Secret", slug="secret", password="open sesame")
+    client = app.test_client()
+    locked = client.get("/status/secret")
+    assert locked.status_code == 401
+    body = html(locked)
+    assert 'action="/status/secret/auth"' in body and 'type="password"' in body
+    assert "Subscribe" not in body
+    token = token_in(body)
+    missing = client.post("/status/secret/auth", data={"password": "open sesame"})
+    assert missing.status_code == 400 and "Content-Security-Policy" in missing.headers
+    wrong = client.post("/status/secret/auth", data={"password": "nope", "csrf_token": token})
+    assert wrong.status_code == 401 and "not right" in html(wrong)
+    assert client.get_cookie("statuspages_page_" + str(_page_id(app, "secret"))) is None
+    right = client.post(
+        "/status/secret/auth", data={"password": "open sesame", "csrf_token": token}
+    )
+    assert right.status_code == 303 and right.headers["Location"] == "/status/secret"
+    assert "HttpOnly" in right.headers["Set-Cookie"]
+    unlocked = client.get("/status/secret")
+    assert unlocked.status_code == 200 and "All systems operational" in html(unlocked)
+    assert app.test_client().get("/status/secret").status_code == 401, "per visitor"
+
+
+def test_password_attempts_are_rate_limited(api: Any, app: Any) -> None:
+    app.config["STATUSPAGES_AUTH_RATE_LIMIT"] = "2 per minute"
+    api.make_page(name="Secret", slug="secret", password="open sesame")
+    client = app.test_client()
+    token = token_in(html(client.get("/status/secret")))
+    answers = [
+        client.post("/status/secret/auth", data={"password": "nope", "csrf_token": token})
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [401, 401, 429]
+    assert int(answers[2].headers["Retry-After"]) > 0 and "Too many" in html(answers[2])
+    json_answer = client.post(f"{PREFIX}/public/secret/auth", json={"password": "open sesame"})
+    assert json_answer.status_code == 429, "one budget for the form and the API"
+
+
+def _page_id(app: Any, slug: str) -> str:
+    with app.app_context():
+        from flask_statuspages.state import db_session
+
+        return db_session().scalar(select(models.Page.id).where(models.Page.slug == slug))  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- forms
+
+
+@pytest.fixture
+def app_config(request: Any) -> dict[str, Any]:
+    """Mail goes to a real SMTP server in the tests that ask for ``mailer``."""
+    if "mailer" in request.fixturenames:
+        return {"MAIL_PORT": request.getfixturevalue("smtp").port}
+    return {}
+
+
+@pytest.fixture
+def mailer(smtp: Any) -> Any:
+    return smtp
+
+
+def test_subscribing_by_the_form(api: Any, app: Any, db: Any, page: Any, mailer: Any) -> None:
+    api_component = api.make_component(page["id"], name="API")
+    api.make_component(page["id"], name="Web")
+    client = app.test_client()
+    form = html(client.get(SITE))
+    assert f'value="{api_component["id"]}"' in form and 'for="subscribe-email"' in form
+    response = client.post(
+        f"{SITE}/subscribe",
+        data={
+            "email": "Visitor@Example.org",
+            "component_ids": [api_component["id"]],
+            "csrf_token": token_in(form),
+        },
+    )
+    assert response.status_code == 202
+    assert "Check your inbox" in html(response)
+    assert "Content-Security-Policy" in response.headers
+    [subscriber] = api.get(f"/{page['id']}/subscribers").json["data"]
+    assert subscriber["email"] == "visitor@example.org"
+    assert subscriber["component_ids"] == [api_component["id"]]
+    assert len(mailer.wait_for(1)) == 1
+
+
+def test_a_bad_subscription_shows_the_form_again(api: Any, app: Any, db: Any, page: Any) -> None:
+    other = api.make_component(api.make_page(name="Other")["id"], name="Elsewhere")
+    client = app.test_client()
+    token = token_in(html(client.get(SITE)))
+    for data, shown in (
+        ({"email": "not-an-address<b>"}, "not-an-address&lt;b&gt;"),
+        ({"email": ""}, "Enter your email address."),
+        ({"email": "v@example.org", "component_ids": [other["id"]]}, 'class="error-summary"'),
+    ):
+        response = client.post(f"{SITE}/subscribe", data={**data, "csrf_token": token})
+        assert response.status_code == 422, data
+        body = html(response)
+        assert shown in body and 'action="/status/acme-status/subscribe"' in body
+    assert 'aria-invalid="true"' in html(
+        client.post(f"{SITE}/subscribe", data={"email": "x", "csrf_token": token})
+    )
+    assert subscriber_count(app, db) == 0
+
+
+def test_forms_refuse_a_missing_or_foreign_token(api: Any, app: Any, db: Any, page: Any) -> None:
+    client, stranger = app.test_client(), app.test_client()
+    token = token_in(html(client.get(SITE)))
+    stranger_token = token_in(html(stranger.get(SITE)))
+    data = {"email": "v@example.org"}
+    for who, extra in (
+        (client, {}),
+        (client, {"csrf_token": stranger_token}),
+        (client, {"csrf_token": token + "x"}),
+        (app.test_client(), {"csrf_token": token}),  # no cookie
+    ):
+        response = who.post(f"{SITE}/subscribe", data={**data, **extra})
+        assert response.status_code == 400
+        assert "Please try again" in html(response)
+    app.config["STATUSPAGES_MAX_CONTENT_LENGTH"] = 1000
+    huge = client.post(f"{SITE}/subscribe", data={"email": "v" * 2000, "csrf_token": token})
+    assert huge.status_code == 413 and "Content-Security-Policy" in huge.headers
+    assert subscriber_count(app, db) == 0
+    cookie = client.get_cookie(csrf.COOKIE)
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_subscribing_is_rate_limited(api: Any, app: Any, db: Any, page: Any) -> None:
+    app.config["STATUSPAGES_SUBSCRIBE_RATE_LIMIT"] = "1 per minute"
+    client = app.test_client()
+    token = token_in(html(client.get(SITE)))
+    first = client.post(f"{SITE}/subscribe", data={"email": "", "csrf_token": token})
+    second = client.post(f"{SITE}/subscribe", data={"email": "a@example.org", "csrf_token": token})
+    assert (first.status_code, second.status_code) == (422, 429)
+    assert "Retry-After" in second.headers and subscriber_count(app, db) == 0
+
+
+# ------------------------------------------------------ incident, history
+
+
+def _backdate(app: Any, db: Any, incident_id: str, when: datetime) -> None:
+    with app.app_context():
+        db.session.execute(
+            update(models.Incident).where(models.Incident.id == incident_id).values(created_at=when)
+        )
+        db.session.commit()
+
+
+def test_history_lists_incidents_by_month(api: Any, app: Any, db: Any, page: Any) -> None:
+    now = utcnow()
+    this_month = now.replace(day=1, hour=12, minute=0, second=0, microsecond=0)
+    last_month = (this_month - timedelta(days=1)).replace(day=2)
+    long_ago = (this_month - timedelta(days=130)).replace(day=3)
+    recent = api.make_incident(page["id"], title="Recent trouble", message="*fixed*")
+    older = api.make_incident(page["id"], title="Older trouble", status="resolved")
+    oldest = api.make_incident(page["id"], title="Ancient trouble", status="resolved")
+    _backdate(app, db, older["id"], last_month)
+    _backdate(app, db, oldest["id"], long_ago)
+    first = html(api.client.get(f"{SITE}/history?months=2"))
+    assert f"{this_month:%B %Y}</h2>" in first and f"{last_month:%B %Y}</h2>" in first
+    assert first.index("Recent trouble") < first.index("Older trouble")
+    assert "<em>fixed</em>" in first and "Ancient trouble" not in first
+    assert (
+        f'href="{SITE}/history?months=2&amp;offset=2"' in first and "Newer incidents" not in first
+    )
+    later = html(api.client.get(f"{SITE}/history?months=3&offset=3"))
+    assert "Ancient trouble" in later and "No incidents reported." in later
+    assert f'href="{SITE}/history?months=3&amp;offset=0"' in later
+    assert api.client.get(f"{SITE}/history?months=99").status_code == 400
+    assert recent["id"] in first
+
+
+def test_incident_page_shows_the_whole_timeline(api: Any, app: Any, db: Any, page: Any) -> None:
+    incident = api.make_incident(page["id"], title="Outage", message="Looking into it.")
+    for status, message in (("identified", "Found it."), ("monitoring", "Fixed, watching.")):
+        api.put(
+            f"/{page['id']}/incidents/{incident['id']}", json={"status": status, "message": message}
+        )
+    api.put(f"/{page['id']}/incidents/{incident['id']}", json={"status": "resolved"})
+    response = api.client.get(f"{SITE}/incidents/{incident['id']}")
+    assert response.status_code == 200
+    body = html(response)
+    assert '<h1 class="title">Outage</h1>' in body
+    order = [body.index(text) for text in ("Fixed, watching.", "Found it.", "Looking into it.")]
+    assert order == sorted(order), "newest first"
+    assert body.count('<p class="meta"><span class="state">') == 4
+    other = api.make_incident(api.make_page(name="Other")["id"], title="Not yours")
+    assert api.client.get(f"{SITE}/incidents/{other['id']}").status_code == 404
+    assert api.client.get(f"{SITE}/incidents/{'x' * 100}").status_code == 404
+    # Older than the snapshot's latest incidents: read from the database.
+    _backdate(app, db, incident["id"], datetime(2020, 1, 1, tzinfo=timezone.utc))
+    with app.app_context():
+        fillers = [
+            models.Incident(page_id=page["id"], title=f"Filler {n}", status="resolved", updates=[])
+            for n in range(51)
+        ]
+        db.session.add_all(fillers)
+        db.session.commit()
+    assert "Fixed, watching." in html(api.client.get(f"{SITE}/incidents/{incident['id']}"))
+
+
+# ---------------------------------------------------- hosting, domains
+
+
+@pytest.fixture
+def domain_app(app: Any) -> Any:
+    """A stand-in for the custom-domain dispatcher: flags the mode, calls the views."""
+
+    def dispatch(slug: str, rest: str = "") -> Any:
+        g.statuspages_custom_domain = True
+        if rest == "history":
+            return site.history_page(slug=slug)
+        return site.status_page(slug=slug)
+
+    app.add_url_rule("/_domain/<slug>/", "domain_root", dispatch)
+    app.add_url_rule("/_domain/<slug>/<rest>", "domain_rest", dispatch)
+    return app
+
+
+def test_custom_domain_mode_makes_root_relative_links(domain_app: Any, api: Any, page: Any) -> None:
+    api.make_component(page["id"], name="API")
+    incident = api.make_incident(page["id"], title="Slow")
+    api.make_incident(page["id"], title="Done", status="resolved")
+    body = html(api.client.get("/_domain/acme-status/"))
+    for link in (
+        'href="/"',
+        f'href="/incidents/{incident["id"]}"',
+        'href="/history"',
+        'action="/subscribe"',
+        'href="/feed.rss"',
+        'href="/feed.atom"',
+        'href="/api/v2/summary.json"',
+        'data-events="/events"',
+    ):
+        assert link in body, link
+    assert "/status/" not in body and PREFIX not in body
+    history_page = html(api.client.get("/_domain/acme-status/history?months=1"))
+    assert 'href="/history?months=1&amp;offset=1"' in history_page
+    prefixed = html(api.client.get(SITE))
+    assert f'href="{SITE}/history"' in prefixed, "each mode has its own cached rendering"
+
+
+def test_a_host_template_overrides_ours(app: Any, api: Any, page: Any, tmp_path: Any) -> None:
+    folder = tmp_path / "statuspages" / "site"
+    folder.mkdir(parents=True)
+    (folder / "page.html").write_text(
+        '{% extends "statuspages/site/base.html" %}'
+        "{% block main %}<p>Hosted view of {{ page.name }}</p>{% endblock %}"
+    )
+    app.template_folder = str(tmp_path)
+    app.__dict__.pop("jinja_loader", None)  # cached per app: read the new folder
+    app.jinja_env.cache.clear()  # type: ignore[union-attr]
+    body = html(api.client.get(SITE))
+    assert "<p>Hosted view of Acme Status</p>" in body
+    assert '<style nonce="' in body, "our base template still frames it"
