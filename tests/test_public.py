@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from flask_statuspages import models
 from flask_statuspages.models import new_id, utcnow

@@ -13,9 +13,9 @@ from flask_sqlalchemy import SQLAlchemy
 
 from . import domains, realtime
 from .models import Base
+from .notify.queues import ThreadQueue, make_queue
 from .realtime import make_broker
 from .snapshot import SnapshotCache, install_version_hook
-from .notify.queues import ThreadQueue, make_queue
 from .state import EXTENSION_KEY, State, get_state
 
 #: Every configuration key with its default; see docs/configuration.md.
@@ -41,6 +41,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "STATUSPAGES_SITE_PREFIX": "/status",
     "STATUSPAGES_CNAME_TARGET": None,
     "STATUSPAGES_DNS_NAMESERVERS": None,
+    "STATUSPAGES_DNS_TIMEOUT": 3.0,
     "STATUSPAGES_PAGE_SESSION_MAX_AGE": 7 * 24 * 3600,
     "STATUSPAGES_PUBLIC_RATE_LIMIT": "300 per minute",
     "STATUSPAGES_AUTH_RATE_LIMIT": "5 per 5 minutes",

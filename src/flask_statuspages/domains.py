@@ -1,0 +1,323 @@
+"""Custom domains: proving a page's domain points at us, then serving the page there.
+
+Verification asks DNS (dnspython) for the CNAME of the page's
+``custom_domain`` and follows the chain, hop by hop, until it reaches
+``STATUSPAGES_CNAME_TARGET``. Only then is ``custom_domain_verified_at`` set,
+and only a verified domain is ever served: changing the domain clears it
+(:mod:`.pages`). A failed check leaves an earlier verification as it was, so
+a passing DNS outage does not take a working domain off the air.
+
+Serving is an app-level ``before_request`` hook, :func:`serve_custom_domains`.
+For a request whose ``Host`` is a verified domain and whose path is one of
+:data:`DOMAIN_PATHS`, it routes the request to the view that answers the same
+thing under the site prefix (``/status/<slug>/...``) or the API prefix
+(``.../public/<slug>/...``): Flask then runs that view with its blueprint's
+hooks, error handlers and rate limits, exactly as if the long URL had been
+asked. Any other host or path goes on to the host app's own routes.
+
+So that hosts that are not custom domains cost nothing, each process keeps
+the set of verified domains for :data:`DOMAIN_CACHE_SECONDS`: a domain
+verified by another process is served by this one at most that long after.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import dns.exception
+import dns.nameserver
+import dns.resolver
+from flask import Flask, after_this_request, current_app, g, request
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+
+from . import access, signals
+from .changes import commit, event
+from .errors import ApiError, handle_http_exception
+from .models import Page, utcnow
+from .state import db_session
+
+log = logging.getLogger(__name__)
+
+#: How long a process trusts its set of verified domains before reading it again.
+DOMAIN_CACHE_SECONDS = 5.0
+#: CNAMEs followed before giving up (a loop or an absurd chain).
+MAX_CNAME_HOPS = 8
+CACHE_KEY = "statuspages.domains"
+
+
+# ----------------------------------------------------------- verification
+
+
+class DomainCheckFailed(Exception):
+    """The domain does not (yet) point at us; the message says what DNS answered."""
+
+
+def verify_domain(page: Page) -> Page:
+    """Check ``page``'s custom domain in DNS and mark it verified; else 422.
+
+    The 422 is a ``validation_error`` whose ``fields.custom_domain`` says what
+    is wrong: no domain set, no CNAME, a CNAME pointing elsewhere, DNS out of
+    reach (try again), or a server not configured for custom domains.
+    """
+    target = current_app.config["STATUSPAGES_CNAME_TARGET"]
+    try:
+        if not target:
+            raise DomainCheckFailed(
+                "This server is not configured for custom domains"
+                " (STATUSPAGES_CNAME_TARGET is not set)."
+            )
+        if not page.custom_domain:
+            raise DomainCheckFailed("The page has no custom domain: set custom_domain first.")
+        check_cname(page.custom_domain, normalise(target), make_resolver())
+    except DomainCheckFailed as failure:
+        raise ApiError(
+            422,
+            "The custom domain could not be verified.",
+            code="validation_error",
+            fields={"custom_domain": [str(failure)]},
+        ) from None
+    page.custom_domain_verified_at = utcnow()
+    commit(event(signals.page_updated, page=page))
+    forget_domains(current_app)  # this process serves it at once
+    return page
+
+
+def normalise(name: str) -> str:
+    """A DNS name as we compare them: lowercase, no trailing dot."""
+    return name.strip().lower().rstrip(".")
+
+
+def check_cname(domain: str, target: str, resolver: dns.resolver.Resolver) -> list[str]:
+    """The CNAME chain from ``domain`` to ``target``; :class:`DomainCheckFailed` if none."""
+    chain: list[str] = []
+    name = normalise(domain)
+    for _ in range(MAX_CNAME_HOPS):
+        following = _cname(name, resolver)
+        if following is None:
+            break
+        if following in chain or following == normalise(domain):
+            raise DomainCheckFailed(f"The CNAME records of {domain} loop ({following}).")
+        chain.append(following)
+        if following == target:
+            return chain
+        name = following
+    if not chain:
+        raise DomainCheckFailed(
+            f"{domain} has no CNAME record: add one pointing at {target} (DNS changes"
+            " can take a while to show)."
+        )
+    path = " -> ".join([domain, *chain])
+    raise DomainCheckFailed(f"{domain} points at {chain[-1]} ({path}), not at {target}.")
+
+
+def _cname(name: str, resolver: dns.resolver.Resolver) -> str | None:
+    """The target of ``name``'s CNAME record, or ``None`` when it has none."""
+    try:
+        answer = resolver.resolve(name, "CNAME")
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.YXDOMAIN):
+        return None
+    except dns.exception.Timeout:
+        raise DomainCheckFailed(
+            f"DNS could not be reached to check {name} (timed out); try again in a moment."
+        ) from None
+    except dns.resolver.NoNameservers:
+        raise DomainCheckFailed(
+            f"DNS could not be reached to check {name} (server failure); try again in a moment."
+        ) from None
+    return normalise(answer[0].target.to_text())
+
+
+def make_resolver() -> dns.resolver.Resolver:
+    """A resolver on ``STATUSPAGES_DNS_NAMESERVERS`` (else the system's), with a short budget."""
+    config = current_app.config
+    servers = config["STATUSPAGES_DNS_NAMESERVERS"]
+    try:
+        resolver = dns.resolver.Resolver(configure=servers is None)
+    except dns.resolver.NoResolverConfiguration:
+        raise DomainCheckFailed(
+            "DNS could not be reached: this server has no resolver configured."
+        ) from None
+    if servers is not None:
+        try:
+            resolver.nameservers = [nameserver(entry) for entry in _entries(servers)]
+        except ValueError as error:
+            raise DomainCheckFailed(f"This server's DNS settings are wrong: {error}.") from None
+        if not resolver.nameservers:
+            raise DomainCheckFailed("This server's DNS settings name no nameserver.")
+    resolver.lifetime = resolver.timeout = float(config["STATUSPAGES_DNS_TIMEOUT"])
+    resolver.cache = None  # a fresh answer every time: the user just changed their DNS
+    return resolver
+
+
+def _entries(servers: str | list[str]) -> list[str]:
+    """A list, or one string of addresses separated by commas or spaces (from the environment)."""
+    if isinstance(servers, str):
+        return servers.replace(",", " ").split()
+    return list(servers)
+
+
+def nameserver(entry: str) -> dns.nameserver.Nameserver:
+    """``"ip"``, ``"ip:port"``, ``"ipv6"`` or ``"[ipv6]:port"`` as a UDP/TCP nameserver."""
+    host, port = _host_port(entry.strip())
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"STATUSPAGES_DNS_NAMESERVERS: {entry!r} is not an IP address") from None
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"STATUSPAGES_DNS_NAMESERVERS: {entry!r} has no valid port")
+    return dns.nameserver.Do53Nameserver(host, int(port))
+
+
+def _host_port(entry: str) -> tuple[str, str]:
+    if entry.startswith("["):
+        host, _, rest = entry[1:].partition("]")
+        return host, rest.removeprefix(":") or "53"
+    if entry.count(":") == 1:  # more colons: a bare IPv6 address
+        host, _, port = entry.partition(":")
+        return host, port
+    return entry, "53"
+
+
+# ---------------------------------------------------------------- serving
+
+#: What a custom domain serves: its path, and where the same answer lives. ``site``
+#: paths are the HTML pages (under ``STATUSPAGES_SITE_PREFIX/<slug>``), ``public``
+#: ones the machine routes (under ``STATUSPAGES_URL_PREFIX/public/<slug>``), and
+#: ``form`` ones the site's form for a browser's post but the API for JSON.
+DOMAIN_PATHS = Map(
+    [
+        Rule("/", endpoint="site", methods=["GET"]),
+        Rule("/history", endpoint="site", methods=["GET"]),
+        Rule("/incidents/<incident_id>", endpoint="site", methods=["GET"]),
+        Rule("/auth", endpoint="form", methods=["POST"]),
+        Rule("/subscribe", endpoint="form", methods=["POST"]),
+        Rule("/api/v2/<path:rest>", endpoint="public", methods=["GET"]),
+        Rule("/feed.rss", endpoint="public", methods=["GET"]),
+        Rule("/feed.atom", endpoint="public", methods=["GET"]),
+        Rule("/badge.svg", endpoint="public", methods=["GET"]),
+        Rule("/widget.js", endpoint="public", methods=["GET"]),
+        Rule("/events", endpoint="public", methods=["GET"]),
+    ],
+    strict_slashes=False,
+)
+
+#: The blueprint (Flask endpoint prefix) each kind of path must land in.
+_BLUEPRINTS = {"site": "statuspages_site", "public": "statuspages"}
+
+
+@dataclass
+class DomainCache:
+    """The verified domains of one app, read again every :data:`DOMAIN_CACHE_SECONDS`."""
+
+    domains: frozenset[str] = frozenset()
+    expires: float = 0.0
+
+    def current(self) -> frozenset[str]:
+        now = time.monotonic()
+        if now >= self.expires:
+            self.domains = _verified_domains()
+            self.expires = now + DOMAIN_CACHE_SECONDS
+        return self.domains
+
+
+def _verified_domains() -> frozenset[str]:
+    query = select(Page.custom_domain).where(Page.custom_domain_verified_at.is_not(None))
+    try:
+        return frozenset(d for d in db_session().scalars(query) if d)
+    except SQLAlchemyError:
+        # No table yet (not migrated), database down...: the host app must go on serving.
+        log.warning("could not read the verified custom domains", exc_info=True)
+        db_session().rollback()
+        return frozenset()
+
+
+def _cache(app: Flask) -> DomainCache:
+    return app.extensions.setdefault(CACHE_KEY, DomainCache())  # type: ignore[no-any-return]
+
+
+def forget_domains(app: Flask) -> None:
+    """Read the verified domains again on the next request (after a verification)."""
+    app.extensions.pop(CACHE_KEY, None)
+
+
+def request_domain() -> str:
+    """The request's ``Host`` as a domain: lowercase, without port or trailing dot."""
+    host = request.host.lower()
+    if host.startswith("["):  # an IPv6 literal is never a custom domain
+        return ""
+    return host.partition(":")[0].rstrip(".")
+
+
+def serve_custom_domains() -> Any:
+    """``before_request``: route a verified custom domain's request to the page's view."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    domain = request_domain()
+    if not domain or domain not in _cache(app).current():
+        return None
+    try:
+        kind, _ = DOMAIN_PATHS.bind(domain).match(request.path, request.method)
+    except HTTPException:
+        return None  # not a path the page serves: the host app's own route
+    ref = access.page_ref_for_domain(domain)
+    if ref is None:  # unverified since the cache was read
+        return None
+    if kind == "form":
+        kind = "public" if request.is_json else "site"
+    return _route_to(app, kind, ref.slug)
+
+
+def _route_to(app: Flask, kind: str, slug: str) -> Any:
+    """Make the request be the one for the same path under ``kind``'s prefix, then go on."""
+    if kind == "site":
+        base = app.config["STATUSPAGES_SITE_PREFIX"]
+        if base is None:  # the site is off
+            return None
+    else:
+        base = app.config["STATUSPAGES_URL_PREFIX"].rstrip("/") + "/public"
+    path = f"{base.rstrip('/')}/{slug}{request.path.rstrip('/')}"
+    adapter = app.create_url_adapter(request)
+    assert adapter is not None
+    try:
+        rule, args = adapter.match(path, request.method, return_rule=True)
+    except HTTPException as error:
+        return _open_cors(handle_http_exception(error)) if kind == "public" else None
+    if not rule.endpoint.startswith(_BLUEPRINTS[kind] + ".") or args.get("slug") != slug:
+        return None  # only the page's own views, never another page's or the host's
+    g.statuspages_custom_domain = True
+    request.url_rule, request.view_args, request.routing_exception = rule, dict(args), None
+    if kind == "public":
+        after_this_request(_open_cors)
+    return _blueprint_before_request(app)
+
+
+def _blueprint_before_request(app: Flask) -> Any:
+    """What Flask runs for a request routed to a blueprint, before its view.
+
+    Flask chose the hooks to run before this one routed the request; those of
+    the blueprint it now goes to still have to run (its error handlers and
+    ``after_request`` follow from ``request.blueprints`` by themselves).
+    """
+    names = list(reversed(request.blueprints))
+    for name in names:
+        for preprocess in app.url_value_preprocessors.get(name, ()):
+            preprocess(request.endpoint, request.view_args)
+    for name in names:
+        for before in app.before_request_funcs.get(name, ()):
+            answer = app.ensure_sync(before)()
+            if answer is not None:
+                return answer
+    return None
+
+
+def _open_cors(response: Any) -> Any:
+    """The machine routes are open to every origin, as under ``/public/``."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+    return response

@@ -1,0 +1,407 @@
+"""Custom domains: DNS verification against a real DNS server, and serving by ``Host``."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from flask_statuspages import domains
+
+from .conftest import PREFIX, count_queries, make_app
+from .dns_server import LoopbackDNS, loopback_dns, silent_nameserver
+
+TARGET = "pages.statuspages.test"
+DOMAIN = "status.acme.test"
+ON_DOMAIN = f"http://{DOMAIN}"
+
+
+@pytest.fixture
+def dns_server() -> Iterator[LoopbackDNS]:
+    with loopback_dns() as server:
+        yield server
+
+
+@pytest.fixture
+def app_config(dns_server: LoopbackDNS) -> dict[str, Any]:
+    return {
+        # Written as people do: any case, with the root's trailing dot.
+        "STATUSPAGES_CNAME_TARGET": "Pages.StatusPages.test.",
+        "STATUSPAGES_DNS_NAMESERVERS": [dns_server.nameserver],
+        "STATUSPAGES_DNS_TIMEOUT": 0.5,
+    }
+
+
+@pytest.fixture
+def app(app_bundle: Any) -> Flask:
+    """The host app has its own home page and an about page."""
+    app: Flask = app_bundle[0]
+    app.add_url_rule("/", "host_home", lambda: "host home")
+    app.add_url_rule("/about", "host_about", lambda: "host about")
+    return app
+
+
+def verify(api: Any, page: dict[str, Any]) -> Any:
+    return api.post(f"/{page['id']}/verify-domain")
+
+
+def domain_error(response: Any) -> str:
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["code"] == "validation_error"
+    return response.json["error"]["fields"]["custom_domain"][0]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def served(api: Any, dns_server: LoopbackDNS) -> dict[str, Any]:
+    """A page with a component and an incident, verified for ``DOMAIN``."""
+    page = api.make_page(name="Acme Status", custom_domain=DOMAIN)
+    api.make_component(page["id"], name="Checkout", status="degraded_performance")
+    api.make_incident(page["id"], title="Slow checkout", severity="minor")
+    dns_server.records[DOMAIN] = [("CNAME", TARGET)]
+    verified = verify(api, page)
+    assert verified.status_code == 200
+    return verified.json  # type: ignore[no-any-return]
+
+
+# ----------------------------------------------------------- verification
+
+
+def test_verify_a_direct_cname(api: Any, dns_server: LoopbackDNS) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    assert page["custom_domain_verified_at"] is None
+    dns_server.records[DOMAIN] = [("CNAME", TARGET + ".")]
+    response = verify(api, page)
+    assert response.status_code == 200, response.json
+    assert response.json["id"] == page["id"]
+    assert response.json["custom_domain_verified_at"] is not None
+    assert api.get(f"/{page['id']}").json["custom_domain_verified_at"] is not None
+    assert (DOMAIN, "CNAME") in dns_server.resolver.queries
+
+
+def test_verify_follows_a_chain_of_cnames(api: Any, dns_server: LoopbackDNS) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    dns_server.records[DOMAIN] = [("CNAME", "edge.acme-cdn.test")]
+    dns_server.records["edge.acme-cdn.test"] = [("CNAME", "PAGES.statuspages.test")]
+    response = verify(api, page)
+    assert response.status_code == 200, response.json
+    assert response.json["custom_domain_verified_at"] is not None
+
+
+def test_a_cname_pointing_elsewhere_says_where(api: Any, dns_server: LoopbackDNS) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    dns_server.records[DOMAIN] = [("CNAME", "acme.other-host.test")]
+    dns_server.records["acme.other-host.test"] = [("A", "192.0.2.10")]
+    message = domain_error(verify(api, page))
+    assert "acme.other-host.test" in message and TARGET in message
+    assert api.get(f"/{page['id']}").json["custom_domain_verified_at"] is None
+
+
+def test_a_chain_ending_elsewhere_or_looping(api: Any, dns_server: LoopbackDNS) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    dns_server.records[DOMAIN] = [("CNAME", "edge.acme-cdn.test")]
+    dns_server.records["edge.acme-cdn.test"] = [("CNAME", "origin.acme-cdn.test")]
+    message = domain_error(verify(api, page))
+    assert f"{DOMAIN} -> edge.acme-cdn.test -> origin.acme-cdn.test" in message
+    dns_server.records["origin.acme-cdn.test"] = [("CNAME", DOMAIN)]
+    assert "loop" in domain_error(verify(api, page))
+
+
+def test_no_cname_record(api: Any, dns_server: LoopbackDNS) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    nxdomain = domain_error(verify(api, page))
+    dns_server.records[DOMAIN] = [("A", "192.0.2.1")]  # the name exists, without a CNAME
+    no_answer = domain_error(verify(api, page))
+    for message in (nxdomain, no_answer):
+        assert "no CNAME record" in message and TARGET in message
+
+
+def test_no_custom_domain_set(api: Any) -> None:
+    page = api.make_page()
+    assert "no custom domain" in domain_error(verify(api, page))
+
+
+def test_server_without_a_cname_target(app: Flask, api: Any, dns_server: LoopbackDNS) -> None:
+    app.config["STATUSPAGES_CNAME_TARGET"] = None
+    page = api.make_page(custom_domain=DOMAIN)
+    dns_server.records[DOMAIN] = [("CNAME", TARGET)]
+    assert "STATUSPAGES_CNAME_TARGET" in domain_error(verify(api, page))
+    assert dns_server.resolver.queries == []
+
+
+def test_dns_out_of_reach_is_a_quick_try_again(
+    app: Flask, api: Any, dns_server: LoopbackDNS
+) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    dns_server.resolver.servfail = True
+    message = domain_error(verify(api, page))
+    assert "DNS could not be reached" in message and "server failure" in message
+    dns_server.stop()
+    started = time.monotonic()
+    message = domain_error(verify(api, page))
+    assert time.monotonic() - started < 2
+    assert "DNS could not be reached" in message and "timed out" in message
+    assert "try again" in message
+    with silent_nameserver() as address:
+        app.config["STATUSPAGES_DNS_NAMESERVERS"] = address  # a string, as from the environment
+        assert "timed out" in domain_error(verify(api, page))
+
+
+def test_changing_the_domain_clears_the_verification(api: Any, served: dict[str, Any]) -> None:
+    unchanged = api.put(f"/{served['id']}", json={"custom_domain": DOMAIN})
+    assert unchanged.json["custom_domain_verified_at"] is not None
+    changed = api.put(f"/{served['id']}", json={"custom_domain": "status.acme-two.test"})
+    assert changed.status_code == 200
+    assert changed.json["custom_domain_verified_at"] is None
+    assert api.client.get("/", base_url=ON_DOMAIN).text == "host home"
+
+
+def test_a_failed_recheck_keeps_the_verification(
+    api: Any, dns_server: LoopbackDNS, served: dict[str, Any]
+) -> None:
+    """A DNS outage or a typo during a re-check must not take a live domain off the air."""
+    dns_server.resolver.servfail = True
+    domain_error(verify(api, served))
+    assert api.get(f"/{served['id']}").json["custom_domain_verified_at"] is not None
+
+
+def test_another_owners_page_is_not_found(api: Any, dns_server: LoopbackDNS) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    dns_server.records[DOMAIN] = [("CNAME", TARGET)]
+    response = api.as_owner("globex").post(f"/{page['id']}/verify-domain")
+    assert response.status_code == 404
+    assert api.as_owner(None).post(f"/{page['id']}/verify-domain").status_code == 401
+    assert api.get(f"/{page['id']}").json["custom_domain_verified_at"] is None
+
+
+def test_verify_domain_is_in_the_openapi_document(api: Any) -> None:
+    paths = api.get("/openapi.json").json["paths"]
+    operation = paths[f"{PREFIX}/{{page_id}}/verify-domain"]["post"]
+    assert operation["tags"] == ["Custom domains"]
+    assert "422" in operation["responses"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "address", "port"),
+    [
+        ("192.0.2.53", "192.0.2.53", 53),
+        ("192.0.2.53:5353", "192.0.2.53", 5353),
+        ("2001:db8::53", "2001:db8::53", 53),
+        ("[2001:db8::53]:5353", "2001:db8::53", 5353),
+    ],
+)
+def test_nameserver_entries(entry: str, address: str, port: int) -> None:
+    server = domains.nameserver(entry)
+    assert (server.answer_nameserver(), server.answer_port()) == (address, port)
+
+
+@pytest.mark.parametrize("entry", ["ns1.example.com", "192.0.2.53:dns", "192.0.2.53:70000"])
+def test_a_nameserver_must_be_an_address_and_port(entry: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(entry)):
+        domains.nameserver(entry)
+
+
+def test_wrong_dns_settings_are_explained(app: Flask, api: Any) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    app.config["STATUSPAGES_DNS_NAMESERVERS"] = ["ns1.example.com"]
+    assert "ns1.example.com" in domain_error(verify(api, page))
+    app.config["STATUSPAGES_DNS_NAMESERVERS"] = []
+    assert "no nameserver" in domain_error(verify(api, page))
+
+
+# ---------------------------------------------------------------- serving
+
+
+def links(html: str) -> set[str]:
+    return set(re.findall(r'(?:href|action|src)="([^"#][^"]*)"', html))
+
+
+def form_token(html: str) -> str:
+    return re.findall(r'name="csrf_token" value="([^"]+)"', html)[0]
+
+
+def test_the_html_pages_link_on_the_domain(api: Any, served: dict[str, Any]) -> None:
+    response = api.client.get("/", base_url=ON_DOMAIN)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    html = response.text
+    assert "Acme Status" in html and "Checkout" in html and "Slow checkout" in html
+    found = links(html)
+    assert {"/", "/history", "/feed.rss", "/api/v2/summary.json", "/subscribe"} <= found
+    assert all(link.startswith("/") and not link.startswith("/status") for link in found)
+    incident = next(link for link in found if link.startswith("/incidents/"))
+    assert "Slow checkout" in api.client.get(incident, base_url=ON_DOMAIN).text
+    assert api.client.get("/history", base_url=ON_DOMAIN).status_code == 200
+    missing = api.client.get("/incidents/nope", base_url=ON_DOMAIN)
+    assert (missing.status_code, missing.mimetype) == (404, "text/html")
+
+
+def test_the_subscribe_form(api: Any, served: dict[str, Any]) -> None:
+    token = form_token(api.client.get("/", base_url=ON_DOMAIN).text)
+    form = {"csrf_token": token, "email": "ann@example.com"}
+    response = api.client.post("/subscribe", base_url=ON_DOMAIN, data=form)
+    assert response.status_code == 202, response.text
+    assert response.mimetype == "text/html"
+    subscribers = api.get(f"/{served['id']}/subscribers").json["data"]
+    assert [s["email"] for s in subscribers] == ["ann@example.com"]
+
+
+def test_the_password_form(api: Any, served: dict[str, Any]) -> None:
+    api.put(f"/{served['id']}", json={"password": "s3cret"})
+    locked = api.client.get("/", base_url=ON_DOMAIN)
+    assert "Slow checkout" not in locked.text
+    assert "/auth" in links(locked.text)
+    form = {"csrf_token": form_token(locked.text), "password": "s3cret"}
+    unlocked = api.client.post("/auth", base_url=ON_DOMAIN, data=form, follow_redirects=True)
+    assert unlocked.status_code == 200, unlocked.text
+    assert "Slow checkout" in unlocked.text
+
+
+def test_the_v2_summary(api: Any, served: dict[str, Any]) -> None:
+    response = api.client.get("/api/v2/summary.json", base_url=ON_DOMAIN)
+    assert response.status_code == 200, response.text
+    assert response.json["page"]["name"] == "Acme Status"
+    assert [c["name"] for c in response.json["components"]] == ["Checkout"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    again = api.client.get(
+        "/api/v2/summary.json",
+        base_url=ON_DOMAIN,
+        headers={"If-None-Match": response.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    # The Host's port and case do not matter.
+    status = api.client.get("/api/v2/status.json", base_url="http://STATUS.Acme.test:8080")
+    assert status.status_code == 200
+    assert status.json["status"]["indicator"] == "minor"
+
+
+def test_an_unknown_v2_document_is_a_json_404(api: Any, served: dict[str, Any]) -> None:
+    response = api.client.get("/api/v2/nope.json", base_url=ON_DOMAIN)
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+
+
+def test_feeds_badge_and_widget(api: Any, served: dict[str, Any]) -> None:
+    for path, mimetype, snippet in [
+        ("/feed.rss", "application/rss+xml", "<rss"),
+        ("/feed.atom", "application/atom+xml", "<feed"),
+        ("/badge.svg", "image/svg+xml", "<svg"),
+        ("/widget.js", "application/javascript", "/events"),
+    ]:
+        response = api.client.get(path, base_url=ON_DOMAIN)
+        assert response.status_code == 200, (path, response.text)
+        assert response.mimetype == mimetype
+        assert snippet in response.text
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_event_stream(api: Any, served: dict[str, Any]) -> None:
+    response = api.client.get("/events", base_url=ON_DOMAIN, buffered=False)
+    try:
+        assert response.status_code == 200
+        assert response.mimetype == "text/event-stream"
+        received = b""
+        for chunk in response.response:  # "retry: ..." first, then the state event
+            received += chunk
+            if b"event:" in received and received.endswith(b"\n\n"):
+                break
+    finally:
+        response.close()
+    blocks = received.decode().split("\n\n")
+    state = next(block for block in blocks if "event: state" in block)
+    fields = dict(line.split(": ", 1) for line in state.splitlines())
+    assert json.loads(fields["data"])["name"] == "Acme Status"
+
+
+def test_subscribe_with_json(api: Any, served: dict[str, Any]) -> None:
+    response = api.client.post(
+        "/subscribe", base_url=ON_DOMAIN, json={"webhook_url": "https://hooks.example.com/x"}
+    )
+    assert response.status_code == 202, response.text
+    assert "token" not in response.text
+    subscribers = api.get(f"/{served['id']}/subscribers").json["data"]
+    assert [s["webhook_url"] for s in subscribers] == ["https://hooks.example.com/x"]
+
+
+def test_a_password_protected_page_unlocks_on_its_domain(api: Any, served: dict[str, Any]) -> None:
+    api.put(f"/{served['id']}", json={"password": "s3cret"})
+    client = api.client
+    locked = client.get("/api/v2/summary.json", base_url=ON_DOMAIN)
+    assert locked.status_code == 401
+    assert locked.json["error"]["code"] == "password_required"
+    wrong = client.post("/auth", base_url=ON_DOMAIN, json={"password": "nope"})
+    assert wrong.status_code == 401
+    unlocked = client.post("/auth", base_url=ON_DOMAIN, json={"password": "s3cret"})
+    assert unlocked.status_code == 200, unlocked.text
+    summary = client.get("/api/v2/summary.json", base_url=ON_DOMAIN)
+    assert summary.status_code == 200
+    assert summary.headers["Cache-Control"].startswith("private")
+
+
+def test_other_paths_on_the_domain_are_the_host_apps(api: Any, served: dict[str, Any]) -> None:
+    assert api.client.get("/about", base_url=ON_DOMAIN).text == "host about"
+    assert api.client.get("/nothing-here", base_url=ON_DOMAIN).status_code == 404
+
+
+def test_other_hosts_get_the_host_app(api: Any, served: dict[str, Any]) -> None:
+    for base in ("http://localhost", "http://127.0.0.1:5000", "http://other.acme.test"):
+        assert api.client.get("/", base_url=base).text == "host home"
+        assert api.client.get("/api/v2/summary.json", base_url=base).status_code == 404
+
+
+def test_an_unverified_domain_is_not_served(api: Any, dns_server: LoopbackDNS) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    assert api.client.get("/", base_url=ON_DOMAIN).text == "host home"
+    assert api.client.get("/api/v2/summary.json", base_url=ON_DOMAIN).status_code == 404
+    dns_server.records[DOMAIN] = [("CNAME", TARGET)]
+    assert verify(api, page).status_code == 200
+    # Served at once by the process that verified it (others within DOMAIN_CACHE_SECONDS).
+    assert api.client.get("/api/v2/summary.json", base_url=ON_DOMAIN).status_code == 200
+
+
+def test_a_hidden_pages_domain_is_not_found(api: Any, served: dict[str, Any]) -> None:
+    for hide, show in [({"is_public": False}, {"is_public": True}), ({"enabled": False}, {})]:
+        api.put(f"/{served['id']}", json=hide)
+        for path in ("/", "/api/v2/summary.json", "/feed.rss", "/badge.svg", "/events"):
+            assert api.client.get(path, base_url=ON_DOMAIN).status_code == 404, (hide, path)
+        subscribe = api.client.post(
+            "/subscribe", base_url=ON_DOMAIN, json={"email": "ann@example.com"}
+        )
+        assert subscribe.status_code == 404
+        api.put(f"/{served['id']}", json=show)
+
+
+def test_rate_limits_apply_on_the_domain(app: Flask, api: Any, served: dict[str, Any]) -> None:
+    app.config["STATUSPAGES_PUBLIC_RATE_LIMIT"] = "2 per minute"
+    answers = [api.client.get("/badge.svg", base_url=ON_DOMAIN) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[-1].json["error"]["code"] == "rate_limited"
+    assert int(answers[-1].headers["Retry-After"]) > 0
+
+
+def test_other_hosts_cost_no_query_until_the_domains_are_stale(
+    app: Flask, api: Any, db: Any, served: dict[str, Any]
+) -> None:
+    api.client.get("/", base_url="http://localhost")  # reads the verified domains
+    with app.app_context(), count_queries(db) as statements:
+        for _ in range(20):
+            assert api.client.get("/", base_url="http://localhost").text == "host home"
+    assert statements == []
+    app.extensions[domains.CACHE_KEY].expires = time.monotonic()  # DOMAIN_CACHE_SECONDS later
+    with app.app_context(), count_queries(db) as statements:
+        api.client.get("/", base_url="http://localhost")
+    assert len(statements) == 1
+
+
+def test_the_host_app_serves_before_our_tables_exist(tmp_path: Any) -> None:
+    app, _, db = make_app(f"sqlite:///{tmp_path / 'empty.db'}")
+    app.add_url_rule("/", "host_home", lambda: "host home")
+    client = app.test_client()
+    assert client.get("/", base_url=ON_DOMAIN).text == "host home"
+    with app.app_context():
+        db.engine.dispose()
