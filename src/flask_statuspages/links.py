@@ -33,3 +33,36 @@ def external_url(endpoint: str, base: str | None = None, **values: Any) -> str:
         "Set STATUSPAGES_PUBLIC_URL (or SERVER_NAME) to build links for changes made"
         " outside a request."
     )
+
+
+def public_root() -> str:
+    """The root URL visitors reach us at: ``STATUSPAGES_PUBLIC_URL``, else this request's.
+
+    Without a trailing slash; the script root alone (so relative URLs) when the
+    request named no usable host.
+    """
+    configured = current_app.config["STATUSPAGES_PUBLIC_URL"]
+    if configured:
+        return str(configured).rstrip("/")
+    if not request.host:
+        return request.script_root
+    return request.url_root.rstrip("/")
+
+
+def page_html_urls(slug: str, root: str, domain_root: str | None = None) -> tuple[str, str]:
+    """The URL of a page's HTML and the base its incidents' URLs add their id to.
+
+    ``domain_root``: the page is served at the root of that URL (its custom
+    domain). Without the HTML site (``STATUSPAGES_SITE_PREFIX = None``) both
+    are the page's public JSON.
+    """
+    if domain_root is not None:
+        return f"{domain_root}/", f"{domain_root}/incidents/"
+    config = current_app.config
+    site = config["STATUSPAGES_SITE_PREFIX"]
+    if site is None:
+        api = config["STATUSPAGES_URL_PREFIX"].rstrip("/")
+        json_url = f"{root}{api}/public/{slug}"
+        return json_url, json_url
+    page_url = f"{root}{site.rstrip('/')}/{slug}"
+    return page_url, f"{page_url}/incidents/"

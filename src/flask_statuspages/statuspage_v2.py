@@ -44,10 +44,11 @@ class Links:
     """Absolute URLs of the page's HTML (``incidents``: ``None`` when there is no site)."""
 
     page: str
-    incidents: str | None
+    #: The base an incident's id is added to; the page itself when there is no site.
+    incidents: str
 
     def incident(self, incident_id: str) -> str:
-        return f"{self.incidents}/{incident_id}" if self.incidents else self.page
+        return self.page if self.incidents == self.page else self.incidents + incident_id
 
 
 # ------------------------------------------------------------------ mapping

@@ -18,6 +18,7 @@ from marshmallow import Schema, fields, validate
 from .. import access, badge, feeds
 from ..access import PageRef
 from ..errors import not_found
+from ..links import page_html_urls, public_root
 from ..snapshot import Snapshot, get_snapshot
 from .responses import snapshot_response
 from .routing import Routes
@@ -45,43 +46,23 @@ class BadgeQuery(Schema):
 # ------------------------------------------------------------------ URLs
 
 
-def site_root() -> str:
-    """The URL our paths hang below: ``STATUSPAGES_PUBLIC_URL``, else the request's root.
-
-    Empty when the request named no usable host: the URLs are then relative.
-    """
-    configured = current_app.config["STATUSPAGES_PUBLIC_URL"]
-    if configured:
-        return str(configured).rstrip("/")
-    if not request.host:
-        return request.script_root
-    return request.url_root.rstrip("/")
-
-
 def _api_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL of one of our API endpoints, below :func:`site_root`."""
+    """An absolute URL of one of our API endpoints, below :func:`links.public_root`."""
     path = url_for(f"statuspages.{endpoint}", **values)
-    return site_root() + path.removeprefix(request.script_root)
+    return public_root() + path.removeprefix(request.script_root)
 
 
 def page_urls(slug: str) -> tuple[str, str]:
-    """The page's HTML URL and the base its incidents' URLs add their id to.
+    """The page's HTML URL and its incidents' base, for this request's host.
 
-    Without the HTML site (``STATUSPAGES_SITE_PREFIX = None``), both are the public JSON.
     On a page's custom domain (see :mod:`..domains`) the page is the domain's root.
     """
-    site_prefix = current_app.config["STATUSPAGES_SITE_PREFIX"]
-    if site_prefix is None:
-        json_url = _api_url("public_page", slug=slug)
-        return json_url, json_url
-    if g.get("statuspages_custom_domain"):
-        return f"{site_root()}/", f"{site_root()}/incidents/"
-    page_url = f"{site_root()}{site_prefix.rstrip('/')}/{slug}"
-    return page_url, f"{page_url}/incidents/"
+    root = public_root()
+    return page_html_urls(slug, root, root if g.get("statuspages_custom_domain") else None)
 
 
 def _self_url() -> str:
-    return site_root() + request.path
+    return public_root() + request.path
 
 
 # ------------------------------------------------------------------ feeds

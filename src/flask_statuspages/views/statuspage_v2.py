@@ -13,10 +13,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response
 
 from .. import access
 from .. import statuspage_v2 as v2
+from ..links import page_html_urls, public_root
 from ..snapshot import Snapshot
 from .responses import snapshot_response
 from .routing import Routes
@@ -35,20 +36,11 @@ _PLACEHOLDER = BASE_PLACEHOLDER.encode()
 
 def links(page: dict[str, Any]) -> v2.Links:
     """The HTML page's URLs: its verified custom domain, else the site (or the JSON when off)."""
-    if page["custom_domain"]:
-        root = f"https://{page['custom_domain']}"
-        return v2.Links(root, f"{root}/incidents")
-    config = current_app.config
-    site = config["STATUSPAGES_SITE_PREFIX"]
-    if site is None:
-        api = config["STATUSPAGES_URL_PREFIX"].rstrip("/")
-        return v2.Links(f"{BASE_PLACEHOLDER}{api}/public/{page['slug']}", None)
-    url = f"{BASE_PLACEHOLDER}{site.rstrip('/')}/{page['slug']}"
-    return v2.Links(url, f"{url}/incidents")
-
-
-def base_url() -> str:
-    return (current_app.config["STATUSPAGES_PUBLIC_URL"] or request.url_root).rstrip("/")
+    domain = page["custom_domain"]
+    page_url, incidents = page_html_urls(
+        page["slug"], BASE_PLACEHOLDER, f"https://{domain}" if domain else None
+    )
+    return v2.Links(page_url.rstrip("/") if domain else page_url, incidents)
 
 
 def v2_response(slug: str, document: v2.Document) -> Response:
@@ -62,7 +54,7 @@ def v2_response(slug: str, document: v2.Document) -> Response:
     if response.status_code == 200:
         body = response.get_data()
         if _PLACEHOLDER in body:
-            base = json.dumps(base_url())[1:-1].encode()
+            base = json.dumps(public_root())[1:-1].encode()
             response.set_data(body.replace(_PLACEHOLDER, base))
     return response
 
