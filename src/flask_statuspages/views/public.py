@@ -133,12 +133,12 @@ def events(slug: str) -> Response:
     ref = access.visible_page(slug)
     config = current_app.config
     last_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
-    public = get_snapshot(ref).data["public"]
     body = stream(
         get_state().broker,
         ref.id,
         last_id,
-        lambda: public,
+        # Built once subscribed: a change made meanwhile is in it or comes live.
+        lambda: get_snapshot(ref).data["public"],
         config["STATUSPAGES_SSE_HEARTBEAT"],
         config["STATUSPAGES_SSE_MAX_DURATION"],
     )

@@ -47,6 +47,7 @@ from ..state import db_session, get_state
 TEMPLATES = "statuspages/site/"
 #: Stand-ins for the per-visitor parts of a cached page (see the module docstring).
 NONCE_SLOT = f"nonce-{secrets.token_hex(16)}"
+EVENT_SLOT = f"event-{secrets.token_hex(16)}"
 TOKEN_SLOT = f"token-{secrets.token_hex(16)}"
 #: The JSON routes' rate-limit buckets: a visitor gets each limit once, form and API together.
 AUTH_BUCKET = "statuspages.unlock_page"
@@ -257,6 +258,7 @@ def _render(template: str, links: Links | None, **context: Any) -> str:
         links=links,
         nonce=NONCE_SLOT,
         csrf_token=TOKEN_SLOT,
+        last_event_id=EVENT_SLOT,
         **HELPERS,
         **context,
     )
@@ -313,7 +315,10 @@ def _cached(
     ref: PageRef, key: tuple[Hashable, ...], make: Callable[[Snapshot], str], status: int = 200
 ) -> Response:
     """The rendering ``key`` of the page's current snapshot, made once, filled per visitor."""
-    return _answer(get_snapshot(ref).render(("html", *key), make).body, status)
+    # Read before the snapshot: an event after it makes the open page refresh once.
+    last_event = (get_state().broker.latest_id(ref.id) or "0").encode()
+    body = get_snapshot(ref).render(("html", *key), make).body
+    return _answer(body.replace(EVENT_SLOT.encode(), last_event), status)
 
 
 def _redirect(location: str) -> Response:

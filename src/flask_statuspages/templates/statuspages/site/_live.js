@@ -96,10 +96,14 @@
 
   var source = new EventSource(script.dataset.events);
   EVENTS.forEach(function (name) {
-    source.addEventListener(name, function () {
-      // The first state is the page as served; a later one follows a reconnection
-      // that could not replay what was missed, so the page may be stale.
-      if (name === "state" && initialState) { initialState = false; return; }
+    source.addEventListener(name, function (event) {
+      // The first state is the page as served, unless an event came between
+      // serving it and connecting; a later one follows a reconnection that
+      // could not replay what was missed, so the page may be stale.
+      if (name === "state" && initialState) {
+        initialState = false;
+        if (event.lastEventId === script.dataset.lastEventId) return;
+      }
       initialState = false;
       schedule();
     });

@@ -1,0 +1,485 @@
+"""The public face in a real browser: headless Chromium against a live server.
+
+What a visitor sees (components by group, incidents, uptime bars), live
+updates without a reload, the widget on someone else's site, the password
+form, accessibility (axe-core), a clean console under the strict CSP, and the
+screenshots in ``docs/screenshots`` (rewritten only with
+``STATUSPAGES_SCREENSHOTS=1``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from .browser_support import (
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PREFIX,
+    SCREENSHOTS,
+    SITE,
+    Admin,
+    LiveServer,
+    OtherOrigin,
+    Scene,
+    build_scene,
+    describe_violations,
+    serious_violations,
+)
+from .conftest import header_owner, make_app
+
+LIVE_TIMEOUT = 10_000  # ms: a change must reach an open page within this
+expect.set_options(timeout=LIVE_TIMEOUT)  # a busy machine (the suite in parallel) is slow
+
+
+@dataclass
+class Live:
+    app: Flask
+    db: SQLAlchemy
+    server: LiveServer
+    admin: Admin
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def scene(self, slug: str, **page: Any) -> Scene:
+        return build_scene(self.admin, self.app, self.db, slug, **page)
+
+    def site(self, scene: Scene, path: str = "") -> str:
+        return f"{self.url}{SITE}/{scene.slug}{path}"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    database = tmp_path_factory.mktemp("browser") / "status.db"
+    app, ext, db = make_app(
+        f"sqlite:///{database}",
+        STATUSPAGES_SSE_HEARTBEAT=1,
+        STATUSPAGES_SSE_MAX_DURATION=30,
+        STATUSPAGES_PUBLIC_RATE_LIMIT="10000 per minute",
+        STATUSPAGES_AUTH_RATE_LIMIT="1000 per minute",
+    )
+    ext.owner_loader(header_owner)
+    with app.app_context():
+        ext.create_all()
+    server = LiveServer(app)
+    yield Live(app, db, server, Admin(server.url))
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def scene(live: Live) -> Scene:
+    """The shared, read-only scene; tests that change things make their own."""
+    return live.scene("acme")
+
+
+class Watched:
+    """A browser page whose console errors, page errors and CSP violations are kept."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.add_init_script(
+            """
+            window.__csp = [];
+            document.addEventListener("securitypolicyviolation", (e) => {
+              window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+            });
+            """
+        )
+
+    def _console(self, message: Any) -> None:
+        # /favicon.ico belongs to the host app, and Chromium asks for it when it pleases.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def csp_violations(self) -> list[str]:
+        return list(self.page.evaluate("window.__csp || []"))
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
+    ctx.set_default_timeout(LIVE_TIMEOUT)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def watched(context: BrowserContext) -> Watched:
+    return Watched(context.new_page())
+
+
+def open_live(page: Page, url: str) -> None:
+    """Open ``url`` and wait until its event stream is connected (so no change falls between)."""
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/events")) as stream:
+        response = page.goto(url)
+    assert response is not None and response.ok, response and response.status
+    assert stream.value.status == 200
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_shows_groups_components_incidents_and_uptime_bars(
+    live: Live, scene: Scene, watched: Watched
+) -> None:
+    page = watched.page
+    response = page.goto(live.site(scene))
+    assert response is not None and response.status == 200
+    components = page.get_by_role("region", name="Components")
+    for group in ("Frontend", "Backend", "Notifications"):
+        expect(components.locator("summary", has_text=group)).to_be_visible()
+    for name in scene.components:
+        expect(component_block(page, name)).to_be_visible()
+    expect(component_block(page, "Checkout API")).to_contain_text("Degraded performance")
+    backend = components.locator("details", has=page.locator("summary", has_text="Backend"))
+    expect(backend).to_contain_text("Checkout API")
+    expect(backend).to_contain_text("Database")
+    expect(backend).not_to_contain_text("Website")
+    # The active incident with its Markdown rendered, and the past one.
+    active = page.get_by_role("region", name="Active incidents")
+    expect(active).to_contain_text("Elevated checkout errors")
+    expect(active.locator("strong", has_text="elevated error rates")).to_be_visible()
+    expect(active.locator("ul > li", has_text="Retrying usually works")).to_be_visible()
+    expect(active).to_contain_text("A bad deploy was found")
+    past = page.get_by_role("region", name="Past incidents")
+    expect(past).to_contain_text("Delayed email notifications")
+    # One bar per day, each told in words (date and uptime), for screen readers too.
+    bars = uptime_bars(page, "Checkout API")
+    assert bars.count() == scene.page["uptime_days"]
+    labels = labels_of(page, "Checkout API")
+    assert all(re.search(r"\d", label) for label in labels), labels[:3]
+    assert sum("outage" in label.lower() for label in labels) >= 2, labels  # its bad days
+    assert "degraded" in labels[-1].lower(), labels[-1]  # today, newest last
+    assert all("outage" not in label.lower() for label in labels_of(page, "Website"))
+
+
+def component_block(page: Page, name: str) -> Any:
+    """The block of one component: its name, status and bars."""
+    return page.locator(".component").filter(has=page.get_by_text(name, exact=True)).first
+
+
+def uptime_bars(page: Page, component: str) -> Any:
+    """The day bars of one component, found by their accessible name."""
+    bars = page.get_by_role("list", name=re.compile(f"uptime of {re.escape(component)}", re.I))
+    return bars.get_by_role("listitem")
+
+
+def labels_of(page: Page, component: str) -> list[str]:
+    """What each bar says: its accessible text (aria-label, hidden text or title)."""
+    return list(
+        uptime_bars(page, component).evaluate_all(
+            "(bars) => bars.map((el) => el.getAttribute('aria-label')"
+            " || el.textContent.trim() || el.title)"
+        )
+    )
+
+
+def test_a_status_change_reaches_the_open_page_without_reload(live: Live, watched: Watched) -> None:
+    scene = live.scene("acme-live")
+    page = watched.page
+    open_live(page, live.site(scene))
+    page.evaluate("window.__marker = 'still here'")
+    database = component_block(page, "Database")
+    expect(database).not_to_contain_text("Major outage", ignore_case=True)
+    # A visitor in the middle of things: a group folded, an address half typed.
+    page.locator("summary", has_text="Frontend").click()
+    email = page.get_by_label("Email address")
+    email.fill("ops@exam")
+
+    live.admin.put(
+        f"/{scene.id}/components/{scene.components['Database']['id']}", {"status": "major_outage"}
+    )
+    expect(database).to_contain_text("Major outage", ignore_case=True, timeout=LIVE_TIMEOUT)
+    expect(page.get_by_role("status").last).to_contain_text(re.compile("outage", re.I))
+    live.admin.post(
+        f"/{scene.id}/incidents", {"title": "Database unreachable", "severity": "critical"}
+    )
+    expect(page.locator("main")).to_contain_text("Database unreachable", timeout=LIVE_TIMEOUT)
+
+    assert page.evaluate("window.__marker") == "still here"  # no navigation happened
+    expect(email).to_have_value("ops@exam")
+    expect(email).to_be_focused()
+    frontend = page.locator("details", has=page.locator("summary", has_text="Frontend"))
+    assert frontend.evaluate("(details) => details.open") is False
+    assert watched.errors == []
+    assert watched.csp_violations() == []  # the swapped-in content obeys the CSP too
+
+
+def test_a_change_between_page_load_and_stream_connect_is_not_lost(
+    live: Live, watched: Watched
+) -> None:
+    """A change made after the HTML left the server but before its stream connected.
+
+    The stream's first event is then a ``state`` that already holds the change;
+    a page that takes every first ``state`` for "nothing new" misses it until the next one.
+    """
+    scene = live.scene("acme-gap")
+    page = watched.page
+    component = scene.components["Database"]["id"]
+
+    def change_then_connect(route: Any) -> None:
+        live.admin.put(f"/{scene.id}/components/{component}", {"status": "major_outage"})
+        route.continue_()
+
+    page.route(re.compile(r"/events(\?|$)"), change_then_connect)
+    open_live(page, live.site(scene))
+    expect(component_block(page, "Database")).to_contain_text(
+        "Major outage", ignore_case=True, timeout=LIVE_TIMEOUT
+    )
+    assert watched.errors == []
+
+
+# -------------------------------------------------------------- the widget
+
+
+@pytest.fixture
+def other_origin() -> Iterator[OtherOrigin]:
+    site = OtherOrigin()
+    yield site
+    site.stop()
+
+
+HOSTILE = "<img src=x onerror=window.__pwned=1>"
+
+
+def test_widget_on_another_origin_renders_and_stays_live(
+    live: Live, other_origin: OtherOrigin, watched: Watched
+) -> None:
+    scene = live.scene("acme-widget")
+    live.admin.post(f"/{scene.id}/incidents", {"title": HOSTILE, "severity": "none"})
+    script = f"{live.url}{PREFIX}/public/{scene.slug}/widget.js"
+    other_origin.pages["/"] = (
+        "<!doctype html><html lang=en><head><title>Shop</title>"
+        '<link rel="icon" href="data:,">'
+        # The host's styles must not reach into the widget.
+        "<style>a, li { display: none !important } * { color: #f0f !important }</style>"
+        "</head><body><h1>A shop somewhere else</h1>"
+        f'<script src="{script}" async></script></body></html>'
+    )
+    page = watched.page
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/events")):
+        page.goto(other_origin.url + "/")
+    host = page.locator("body > :not(h1):not(script)").first
+    widget_text = lambda: str(host.evaluate(SHADOW_TEXT))  # noqa: E731
+    expect(host).to_be_attached()
+    wait_for(page, host, "degraded")
+    incident = host.locator("a", has_text="Elevated checkout errors")  # pierces the shadow root
+    expect(incident).to_be_visible()
+    assert incident.evaluate("(a) => getComputedStyle(a).color") != "rgb(255, 0, 255)"
+    href = incident.get_attribute("href")
+    assert href == live.site(scene, f"/incidents/{scene.active['id']}"), href
+    assert HOSTILE in widget_text()  # shown as text, never parsed
+    assert page.evaluate("window.__pwned") is None
+    page.add_script_tag(path=str(AXE))  # the stranger's page has no CSP
+    results = page.evaluate(
+        "(el) => axe.run(el, {resultTypes: ['violations']})", host.element_handle()
+    )
+    violations = serious_violations(results)
+    assert not violations, "\n" + describe_violations(violations)
+
+    live.admin.put(f"/{scene.id}/incidents/{scene.active['id']}", {"status": "resolved"})
+    live.admin.put(
+        f"/{scene.id}/components/{scene.components['Checkout API']['id']}",
+        {"status": "major_outage"},
+    )
+    wait_for(page, host, "major outage")
+    assert "Elevated checkout errors" not in widget_text()
+    assert watched.errors == []
+
+
+#: The visible text of an element and of the open shadow roots below it.
+SHADOW_TEXT = """(el) => {
+  const walk = (node) => {
+    let text = "";
+    if (node.shadowRoot) text += walk(node.shadowRoot);
+    for (const child of node.childNodes) {
+      text += child.nodeType === Node.TEXT_NODE ? child.textContent + " " : walk(child);
+    }
+    return text;
+  };
+  return walk(el).replace(/\\s+/g, " ");
+}"""
+
+
+def wait_for(page: Page, host: Any, text: str) -> None:
+    """Wait until ``text`` (any case) shows in ``host`` or its shadow root."""
+    page.wait_for_function(
+        f"([el, text]) => ({SHADOW_TEXT})(el).toLowerCase().includes(text)",
+        arg=[host.element_handle(), text.lower()],
+        timeout=LIVE_TIMEOUT,
+    )
+
+
+# ---------------------------------------------------------- password form
+
+
+def test_password_form_wrong_then_right_and_the_cookie_keeps_it_open(
+    live: Live, watched: Watched
+) -> None:
+    scene = live.scene("acme-locked", password="open sesame")
+    page = watched.page
+    response = page.goto(live.site(scene))
+    assert response is not None and response.status == 401
+    expect(page.locator("main")).not_to_contain_text("Checkout API")
+    password = page.locator("input[type=password]")
+    expect(password).to_be_visible()
+
+    password.fill("wrong guess")
+    with page.expect_navigation():
+        password.press("Enter")
+    expect(page.locator("main")).to_contain_text(
+        re.compile("wrong|incorrect|not right|invalid", re.I)
+    )
+    expect(page.locator("main")).not_to_contain_text("Checkout API")
+
+    page.locator("input[type=password]").fill("open sesame")
+    with page.expect_navigation():
+        page.locator("input[type=password]").press("Enter")
+    assert page.url.rstrip("/") == live.site(scene)
+    expect(page.locator("main")).to_contain_text("Checkout API")
+    cookies = {c["name"] for c in page.context.cookies()}
+    assert any(name.startswith("statuspages_page_") for name in cookies), cookies
+
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/events")) as stream:
+        response = page.reload()
+    assert response is not None and response.status == 200
+    expect(page.locator("main")).to_contain_text("Checkout API")
+    assert stream.value.status == 200  # the cookie opens the live stream too
+    # Chromium logs the form's 401 answers as failed loads: expected, nothing else is.
+    assert [e for e in watched.errors if "status of 401" not in e] == []
+    assert watched.csp_violations() == []
+
+
+# --------------------------------------------------------------- axe-core
+
+
+def axe_violations(browser: Browser, url: str, **context: Any) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations of ``url`` (CSP bypassed to inject axe)."""
+    ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 1000}, **context)
+    try:
+        page = ctx.new_page()
+        response = page.goto(url)
+        assert response is not None and response.status in (200, 401), (
+            url,
+            response and response.status,
+        )
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        return serious_violations(results)
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def locked(live: Live) -> Scene:
+    return live.scene("acme-axe-locked", password="open sesame")
+
+
+@pytest.mark.parametrize(
+    ("where", "scheme"),
+    [
+        ("page", "light"),
+        ("page", "dark"),
+        ("incident", "light"),
+        ("incident", "dark"),
+        ("history", "light"),
+        ("history", "dark"),
+        ("password form", "light"),
+    ],
+)
+def test_axe_finds_no_serious_violation(
+    live: Live, scene: Scene, locked: Scene, browser: Browser, where: str, scheme: str
+) -> None:
+    url = {
+        "page": live.site(scene),
+        "incident": live.site(scene, f"/incidents/{scene.active['id']}"),
+        "history": live.site(scene, "/history"),
+        "password form": live.site(locked),
+    }[where]
+    violations = axe_violations(browser, url, color_scheme=scheme)
+    assert not violations, "\n" + describe_violations(violations)
+
+
+# ----------------------------------------------------------- console, CSP
+
+
+def test_no_console_error_and_no_csp_violation(live: Live, scene: Scene, watched: Watched) -> None:
+    page = watched.page
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/events")):
+        response = page.goto(live.site(scene))
+    assert response is not None and response.status == 200
+    script_src = csp_directive(response.headers["content-security-policy"], "script-src")
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    for path in (f"/incidents/{scene.active['id']}", "/history"):
+        response = page.goto(live.site(scene, path))
+        assert response is not None and response.status == 200
+    assert watched.errors == []
+    assert watched.csp_violations() == []
+
+
+def csp_directive(policy: str, name: str) -> str:
+    """The sources of directive ``name`` of a CSP (``default-src`` when it is absent)."""
+    directives = dict(
+        (part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip()
+    )
+    return directives.get(name, directives.get("default-src", ""))
+
+
+# ------------------------------------------------------------- screenshots
+
+SHOTS: dict[str, dict[str, Any]] = {
+    "light.png": {"viewport": {"width": 1280, "height": 1000}},
+    "dark.png": {"viewport": {"width": 1280, "height": 1000}, "color_scheme": "dark"},
+    "mobile.png": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(SHOTS))
+def test_screenshots(live: Live, scene: Scene, browser: Browser, tmp_path: Path, name: str) -> None:
+    """Always taken (the page must fit the phone); kept in docs only when asked."""
+    keep = os.environ.get("STATUSPAGES_SCREENSHOTS") == "1"
+    options: dict[str, Any] = SHOTS[name]
+    ctx = browser.new_context(**options)
+    try:
+        page = ctx.new_page()
+        response = page.goto(live.site(scene))
+        assert response is not None and response.status == 200
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
+        target = (SCREENSHOTS if keep else tmp_path) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(target), full_page=True, animations="disabled")
+        assert target.stat().st_size > 10_000
+    finally:
+        ctx.close()
