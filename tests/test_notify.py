@@ -104,6 +104,8 @@ def test_incident_reaches_email_and_webhook_subscribers(api, page, smtp, receive
     assert payload["event"] == "incident.created" == headers["X-Statuspages-Event"]
     assert payload["incident"]["id"] == incident["id"]
     assert payload["page"]["slug"] == "acme-status"
+    assert payload["page"]["url"] == "http://localhost/status/acme-status"  # the HTML page
+    assert "http://localhost/status/acme-status" in email.get_body(("plain",)).get_content()
     assert payload["sent_at"].endswith("Z")
     signed = headers["X-Statuspages-Timestamp"].encode() + b"." + body
     expected = hmac.new(hook["secret"].encode(), signed, hashlib.sha256).hexdigest()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from ..links import external_url, request_base_url
 from ..models import Component, Incident, NotificationEvent, Page, Subscriber
 from ..schemas import PublicComponentSchema, PublicIncidentSchema
@@ -27,8 +29,13 @@ def page_summary(page: Page) -> dict[str, Any]:
 
 
 def _public_url(page: Page) -> str | None:
+    """The page for people (its custom domain once verified), else its public JSON."""
+    if page.custom_domain and page.custom_domain_verified_at:
+        return f"https://{page.custom_domain}/"
+    site_on = current_app.config["STATUSPAGES_SITE_PREFIX"] is not None
+    endpoint = "statuspages_site.status_page" if site_on else "statuspages.public_page"
     try:
-        return external_url("statuspages.public_page", slug=page.slug)
+        return external_url(endpoint, slug=page.slug)
     except RuntimeError:  # no request and no STATUSPAGES_PUBLIC_URL
         return None
 
