@@ -79,7 +79,7 @@ def test_page_shows_status_components_groups_uptime_and_incidents(api: Any, page
     assert "Partial outage</span>" in body and "Operational</span>" in body
     assert body.count('<li class="bar ') == 3 * 90
     today = utcnow().date()
-    assert f'title="{today.day} {today:%b %Y}: 100% uptime, operational"' in body
+    assert f'title="{today.day} {today:%b %Y}: 100.00% uptime, operational"' in body
     assert f"{today.day} {today:%b %Y}: 70.00% uptime, partial outage" in body
     assert 'aria-label="Daily uptime of REST API, last 90 days"' in body
     active_section = body[body.index("Active incidents") : body.index("Components</h2>")]

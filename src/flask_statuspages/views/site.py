@@ -222,12 +222,14 @@ def month_label(day: date) -> str:
 
 
 def percent(ratio: float | None) -> str:
-    """Uptime rounded down, so a day with any downtime never shows 100%."""
+    """Uptime with two decimals everywhere, so figures line up (``100.00%``, ``99.50%``).
+
+    Rounded down, so a day with any downtime never shows 100.00%.
+    """
     if ratio is None:
         return "no data"
-    if ratio >= 1:
-        return "100%"
-    return f"{math.floor(ratio * 10000) / 100:.2f}%"
+    # round() first: 0.57 * 10000 is 5699.999... in binary floating point.
+    return f"{math.floor(round(min(ratio, 1) * 10000, 6)) / 100:.2f}%"
 
 
 def bar_text(day: rules.UptimeDay) -> str:

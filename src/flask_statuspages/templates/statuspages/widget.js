@@ -8,12 +8,18 @@
   for (const key of Object.keys(urls)) urls[key] = new URL(urls[key], base).href;
   const theme = (script && script.dataset.theme) === "dark" ? "dark" : "light";
   const targetSelector = script && script.dataset.target;
+  // Words for people, never the raw API values.
   const TEXT = {
     operational: "All systems operational",
     under_maintenance: "Under maintenance",
     degraded_performance: "Degraded performance",
     partial_outage: "Partial outage",
     major_outage: "Major outage",
+  };
+  // "identified" -> "Identified", "partial_outage" -> "Partial outage".
+  const words = (value) => {
+    const text = String(value || "").replace(/_/g, " ");
+    return text.charAt(0).toUpperCase() + text.slice(1);
   };
   const EVENTS = ["state", "component.created", "component.updated", "component.deleted",
     "component.status_changed", "incident.created", "incident.updated", "incident.resolved",
@@ -31,7 +37,9 @@ a{color:inherit;text-decoration:none}a:hover{text-decoration:underline}
 .degraded_performance{background:#d4a72c}.partial_outage{background:#e16f24}
 .major_outage{background:#cf222e}
 ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
-.st{opacity:.7;font-size:12px}
+.st{opacity:.75;font-size:12px}
+.sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);
+  white-space:nowrap;border:0}
 .more{display:block;margin-top:6px;font-size:12px;opacity:.8}`;
 
   const el = (tag, props, ...children) => {
@@ -44,8 +52,9 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
   const host = document.createElement("statuspages-widget");
   const root = host.attachShadow({ mode: "open" });
   root.append(el("style", { textContent: CSS }));
+  // No landmark: a page may hold several widgets, and landmarks need distinct
+  // names. The first link names the status page instead.
   const box = el("div", { className: "w " + theme });
-  box.setAttribute("role", "region");
   box.setAttribute("aria-live", "polite");
   root.append(box);
 
@@ -61,12 +70,13 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
   place();
 
   const render = (page) => {
-    const status = Object.prototype.hasOwnProperty.call(TEXT, page.overall_status)
-      ? page.overall_status : "unknown";
-    box.setAttribute("aria-label", "Status of " + page.name);
+    const known = Object.prototype.hasOwnProperty.call(TEXT, page.overall_status);
+    const status = known ? page.overall_status : "unknown";
     const link = el("a", { className: "head", href: urls.page, target: "_blank", rel: "noopener" },
       el("span", { className: "dot " + status }),
-      el("span", { textContent: TEXT[status] || "Status unknown" }));
+      el("span", {},
+        el("span", { className: "sr", textContent: page.name + ": " }),
+        known ? TEXT[status] : "Status unknown"));
     const parts = [link];
     const incidents = page.active_incidents || [];
     if (incidents.length) {
@@ -76,7 +86,7 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
             : urls.incident + encodeURIComponent(incident.id),
           target: "_blank", rel: "noopener", textContent: incident.title,
         }),
-        " ", el("span", { className: "st", textContent: incident.status })))));
+        " ", el("span", { className: "st", textContent: words(incident.status) })))));
     }
     parts.push(el("a", { className: "more", href: urls.page, target: "_blank", rel: "noopener",
       textContent: page.name + " \u2192" }));
