@@ -28,6 +28,8 @@ def test_public_page_shape(api) -> None:
         "theme",
         "components",
         "active_incidents",
+        "active_maintenances",
+        "upcoming_maintenances",
         "recent_incidents",
     }
     assert (body["name"], body["slug"], body["description"]) == ("Acme Status", "acme-status", "Hi")
@@ -148,7 +150,7 @@ def test_public_json_costs_the_same_queries_whatever_the_size(api, app, db) -> N
     assert len(large_body["active_incidents"]) == 300
     assert len(large_body["recent_incidents"]) == 20
     assert len(small_body["components"]) == 3
-    assert len(small_queries) == len(large_queries) <= 10
+    assert len(small_queries) == len(large_queries) <= 14
     with app.app_context():
         with count_queries(db) as cached_queries:  # the snapshot is cached: one lookup
             assert api.get(f"/public/{large['slug']}").json == large_body

@@ -18,6 +18,12 @@ BODIES = {
     "create_incident": {"title": "Injected"},
     "update_incident": {"status": "resolved"},
     "create_subscriber": {"email": "spy@example.com"},
+    "create_maintenance": {
+        "title": "Injected",
+        "scheduled_for": "2030-01-01T00:00:00Z",
+        "scheduled_until": "2030-01-01T01:00:00Z",
+    },
+    "update_maintenance": {"status": "completed"},
 }
 
 
@@ -29,6 +35,9 @@ def acme_ids(api):
         "component_id": api.make_component(page["id"])["id"],
         "incident_id": api.make_incident(page["id"])["id"],
         "subscriber_id": api.make_subscriber(page["id"], email="ops@acme.com")["id"],
+        "maintenance_id": api.post(
+            f"/{page['id']}/maintenances", json=BODIES["create_maintenance"]
+        ).json["id"],
     }
     [delivery] = api.get(f"/{page['id']}/deliveries").json["data"]  # its verification email
     return {**ids, "delivery_id": delivery["id"]}
@@ -42,7 +51,13 @@ def _row_counts(app, db) -> dict[str, int]:
     with app.app_context():
         return {
             m.__name__: db.session.scalar(select(func.count()).select_from(m))
-            for m in (models.Page, models.Component, models.Incident, models.Subscriber)
+            for m in (
+                models.Page,
+                models.Component,
+                models.Incident,
+                models.Maintenance,
+                models.Subscriber,
+            )
         }
 
 

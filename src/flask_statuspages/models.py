@@ -205,6 +205,58 @@ class IncidentUpdate(Base):
     incident: Mapped[Incident] = relationship(back_populates="updates")
 
 
+class Maintenance(Timestamped, Base):
+    """A maintenance window: announced, then started and completed on time."""
+
+    __tablename__ = "statuspages_maintenance"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False
+    )
+    title: Mapped[str] = mapped_column(String(255), nullable=False)
+    message: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="scheduled")
+    scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    scheduled_until: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: Start and complete at the scheduled times (the worker does it).
+    auto_transition: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    #: The components it affects: ``under_maintenance`` while it is in progress.
+    component_ids: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    page: Mapped[Page] = relationship()
+    updates: Mapped[list[MaintenanceUpdate]] = relationship(
+        back_populates="maintenance",
+        cascade="save-update, merge",
+        passive_deletes="all",
+        order_by="(MaintenanceUpdate.created_at.desc(), MaintenanceUpdate.seq.desc())",
+    )
+
+    __table_args__ = (
+        Index("ix_statuspages_maintenance_page_scheduled", "page_id", "scheduled_for"),
+        Index("ix_statuspages_maintenance_status_scheduled", "status", "scheduled_for"),
+    )
+
+
+class MaintenanceUpdate(Base):
+    """One entry of a maintenance window's timeline."""
+
+    __tablename__ = "statuspages_maintenance_update"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    maintenance_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_maintenance.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    maintenance: Mapped[Maintenance] = relationship(back_populates="updates")
+
+
 class Subscriber(Base):
     __tablename__ = "statuspages_subscriber"
 

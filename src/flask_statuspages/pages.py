@@ -18,6 +18,8 @@ from .models import (
     Delivery,
     Incident,
     IncidentUpdate,
+    Maintenance,
+    MaintenanceUpdate,
     NotificationEvent,
     Page,
     Subscriber,
@@ -147,10 +149,14 @@ def delete_page(page: Page) -> None:
     )
     subscribers = select(Subscriber.id).where(Subscriber.page_id == page.id)
     session.execute(delete(IncidentUpdate).where(IncidentUpdate.incident_id.in_(incidents)))
+    maintenances = select(Maintenance.id).where(Maintenance.page_id == page.id)
+    session.execute(
+        delete(MaintenanceUpdate).where(MaintenanceUpdate.maintenance_id.in_(maintenances))
+    )
     session.execute(
         delete(SubscriberComponent).where(SubscriberComponent.subscriber_id.in_(subscribers))
     )
-    for model in (Delivery, NotificationEvent, Component, Incident, Subscriber):
+    for model in (Delivery, NotificationEvent, Component, Incident, Maintenance, Subscriber):
         session.execute(delete(model).where(model.page_id == page.id))
     session.delete(page)
     commit(event(signals.page_deleted, page=page))

@@ -26,6 +26,7 @@ from typing import Any
 from flask import Flask
 
 from . import signals
+from .schemas import format_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +226,16 @@ def _incident(incident: Any) -> dict[str, Any]:
     }
 
 
+def _maintenance(maintenance: Any) -> dict[str, Any]:
+    return {
+        "id": maintenance.id,
+        "title": maintenance.title,
+        "status": maintenance.status,
+        "scheduled_for": format_timestamp(maintenance.scheduled_for),
+        "scheduled_until": format_timestamp(maintenance.scheduled_until),
+    }
+
+
 def connect(app: Flask, broker: MemoryBroker) -> None:
     """Publish an event for every committed change visitors can see."""
 
@@ -249,6 +260,12 @@ def connect(app: Flask, broker: MemoryBroker) -> None:
 
         return receiver
 
+    def on_maintenance(kind: str) -> Any:
+        def receiver(sender: Any, maintenance: Any, **extra: Any) -> None:
+            publish(maintenance.page_id, kind, {"maintenance": _maintenance(maintenance)})
+
+        return receiver
+
     def on_page(kind: str) -> Any:
         def receiver(sender: Any, page: Any, **extra: Any) -> None:
             publish(page.id, kind, {"page": {"id": page.id, "slug": page.slug}})
@@ -264,6 +281,11 @@ def connect(app: Flask, broker: MemoryBroker) -> None:
         signals.incident_updated: on_incident("incident.updated"),
         signals.incident_resolved: on_incident("incident.resolved"),
         signals.incident_deleted: on_incident("incident.deleted"),
+        signals.maintenance_created: on_maintenance("maintenance.created"),
+        signals.maintenance_updated: on_maintenance("maintenance.updated"),
+        signals.maintenance_started: on_maintenance("maintenance.started"),
+        signals.maintenance_completed: on_maintenance("maintenance.completed"),
+        signals.maintenance_deleted: on_maintenance("maintenance.deleted"),
         signals.page_updated: on_page("page.updated"),
         signals.page_deleted: on_page("page.deleted"),
     }

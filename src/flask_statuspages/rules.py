@@ -22,6 +22,7 @@ COMPONENT_STATUSES = (
 )
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 SEVERITIES = ("none", "minor", "major", "critical")
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
 SUBSCRIBER_STATES = ("pending", "verified", "quarantined")
 DELIVERY_STATUSES = ("pending", "sent", "failed")
 
@@ -187,3 +188,34 @@ def uptime_ratio(days: Iterable[UptimeDay]) -> float | None:
     days = list(days)
     observed = sum(d.observed_seconds for d in days)
     return 1 - sum(d.down_seconds for d in days) / observed if observed else None
+
+
+# ----------------------------------------------------------- maintenance
+
+
+def maintenance_status_due(
+    status: str, scheduled_for: datetime, scheduled_until: datetime, now: datetime
+) -> str | None:
+    """Where an automatic maintenance window should be at ``now``, if it must move.
+
+    A scheduled window starts at ``scheduled_for``; an open one (in progress or
+    being verified) completes at ``scheduled_until``; a completed one stays.
+    """
+    if status == "scheduled" and now >= scheduled_for:
+        return "completed" if now >= scheduled_until else "in_progress"
+    if status in ("in_progress", "verifying") and now >= scheduled_until:
+        return "completed"
+    return None
+
+
+def maintenance_component_status(status: str, maintenance_status: str) -> str | None:
+    """A component's new status when a window affecting it moves; ``None``: unchanged.
+
+    Operational components go under maintenance while the window is open,
+    and come back once it completes. A component in trouble keeps its status.
+    """
+    if maintenance_status in ("in_progress", "verifying") and status == "operational":
+        return "under_maintenance"
+    if maintenance_status == "completed" and status == "under_maintenance":
+        return "operational"
+    return None

@@ -287,6 +287,66 @@ class PageDetailSchema(PageSchema):
     active_incidents = fields.List(fields.Nested(IncidentSchema))
 
 
+# ---------------------------------------------------------- maintenance
+
+
+class MaintenanceInput(InputSchema):
+    title = Text(
+        required=True, min_length=1, max_length=255, metadata={"example": "Database upgrade"}
+    )
+    message = Text(max_length=20000, allow_none=True, metadata={"description": "Markdown."})
+    scheduled_for = fields.AwareDateTime(
+        required=True, default_timezone=timezone.utc, metadata={"example": "2026-12-01T02:00:00Z"}
+    )
+    scheduled_until = fields.AwareDateTime(
+        required=True, default_timezone=timezone.utc, metadata={"example": "2026-12-01T04:00:00Z"}
+    )
+    status = fields.Str(
+        validate=validate.OneOf(rules.MAINTENANCE_STATUSES),
+        metadata={"description": "Set by hand; with auto_transition the worker moves it on time."},
+    )
+    auto_transition = StrictBool(
+        metadata={"description": "Start and complete at the scheduled times (default true)."}
+    )
+    component_ids = fields.List(
+        fields.Str(),
+        validate=validate.Length(max=500),
+        metadata={"description": "Affected components: under maintenance while it is open."},
+    )
+
+    @validates_schema
+    def ends_after_it_starts(self, data: dict[str, Any], **kwargs: Any) -> None:
+        start, end = data.get("scheduled_for"), data.get("scheduled_until")
+        if start and end and end <= start:
+            raise ValidationError({"scheduled_until": ["Must be after scheduled_for."]})
+
+
+class MaintenanceUpdateSchema(Schema):
+    id = fields.Str()
+    status = fields.Str(metadata={"enum": list(rules.MAINTENANCE_STATUSES)})
+    message = fields.Str(allow_none=True)
+    created_at = Timestamp()
+
+
+class MaintenanceSchema(Schema):
+    id = fields.Str()
+    page_id = fields.Str()
+    title = fields.Str()
+    message = fields.Str(allow_none=True)
+    status = fields.Str(metadata={"enum": list(rules.MAINTENANCE_STATUSES)})
+    scheduled_for = Timestamp()
+    scheduled_until = Timestamp()
+    auto_transition = fields.Bool()
+    component_ids = fields.List(fields.Str())
+    started_at = Timestamp(allow_none=True)
+    completed_at = Timestamp(allow_none=True)
+    created_at = Timestamp()
+    updated_at = Timestamp()
+    updates = fields.List(
+        fields.Nested(MaintenanceUpdateSchema), metadata={"description": "Newest first."}
+    )
+
+
 # ----------------------------------------------------------- subscribers
 
 
@@ -346,6 +406,11 @@ class PublicIncidentSchema(IncidentSchema):
         exclude = ("page_id",)
 
 
+class PublicMaintenanceSchema(MaintenanceSchema):
+    class Meta:
+        exclude = ("page_id", "auto_transition")
+
+
 class PublicPageSchema(Schema):
     name = fields.Str()
     slug = fields.Str()
@@ -357,6 +422,14 @@ class PublicPageSchema(Schema):
     recent_incidents = fields.List(
         fields.Nested(PublicIncidentSchema),
         metadata={"description": "Resolved in the last 14 days, newest first, at most 20."},
+    )
+    active_maintenances = fields.List(
+        fields.Nested(PublicMaintenanceSchema),
+        metadata={"description": "In progress or being verified."},
+    )
+    upcoming_maintenances = fields.List(
+        fields.Nested(PublicMaintenanceSchema),
+        metadata={"description": "Scheduled, soonest first."},
     )
 
 
@@ -424,6 +497,10 @@ class PaginationQuery(Schema):
 
 class IncidentListQuery(PaginationQuery):
     status = fields.Str(validate=validate.OneOf(rules.INCIDENT_STATUSES))
+
+
+class MaintenanceListQuery(PaginationQuery):
+    status = fields.Str(validate=validate.OneOf(rules.MAINTENANCE_STATUSES))
 
 
 class SubscriberListQuery(PaginationQuery):

@@ -44,6 +44,16 @@ incident_resolved = _signals.signal("incident-resolved")
 #: Payload: ``incident`` (detached).
 incident_deleted = _signals.signal("incident-deleted")
 
+#: A maintenance window was scheduled (or created already under way). Payload: ``maintenance``.
+maintenance_created = _signals.signal("maintenance-created")
+#: Any field of a maintenance window changed. Payload: ``maintenance``.
+maintenance_updated = _signals.signal("maintenance-updated")
+#: Sent besides the above when the window moved to ``in_progress``. Payload: ``maintenance``.
+maintenance_started = _signals.signal("maintenance-started")
+#: Sent besides the above when the window moved to ``completed``. Payload: ``maintenance``.
+maintenance_completed = _signals.signal("maintenance-completed")
+#: Payload: ``maintenance`` (detached).
+maintenance_deleted = _signals.signal("maintenance-deleted")
 #: Payload: ``subscriber``.
 subscriber_created = _signals.signal("subscriber-created")
 #: Sent once, when a subscription is first verified. Payload: ``subscriber``.

@@ -29,6 +29,9 @@ lookup; each rendering of a snapshot is made once and kept beside it with its
 ``active_incidents``, ``recent_incidents``, ``latest_incidents``
     public incident dicts, each with ``message_html`` and ``updates`` (newest
     first, each with ``message_html``); ``latest`` is the 50 newest of any status.
+``active_maintenances``, ``upcoming_maintenances``, ``latest_maintenances``
+    public maintenance dicts, shaped likewise: open ones, scheduled ones
+    (soonest first), and the 50 latest by start of any status.
 ``public``
     the contract's ``GET /public/:slug`` JSON.
 """
@@ -50,11 +53,22 @@ from . import rules
 from .access import PageRef
 from .components import ordered_components
 from .incidents import incidents_of, unresolved_incidents
+from .maintenances import OPEN_STATUSES, maintenances_of
 from .markup import render_markdown, sanitize_html
-from .models import Component, ComponentStatusChange, Incident, IncidentUpdate, Page, utcnow
+from .models import (
+    Component,
+    ComponentStatusChange,
+    Incident,
+    IncidentUpdate,
+    Maintenance,
+    MaintenanceUpdate,
+    Page,
+    utcnow,
+)
 from .schemas import (
     PublicComponentSchema,
     PublicIncidentSchema,
+    PublicMaintenanceSchema,
     PublicPageSchema,
     format_timestamp,
 )
@@ -68,6 +82,7 @@ MAX_RENDERINGS = 64
 _page_schema = PublicPageSchema()
 _component_schema = PublicComponentSchema(many=True)
 _incident_schema = PublicIncidentSchema(many=True)
+_maintenance_schema = PublicMaintenanceSchema(many=True)
 
 
 @dataclass(frozen=True)
@@ -173,14 +188,22 @@ def _status_changes(page_id: str, since: datetime) -> dict[str, list[rules.Statu
     return changes
 
 
+def _with_html(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for item in items:
+        item["message_html"] = render_markdown(item.get("message"))
+        for entry in item["updates"]:
+            entry["message_html"] = render_markdown(entry.get("message"))
+    return items
+
+
 def public_incidents(rows: Any) -> list[dict[str, Any]]:
     """Incidents as visitors see them, with their messages rendered to safe HTML."""
-    incidents: list[dict[str, Any]] = _incident_schema.dump(rows)
-    for incident in incidents:
-        incident["message_html"] = render_markdown(incident.get("message"))
-        for entry in incident["updates"]:
-            entry["message_html"] = render_markdown(entry.get("message"))
-    return incidents
+    return _with_html(_incident_schema.dump(rows))
+
+
+def public_maintenances(rows: Any) -> list[dict[str, Any]]:
+    """Maintenance windows as visitors see them, with their messages rendered to safe HTML."""
+    return _with_html(_maintenance_schema.dump(rows))
 
 
 def _groups(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -212,6 +235,14 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
     recent_rows = session.scalars(recent_incidents(page.id, now)).all()
     latest_rows = session.scalars(incidents_of(page.id).limit(LATEST_LIMIT)).all()
     changes = _status_changes(page.id, window_start) if page.show_uptime else {}
+    pending_rows = session.scalars(
+        maintenances_of(page.id).where(Maintenance.status != "completed")
+    ).all()
+    latest_maintenance_rows = session.scalars(maintenances_of(page.id).limit(LATEST_LIMIT)).all()
+    active_maintenances = [m for m in pending_rows if m.status in OPEN_STATUSES]
+    upcoming_maintenances = sorted(
+        (m for m in pending_rows if m.status == "scheduled"), key=lambda m: m.scheduled_for
+    )
 
     components = _component_schema.dump(component_rows)
     for component, row in zip(components, component_rows, strict=True):
@@ -237,6 +268,8 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             "components": component_rows,
             "active_incidents": active_rows,
             "recent_incidents": recent_rows,
+            "active_maintenances": active_maintenances,
+            "upcoming_maintenances": upcoming_maintenances,
         }
     )
     data = {
@@ -260,6 +293,9 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
         "active_incidents": public_incidents(active_rows),
         "recent_incidents": public_incidents(recent_rows),
         "latest_incidents": public_incidents(latest_rows),
+        "active_maintenances": public_maintenances(active_maintenances),
+        "upcoming_maintenances": public_maintenances(upcoming_maintenances),
+        "latest_maintenances": public_maintenances(latest_maintenance_rows),
         "public": public,
         "generated_at": now,
     }
@@ -285,6 +321,10 @@ def _touched_page_ids(session: Session) -> set[str]:
             pages.add(obj.page_id)
         elif isinstance(obj, IncidentUpdate) and obj.incident is not None:
             pages.add(obj.incident.page_id)
+        elif isinstance(obj, Maintenance):
+            pages.add(obj.page_id)
+        elif isinstance(obj, MaintenanceUpdate) and obj.maintenance is not None:
+            pages.add(obj.maintenance.page_id)
     pages.discard(None)  # type: ignore[arg-type]
     return pages
 

@@ -21,6 +21,11 @@ _STATUS_WORDS = {
     "monitoring": "Monitoring",
     "resolved": "Resolved",
 }
+_MAINTENANCE_WORDS = {
+    "maintenance.scheduled": "Scheduled maintenance",
+    "maintenance.started": "Maintenance in progress",
+    "maintenance.completed": "Maintenance completed",
+}
 
 
 def subject(payload: dict[str, Any]) -> str:
@@ -30,6 +35,9 @@ def subject(payload: dict[str, Any]) -> str:
         return f"Confirm your subscription to {page}"
     if incident:
         return f"[{page}] {_STATUS_WORDS.get(incident['status'], '')}: {incident['title']}"
+    maintenance = payload.get("maintenance")
+    if maintenance:
+        return f"[{page}] {_MAINTENANCE_WORDS[payload['event']]}: {maintenance['title']}"
     if component:
         status = component["status"].replace("_", " ")
         return f"[{page}] {component['name']} is now {status}"

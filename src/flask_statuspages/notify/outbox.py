@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from ..links import external_url, request_base_url
-from ..models import Component, Incident, NotificationEvent, Page, Subscriber
-from ..schemas import PublicComponentSchema, PublicIncidentSchema
+from ..models import Component, Incident, Maintenance, NotificationEvent, Page, Subscriber
+from ..schemas import PublicComponentSchema, PublicIncidentSchema, PublicMaintenanceSchema
 from ..state import db_session
 
 #: Session flag telling :func:`flask_statuspages.changes.commit` to wake the queue.
@@ -16,28 +17,40 @@ PENDING_FLAG = "statuspages_notify"
 
 _incident_schema = PublicIncidentSchema()
 _component_schema = PublicComponentSchema()
+_maintenance_schema = PublicMaintenanceSchema()
 
 
-def page_summary(page: Page) -> dict[str, Any]:
+def page_summary(page: Page, base_url: str | None = None) -> dict[str, Any]:
     return {
         "id": page.id,
         "name": page.name,
         "slug": page.slug,
-        "url": _public_url(page),
+        "url": _public_url(page, base_url),
         "theme": page.theme,
     }
 
 
-def _public_url(page: Page) -> str | None:
+def _public_url(page: Page, base_url: str | None) -> str | None:
     """The page for people (its custom domain once verified), else its public JSON."""
     if page.custom_domain and page.custom_domain_verified_at:
         return f"https://{page.custom_domain}/"
     site_on = current_app.config["STATUSPAGES_SITE_PREFIX"] is not None
     endpoint = "statuspages_site.status_page" if site_on else "statuspages.public_page"
     try:
-        return external_url(endpoint, slug=page.slug)
+        return external_url(endpoint, base_url, slug=page.slug)
     except RuntimeError:  # no request and no STATUSPAGES_PUBLIC_URL
         return None
+
+
+def _last_base_url(page: Page) -> str | None:
+    """For work done outside a request (a maintenance window starting on time):
+    the base URL of the page's latest change made in one."""
+    return db_session().scalar(
+        select(NotificationEvent.base_url)
+        .where(NotificationEvent.page_id == page.id, NotificationEvent.base_url.is_not(None))
+        .order_by(NotificationEvent.created_at.desc())
+        .limit(1)
+    )
 
 
 def record(
@@ -46,6 +59,7 @@ def record(
     *,
     incident: Incident | None = None,
     component: Component | None = None,
+    maintenance: Maintenance | None = None,
     component_ids: list[str] | None = None,
     subscriber: Subscriber | None = None,
     **extra: Any,
@@ -53,16 +67,19 @@ def record(
     """Add an event to the session; it is committed, or not, with the change."""
     session = db_session()
     session.flush()  # ids and defaults, for the payload
-    payload: dict[str, Any] = {"event": kind, "page": page_summary(page), **extra}
+    base_url = request_base_url() or _last_base_url(page)
+    payload: dict[str, Any] = {"event": kind, "page": page_summary(page, base_url), **extra}
     payload["incident"] = _incident_schema.dump(incident) if incident is not None else None
     payload["component"] = _component_schema.dump(component) if component is not None else None
+    if maintenance is not None:
+        payload["maintenance"] = _maintenance_schema.dump(maintenance)
     event = NotificationEvent(
         page_id=page.id,
         kind=kind,
         payload=payload,
         component_ids=component_ids or [],
         subscriber_id=subscriber.id if subscriber is not None else None,
-        base_url=request_base_url(),
+        base_url=base_url,
     )
     session.add(event)
     mark_pending()

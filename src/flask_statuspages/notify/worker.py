@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from ..maintenances import advance_due, next_transition
 from ..models import Delivery, NotificationEvent, utcnow
 from ..state import db_session
 from .delivery import deliver_due
@@ -14,12 +15,14 @@ from .fanout import fan_out_batch
 
 
 def drain(now: datetime | None = None, max_seconds: float | None = None) -> bool:
-    """Do all the notification work that is due; ``True`` when none is left.
+    """Move due maintenance windows, then do all the notification work that is due;
+    ``True`` when none is left.
 
     ``now`` pins the clock (for retries in tests and ``--burst`` runs);
     ``max_seconds`` bounds a run, so a queue job yields to others.
     """
     started = time.monotonic()
+    advance_due(now)
     while True:
         progressed = fan_out_batch() + deliver_due(now or utcnow())
         if not progressed:
@@ -29,7 +32,7 @@ def drain(now: datetime | None = None, max_seconds: float | None = None) -> bool
 
 
 def next_due() -> datetime | None:
-    """When the earliest pending delivery or unexpanded event is due."""
+    """When the earliest pending delivery, unexpanded event or window transition is due."""
     session = db_session()
     if session.scalar(
         select(NotificationEvent.id).where(NotificationEvent.fanned_out_at.is_(None)).limit(1)
@@ -38,5 +41,6 @@ def next_due() -> datetime | None:
     due = session.scalar(
         select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
     )
+    transition = next_transition()
     session.rollback()
-    return due
+    return min((t for t in (due, transition) if t is not None), default=None)

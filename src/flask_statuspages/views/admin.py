@@ -11,7 +11,7 @@ from typing import Any
 from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 
-from .. import components, deliveries, incidents, pages, subscribers
+from .. import components, deliveries, incidents, maintenances, pages, subscribers
 from ..components import ordered_components
 from ..errors import ApiError
 from ..schemas import (
@@ -23,6 +23,9 @@ from ..schemas import (
     IncidentInput,
     IncidentListQuery,
     IncidentSchema,
+    MaintenanceInput,
+    MaintenanceListQuery,
+    MaintenanceSchema,
     PageDetailSchema,
     PageInput,
     PageSchema,
@@ -248,6 +251,80 @@ def delete_incident(owner: str, page_id: str, incident_id: str) -> None:
     """Delete an incident and its updates."""
     page = pages.get_owned_page(owner, page_id)
     incidents.delete_incident(incidents.get_incident(page, incident_id))
+
+
+# ---------------------------------------------------------- maintenance
+
+
+@routes.route(
+    "/<page_id>/maintenances",
+    "GET",
+    query=MaintenanceListQuery,
+    response=MaintenanceSchema,
+    paginated=True,
+    errors=(404,),
+    tag="Maintenance",
+)
+def list_maintenances(owner: str, page_id: str, query: dict[str, Any]) -> Pagination:
+    """List a page's maintenance windows, latest start first; ``?status=`` filters."""
+    page = pages.get_owned_page(owner, page_id)
+    return paginate(maintenances.maintenances_of(page.id, query.get("status")), query)
+
+
+@routes.route(
+    "/<page_id>/maintenances",
+    "POST",
+    body=MaintenanceInput,
+    response=MaintenanceSchema,
+    status=201,
+    location=lambda m: url_for(".get_maintenance", page_id=m.page_id, maintenance_id=m.id),
+    errors=(404,),
+    tag="Maintenance",
+)
+def create_maintenance(owner: str, page_id: str, body: dict[str, Any]) -> Any:
+    """Schedule a maintenance window (subscribers hear ``maintenance.scheduled``)."""
+    return maintenances.create_maintenance(pages.get_owned_page(owner, page_id), body)
+
+
+@routes.route(
+    "/<page_id>/maintenances/<maintenance_id>",
+    "GET",
+    response=MaintenanceSchema,
+    errors=(404,),
+    tag="Maintenance",
+)
+def get_maintenance(owner: str, page_id: str, maintenance_id: str) -> Any:
+    """Get one maintenance window with its timeline."""
+    return maintenances.get_maintenance(pages.get_owned_page(owner, page_id), maintenance_id)
+
+
+@routes.route(
+    "/<page_id>/maintenances/<maintenance_id>",
+    "PUT",
+    "PATCH",
+    body=MaintenanceInput,
+    partial=True,
+    response=MaintenanceSchema,
+    errors=(404,),
+    tag="Maintenance",
+)
+def update_maintenance(owner: str, page_id: str, maintenance_id: str, body: dict[str, Any]) -> Any:
+    """Reschedule, move or annotate a maintenance window; a message adds an update."""
+    page = pages.get_owned_page(owner, page_id)
+    return maintenances.update_maintenance(maintenances.get_maintenance(page, maintenance_id), body)
+
+
+@routes.route(
+    "/<page_id>/maintenances/<maintenance_id>",
+    "DELETE",
+    status=204,
+    errors=(404,),
+    tag="Maintenance",
+)
+def delete_maintenance(owner: str, page_id: str, maintenance_id: str) -> None:
+    """Cancel a maintenance window (its components come back if it was under way)."""
+    page = pages.get_owned_page(owner, page_id)
+    maintenances.delete_maintenance(maintenances.get_maintenance(page, maintenance_id))
 
 
 # ----------------------------------------------------------- subscribers
