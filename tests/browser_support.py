@@ -14,7 +14,7 @@ import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,13 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import delete, select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from flask_statuspages.models import Component, ComponentStatusChange, Incident, utcnow
+from flask_statuspages.models import (
+    Component,
+    ComponentStatusChange,
+    Incident,
+    Maintenance,
+    utcnow,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 #: Quiet, sandbox-free headless Chromium: no updates, no sync, no phoning home.
@@ -141,6 +147,9 @@ class Admin:
     def put(self, path: str, body: Any) -> Any:
         return self.request("PUT", path, body)
 
+    def patch(self, path: str, body: Any) -> Any:
+        return self.request("PATCH", path, body)
+
 
 # ------------------------------------------------------------------- scene
 
@@ -152,15 +161,33 @@ ACTIVE_MESSAGE = """We are investigating **elevated error rates** on the checkou
 
 Follow [the API changelog](https://example.com/changelog) for details."""
 
+MAINTENANCE_MESSAGE = """We move the database to **faster disks**.
+
+Writes may pause for up to a minute; reads are not affected."""
+
+
+def iso(moment: datetime) -> str:
+    """An admin API timestamp."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def hour(hours_from_now: float) -> datetime:
+    """A whole hour, ``hours_from_now`` hours from now (negative: in the past)."""
+    return utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(hours=hours_from_now)
+
 
 @dataclass
 class Scene:
-    """A status page worth looking at: groups, incidents, and 60 days of history."""
+    """A status page worth looking at: groups, incidents, maintenance (in progress,
+    upcoming and done), and 45 days of history."""
 
     page: dict[str, Any]
     components: dict[str, dict[str, Any]] = field(default_factory=dict)
     active: dict[str, Any] = field(default_factory=dict)
     past: dict[str, Any] = field(default_factory=dict)
+    maintenance: dict[str, Any] = field(default_factory=dict)
+    upcoming: dict[str, Any] = field(default_factory=dict)
+    done: dict[str, Any] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -221,13 +248,51 @@ def build_scene(admin: Admin, app: Flask, db: SQLAlchemy, slug: str, **page: Any
         f"/{scene.id}/incidents/{active['id']}",
         {"status": "identified", "message": "A bad deploy was found; rolling it back."},
     )
+    add_maintenance(admin, scene)
     with app.app_context():
         give_history(db, scene)
     return scene
 
 
+def add_maintenance(admin: Admin, scene: Scene) -> None:
+    """One window in progress (it puts the Database under maintenance), one coming, one done."""
+    path = f"/{scene.id}/maintenances"
+    database, email = scene.components["Database"]["id"], scene.components["Email delivery"]["id"]
+    scene.maintenance = admin.post(
+        path,
+        {
+            "title": "Database storage upgrade",
+            "message": MAINTENANCE_MESSAGE,
+            "scheduled_for": iso(hour(-1)),
+            "scheduled_until": iso(hour(2)),
+            "component_ids": [database],
+        },
+    )
+    scene.upcoming = admin.post(
+        path,
+        {
+            "title": "Email provider switch",
+            "message": "Emails sent during the window go out *a few minutes late*.",
+            "scheduled_for": iso(hour(24 * 3 + 2)),
+            "scheduled_until": iso(hour(24 * 3 + 4)),
+            "component_ids": [email],
+        },
+    )
+    scene.done = admin.post(
+        path,
+        {
+            "title": "Network switch replacement",
+            "message": "Replaced as planned; no downtime.",
+            "scheduled_for": iso(hour(-24 * 5)),
+            "scheduled_until": iso(hour(-24 * 5 + 1)),
+            "component_ids": [scene.components["Website"]["id"]],
+        },
+    )
+
+
 def give_history(db: SQLAlchemy, scene: Scene) -> None:
-    """Backdate the scene: components 45 days old with a few bad days, the past incident 3 days."""
+    """Backdate the scene: components 45 days old with a few bad days, the past incident 3 days,
+    the maintenance windows to their times."""
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     born = now - timedelta(days=45)
     outages = {  # component name: (days ago, status, hours)
@@ -281,6 +346,15 @@ def give_history(db: SQLAlchemy, scene: Scene) -> None:
     past.resolved_at = now - timedelta(days=3)
     for update in past.updates:
         update.created_at = past.created_at if update.status != "resolved" else past.resolved_at
+    ongoing = session.get(Maintenance, scene.maintenance["id"])
+    done = session.get(Maintenance, scene.done["id"])
+    assert ongoing is not None and done is not None
+    ongoing.started_at = ongoing.scheduled_for
+    for entry in ongoing.updates:  # started on time, by the worker
+        entry.created_at = ongoing.scheduled_for
+    done.started_at, done.completed_at = done.scheduled_for, done.scheduled_until
+    for entry in done.updates:
+        entry.created_at = done.scheduled_until
     session.commit()
 
 

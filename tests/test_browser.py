@@ -1,6 +1,6 @@
 """The public face in a real browser: headless Chromium against a live server.
 
-What a visitor sees (components by group, incidents, uptime bars), live
+What a visitor sees (components by group, incidents, maintenance, uptime bars), live
 updates without a reload, the widget on someone else's site, the password
 form, accessibility (axe-core), a clean console under the strict CSP, and the
 screenshots in ``docs/screenshots`` (rewritten only with
@@ -34,6 +34,8 @@ from .browser_support import (
     Scene,
     build_scene,
     describe_violations,
+    hour,
+    iso,
     serious_violations,
 )
 from .conftest import header_owner, make_app
@@ -168,6 +170,18 @@ def test_page_shows_groups_components_incidents_and_uptime_bars(
     expect(active).to_contain_text("A bad deploy was found")
     past = page.get_by_role("region", name="Past incidents")
     expect(past).to_contain_text("Delayed email notifications")
+    # Maintenance in progress and coming, between the incidents and the components.
+    ongoing = page.get_by_role("region", name="Under maintenance")
+    expect(ongoing).to_contain_text("Database storage upgrade")
+    expect(ongoing.locator("strong", has_text="faster disks")).to_be_visible()
+    expect(ongoing).to_contain_text("Affects: Database")
+    expect(component_block(page, "Database")).to_contain_text("Under maintenance")
+    coming = page.get_by_role("region", name="Scheduled maintenance")
+    expect(coming).to_contain_text("Email provider switch")
+    expect(coming.locator("em", has_text="a few minutes late")).to_be_visible()
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings.index("Active incidents") < headings.index("Under maintenance"), headings
+    assert headings.index("Scheduled maintenance") < headings.index("Components"), headings
     # One bar per day, each told in words (date and uptime), for screen readers too.
     bars = uptime_bars(page, "Checkout API")
     assert bars.count() == scene.page["uptime_days"]
@@ -228,6 +242,40 @@ def test_a_status_change_reaches_the_open_page_without_reload(live: Live, watche
     assert frontend.evaluate("(details) => details.open") is False
     assert watched.errors == []
     assert watched.csp_violations() == []  # the swapped-in content obeys the CSP too
+
+
+def test_a_maintenance_window_reaches_the_open_page_without_reload(
+    live: Live, watched: Watched
+) -> None:
+    scene = live.scene("acme-live-maintenance")
+    page = watched.page
+    open_live(page, live.site(scene))
+    page.evaluate("window.__marker = 'still here'")
+    window = live.admin.post(
+        f"/{scene.id}/maintenances",
+        {
+            "title": "Cache cluster resize",
+            "message": "More memory for the **cache**.",
+            "scheduled_for": iso(hour(24)),
+            "scheduled_until": iso(hour(26)),
+            "component_ids": [scene.components["Website"]["id"]],
+        },
+    )
+    coming = page.get_by_role("region", name="Scheduled maintenance")
+    expect(coming).to_contain_text("Cache cluster resize", timeout=LIVE_TIMEOUT)
+    expect(coming.locator("strong", has_text="cache")).to_be_visible()
+
+    live.admin.patch(
+        f"/{scene.id}/maintenances/{window['id']}",
+        {"status": "in_progress", "message": "Resizing now."},
+    )
+    ongoing = page.get_by_role("region", name="Under maintenance")
+    expect(ongoing).to_contain_text("Resizing now.", timeout=LIVE_TIMEOUT)
+    expect(component_block(page, "Website")).to_contain_text("Under maintenance")
+    expect(coming).not_to_contain_text("Cache cluster resize")
+    assert page.evaluate("window.__marker") == "still here"  # no navigation happened
+    assert watched.errors == []
+    assert watched.csp_violations() == []
 
 
 def test_a_change_between_page_load_and_stream_connect_is_not_lost(
@@ -294,6 +342,14 @@ def test_widget_on_another_origin_renders_and_stays_live(
     href = incident.get_attribute("href")
     assert href == live.site(scene, f"/incidents/{scene.active['id']}"), href
     assert HOSTILE in widget_text()  # shown as text, never parsed
+    ongoing = host.locator("a", has_text="Database storage upgrade")
+    expect(ongoing).to_have_attribute(
+        "href", live.site(scene, f"/maintenances/{scene.maintenance['id']}")
+    )
+    assert "Database storage upgrade Under maintenance" in widget_text()
+    assert re.search(
+        r"Scheduled: Email provider switch , \d+ \w{3,4} \d{4}, \d\d:00 UTC", widget_text()
+    )
     assert page.evaluate("window.__pwned") is None
     page.add_script_tag(path=str(AXE))  # the stranger's page has no CSP
     results = page.evaluate(
@@ -407,6 +463,8 @@ def locked(live: Live) -> Scene:
         ("page", "dark"),
         ("incident", "light"),
         ("incident", "dark"),
+        ("maintenance", "light"),
+        ("maintenance", "dark"),
         ("history", "light"),
         ("history", "dark"),
         ("password form", "light"),
@@ -418,6 +476,7 @@ def test_axe_finds_no_serious_violation(
     url = {
         "page": live.site(scene),
         "incident": live.site(scene, f"/incidents/{scene.active['id']}"),
+        "maintenance": live.site(scene, f"/maintenances/{scene.maintenance['id']}"),
         "history": live.site(scene, "/history"),
         "password form": live.site(locked),
     }[where]
@@ -435,7 +494,11 @@ def test_no_console_error_and_no_csp_violation(live: Live, scene: Scene, watched
     assert response is not None and response.status == 200
     script_src = csp_directive(response.headers["content-security-policy"], "script-src")
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
-    for path in (f"/incidents/{scene.active['id']}", "/history"):
+    for path in (
+        f"/incidents/{scene.active['id']}",
+        f"/maintenances/{scene.maintenance['id']}",
+        "/history",
+    ):
         response = page.goto(live.site(scene, path))
         assert response is not None and response.status == 200
     assert watched.errors == []

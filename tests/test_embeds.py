@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
 from typing import Any
 
 import feedparser
 import pytest
 
-from flask_statuspages import badge, domains
+from flask_statuspages import badge, domains, feeds, models
 from flask_statuspages.models import Page, utcnow
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -33,6 +34,25 @@ def parse(api: Any, path: str, **kw: Any) -> Any:
     parsed = feedparser.parse(response.data)
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     return parsed
+
+
+def body_of(entry: Any, kind: str) -> str:
+    return str(entry.content[0].value if kind == "atom" else entry.description)
+
+
+def make_window(
+    api: Any, page_id: str, start: datetime, hours: float = 2, **fields: Any
+) -> dict[str, Any]:
+    """A maintenance window from ``start`` (it starts at once when that has passed)."""
+    body = {
+        "title": "Database upgrade",
+        "scheduled_for": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "scheduled_until": (start + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **fields,
+    }
+    response = api.post(f"/{page_id}/maintenances", json=body)
+    assert response.status_code == 201, response.json
+    return response.json  # type: ignore[no-any-return]
 
 
 def svg(response: Any) -> ET.Element:
@@ -68,21 +88,98 @@ def test_feed_lists_incidents_with_their_updates(api: Any, page: dict[str, Any],
 
     assert parsed.feed.title == "Acme Status"
     assert parsed.feed.subtitle == "Acme's services"
-    assert [e.title for e in parsed.entries] == ["API down", "Database slow"]
-    slow = parsed.entries[1]
-    body = slow.content[0].value if kind == "atom" else slow.description
+    # Latest change first: resolving "Database slow" came after "API down" began.
+    assert [e.title for e in parsed.entries] == ["Database slow", "API down"]
+    slow = parsed.entries[0]
+    body = body_of(slow, kind)
     assert "Fixed the index." in body and "Looking into it." in body
     assert body.index("Resolved") < body.index("Investigating")  # newest first
     assert slow.link == f"http://localhost/status/acme/incidents/{first['id']}"
-    assert parsed.entries[0].id != slow.id
+    assert parsed.entries[1].id != slow.id
     assert all(e.id.startswith("urn:uuid:") for e in parsed.entries)
-    assert second["id"].replace("-", "") in parsed.entries[0].id.replace("-", "")
+    assert second["id"].replace("-", "") in parsed.entries[1].id.replace("-", "")
     self_links = [link.href for link in parsed.feed.links if link.rel == "self"]
     assert self_links == [
         f"http://localhost/api/ext/cockpit-pro/status-pages/public/acme/feed.{kind}"
     ]
     alternate = [link.href for link in parsed.feed.links if link.rel == "alternate"]
     assert alternate == ["http://localhost/status/acme"]
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feed_lists_maintenance_windows_among_incidents(
+    api: Any, page: dict[str, Any], kind: str
+) -> None:
+    start = utcnow().replace(microsecond=0) + timedelta(days=1)
+    window = make_window(
+        api, page["id"], start, title="Database upgrade", message="We upgrade **PostgreSQL**."
+    )
+    api.make_incident(page["id"], title="API down")
+    api.patch(
+        f"/{page['id']}/maintenances/{window['id']}",
+        json={"message": "Moved to the night.", "scheduled_until": window["scheduled_until"]},
+    )
+
+    parsed = parse(api, f"/public/acme/feed.{kind}")
+
+    assert [e.title for e in parsed.entries] == ["Maintenance: Database upgrade", "API down"]
+    entry = parsed.entries[0]
+    assert entry.link == f"http://localhost/status/acme/maintenances/{window['id']}"
+    assert entry.id.startswith("urn:uuid:")
+    assert window["id"] in entry.id.replace("-", "")
+    assert entry.id != parsed.entries[1].id
+    body = body_of(entry, kind)
+    assert "Scheduled" in body and start.strftime("%Y-%m-%d %H:%M UTC") in body
+    end = start + timedelta(hours=2)
+    assert end.strftime("%Y-%m-%d %H:%M UTC") in body
+    assert "<strong>PostgreSQL</strong>" in body  # its Markdown, rendered
+    assert body.index("Moved to the night.") < body.index("We upgrade")  # newest first
+    assert entry.tags[0].term.lower() == "scheduled"
+
+
+def test_feed_holds_the_50_latest_changes_of_both_kinds(
+    app: Any, api: Any, db: Any, page: dict[str, Any]
+) -> None:
+    base = utcnow() - timedelta(days=10)
+    with app.app_context():  # one transaction: 60 API calls would be slow
+        for n in range(30):
+            at = base + timedelta(hours=2 * n)
+            db.session.add(
+                models.Incident(
+                    page_id=page["id"],
+                    title=f"Incident {n}",
+                    status="resolved",
+                    resolved_at=at,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+            later = at + timedelta(hours=1)
+            db.session.add(
+                models.Maintenance(
+                    page_id=page["id"],
+                    title=f"Window {n}",
+                    status="completed",
+                    scheduled_for=later,
+                    scheduled_until=later + timedelta(minutes=30),
+                    completed_at=later,
+                    auto_transition=False,
+                    component_ids=[],
+                    created_at=later,
+                    updated_at=later,
+                )
+            )
+        db.session.commit()
+    entries = parse(api, "/public/acme/feed.atom").entries
+    assert len(entries) == feeds.MAX_ENTRIES == 50
+    assert [e.title for e in entries[:3]] == [
+        "Maintenance: Window 29",
+        "Incident 29",
+        "Maintenance: Window 28",
+    ]
+    assert entries[-1].title == "Incident 5"
+    updated = [e.updated_parsed for e in entries]
+    assert updated == sorted(updated, reverse=True)
 
 
 def test_entry_id_stays_and_updated_moves_when_an_incident_changes(
@@ -133,10 +230,11 @@ def test_without_the_html_site_entries_link_to_the_public_json(
     api: Any, page: dict[str, Any]
 ) -> None:
     api.make_incident(page["id"], title="Outage")
+    make_window(api, page["id"], utcnow() + timedelta(days=1))
     json_url = "http://localhost/api/ext/cockpit-pro/status-pages/public/acme"
     for kind in ("rss", "atom"):
         parsed = parse(api, f"/public/acme/feed.{kind}")
-        assert parsed.entries[0].link == json_url
+        assert [e.link for e in parsed.entries] == [json_url, json_url]
     widget = api.get("/public/acme/widget.js").get_data(as_text=True)
     assert widget_urls(widget)["page"] == json_url
 
@@ -226,19 +324,20 @@ def test_hostile_text_stays_text_in_feeds_and_badge(api: Any) -> None:
     component = api.make_component(page["id"], name=XSS)
     incident = api.make_incident(page["id"], title=XSS, message=XSS)
     api.patch(f"/{page['id']}/incidents/{incident['id']}", json={"message": "Update " + XSS})
+    window = make_window(api, page["id"], utcnow() + timedelta(days=1), title=XSS, message=XSS)
+    api.patch(f"/{page['id']}/maintenances/{window['id']}", json={"message": "Update " + XSS})
 
     for kind in ("rss", "atom"):
         raw = api.get(f"/public/evil/feed.{kind}").get_data(as_text=True)
         assert "<script" not in raw.lower()
         parsed = parse(api, f"/public/evil/feed.{kind}")
         assert parsed.feed.title == XSS
-        assert parsed.entries[0].title == XSS
-        body = (
-            parsed.entries[0].content[0].value if kind == "atom" else parsed.entries[0].description
-        )
-        # The body is HTML: the payload is in it as escaped text, never as a tag.
-        assert "<script" not in body.lower()
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+        assert [e.title for e in parsed.entries] == ["Maintenance: " + XSS, XSS]
+        for entry in parsed.entries:
+            body = body_of(entry, kind)
+            # The body is HTML: the payload is in it as escaped text, never as a tag.
+            assert "<script" not in body.lower()
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
         root = ET.fromstring(raw)
         texts = "".join(root.itertext())
         assert XSS in texts
@@ -365,6 +464,7 @@ def test_on_a_custom_domain_links_point_at_the_domain(app: Any, api: Any, db: An
         db.session.commit()
     domains.forget_domains(app)
     incident = api.make_incident(page["id"], title="Outage")
+    window = make_window(api, page["id"], utcnow() - timedelta(days=3), auto_transition=False)
 
     response = api.client.get("/feed.atom", headers={"Host": "status.acme.test"})
     parsed = feedparser.parse(response.data)
@@ -374,7 +474,10 @@ def test_on_a_custom_domain_links_point_at_the_domain(app: Any, api: Any, db: An
         "self": "http://status.acme.test/feed.atom",
         "alternate": "http://status.acme.test/",
     }
-    assert parsed.entries[0].link == f"http://status.acme.test/incidents/{incident['id']}"
+    assert [e.link for e in parsed.entries] == [
+        f"http://status.acme.test/maintenances/{window['id']}",
+        f"http://status.acme.test/incidents/{incident['id']}",
+    ]
     assert svg(api.client.get("/badge.svg", headers={"Host": "status.acme.test"}))
     widget = api.client.get("/widget.js", headers={"Host": "status.acme.test"})
     assert widget_urls(widget.get_data(as_text=True))["page"] == "http://status.acme.test/"

@@ -6,7 +6,7 @@ import json
 import subprocess
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,26 @@ COMPONENT_FIELDS = fields_of(statuspage_v2.StatuspageComponentSchema) - {"compon
 INCIDENT_FIELDS = fields_of(statuspage_v2.StatuspageIncidentSchema)
 UPDATE_FIELDS = fields_of(statuspage_v2.StatuspageIncidentUpdateSchema)
 PAGE_FIELDS = fields_of(statuspage_v2.StatuspagePageSchema)
+MAINTENANCE_FIELDS = fields_of(statuspage_v2.StatuspageMaintenanceSchema)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_window(
+    api, page_id: str, start: datetime, hours: float = 2, **fields: Any
+) -> dict[str, Any]:
+    """A maintenance window from ``start`` (it starts at once when that has passed)."""
+    body = {
+        "title": "Database upgrade",
+        "scheduled_for": iso(start),
+        "scheduled_until": iso(start + timedelta(hours=hours)),
+        **fields,
+    }
+    response = api.post(f"/{page_id}/maintenances", json=body)
+    assert response.status_code == 201, response.json
+    return response.json  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -193,6 +213,139 @@ def test_incidents_json_is_the_50_newest(api, app, db) -> None:
     assert get(api, "incidents/unresolved.json").json["incidents"] == []
 
 
+# ------------------------------------------------------------ maintenance
+
+
+@pytest.fixture
+def windows(api, scene) -> dict[str, Any]:
+    """An upcoming window on the API, an open one on the website, a completed one."""
+    page_id, now = scene["page"]["id"], utcnow()
+    upcoming = make_window(
+        api,
+        page_id,
+        now + timedelta(days=1),
+        title="Database upgrade",
+        message="We upgrade **PostgreSQL**.",
+        component_ids=[scene["api"]["id"], scene["db"]["id"]],
+    )
+    active = make_window(
+        api,
+        page_id,
+        now - timedelta(minutes=5),
+        title="CDN switch",
+        component_ids=[scene["web"]["id"]],
+    )
+    api.patch(
+        f"/{page_id}/maintenances/{active['id']}",
+        json={"status": "verifying", "message": "Checking the new CDN."},
+    )
+    done = make_window(
+        api, page_id, now - timedelta(days=2), title="Old one", auto_transition=False
+    )
+    api.patch(f"/{page_id}/maintenances/{done['id']}", json={"status": "completed"})
+    return {"upcoming": upcoming, "active": active, "done": done}
+
+
+def test_maintenance_windows_in_every_document(api, scene, windows) -> None:
+    upcoming = get(api, "scheduled-maintenances/upcoming.json").json["scheduled_maintenances"]
+    active = get(api, "scheduled-maintenances/active.json").json["scheduled_maintenances"]
+    latest = get(api, "scheduled-maintenances.json").json["scheduled_maintenances"]
+    summary = get(api, "summary.json").json
+    assert [m["name"] for m in upcoming] == ["Database upgrade"]
+    assert [m["name"] for m in active] == ["CDN switch"]
+    assert [m["name"] for m in latest] == ["Database upgrade", "CDN switch", "Old one"]
+    assert summary["scheduled_maintenances"] == upcoming + active
+    assert summary["incidents"] == get(api, "incidents/unresolved.json").json["incidents"]
+    for window in latest:
+        assert set(window) == MAINTENANCE_FIELDS
+        assert window["impact"] == "maintenance" and window["monitoring_at"] is None
+        assert window["page_id"] == scene["page"]["id"]
+        assert window["status"] in statuspage_v2.MAINTENANCE_STATUSES
+        assert window["shortlink"] == (
+            f"http://localhost/status/acme-status/maintenances/{window['id']}"
+        )
+        for update in window["incident_updates"]:
+            assert set(update) == UPDATE_FIELDS and update["incident_id"] == window["id"]
+
+    soon, open_, old = latest
+    assert soon["id"] == windows["upcoming"]["id"] and soon["status"] == "scheduled"
+    assert soon["scheduled_for"] == windows["upcoming"]["scheduled_for"]
+    assert soon["scheduled_until"] == windows["upcoming"]["scheduled_until"]
+    assert soon["started_at"] == soon["scheduled_for"]  # due then; never empty
+    assert soon["resolved_at"] is None
+    assert [(u["status"], u["body"]) for u in soon["incident_updates"]] == [
+        ("scheduled", "We upgrade **PostgreSQL**.")
+    ]
+    components = {c["id"]: c for c in get(api, "components.json").json["components"]}
+    assert soon["components"] == [components[scene["api"]["id"]], components[scene["db"]["id"]]]
+
+    assert open_["status"] == "verifying" and open_["resolved_at"] is None
+    assert open_["started_at"] == windows["active"]["started_at"]
+    assert [(u["status"], u["body"]) for u in open_["incident_updates"]] == [
+        ("verifying", "Checking the new CDN."),
+        ("in_progress", ""),
+    ]
+    assert open_["components"] == [components[scene["web"]["id"]]]
+    assert open_["components"][0]["status"] == "under_maintenance"
+
+    assert old["status"] == "completed" and old["resolved_at"] is not None
+    assert old["components"] == []
+    for timestamp in (old["created_at"], old["resolved_at"], old["scheduled_for"]):
+        assert timestamp.endswith("Z") and len(timestamp) == 24
+    assert summary["page"]["updated_at"] >= open_["incident_updates"][0]["created_at"]
+
+
+def test_maintenance_follows_its_changes_and_deletion(api, scene, windows) -> None:
+    page_id, window_id = scene["page"]["id"], windows["upcoming"]["id"]
+    path = f"/{page_id}/maintenances/{window_id}"
+    before = get(api, "scheduled-maintenances/upcoming.json")
+    api.patch(path, json={"status": "in_progress", "component_ids": [scene["api"]["id"]]})
+    after = get(
+        api,
+        "scheduled-maintenances/upcoming.json",
+        headers={"If-None-Match": before.headers["ETag"]},
+    )
+    assert after.status_code == 200 and after.json["scheduled_maintenances"] == []
+    active = get(api, "scheduled-maintenances/active.json").json["scheduled_maintenances"]
+    assert [m["id"] for m in active] == [window_id, windows["active"]["id"]]
+    assert [c["name"] for c in active[0]["components"]] == ["API"]
+    api.delete(f"/{page_id}/components/{scene['api']['id']}")
+    active = get(api, "scheduled-maintenances/active.json").json["scheduled_maintenances"]
+    assert active[0]["components"] == []  # a deleted component is not named
+    api.delete(path)
+    latest = get(api, "scheduled-maintenances.json").json["scheduled_maintenances"]
+    assert window_id not in {m["id"] for m in latest}
+
+
+def test_scheduled_maintenances_json_is_the_50_latest(api, app, db) -> None:
+    page = api.make_page()
+    start = utcnow() - timedelta(days=60)
+    with app.app_context():  # one transaction: 52 API calls would be slow
+        for n in range(52):
+            at = start + timedelta(hours=n)
+            db.session.add(
+                models.Maintenance(
+                    page_id=page["id"],
+                    title=f"Window {n}",
+                    status="completed",
+                    scheduled_for=at,
+                    scheduled_until=at + timedelta(minutes=30),
+                    started_at=at,
+                    completed_at=at + timedelta(minutes=30),
+                    auto_transition=False,
+                    component_ids=[],
+                )
+            )
+        db.session.commit()
+    latest = get(api, "scheduled-maintenances.json").json["scheduled_maintenances"]
+    assert len(latest) == 50
+    assert [m["name"] for m in latest[:2]] == ["Window 51", "Window 50"]
+    assert "Window 1" not in {m["name"] for m in latest}
+    for path in ("scheduled-maintenances/upcoming.json", "scheduled-maintenances/active.json"):
+        assert get(api, path).json["scheduled_maintenances"] == []
+    assert get(api, "summary.json").json["scheduled_maintenances"] == []
+
+
 # --------------------------------------------------------------- the status
 
 
@@ -278,12 +431,18 @@ def test_public_url_setting_and_site_turned_off(api, app, scene) -> None:
     assert (
         get(api, "status.json").json["page"]["url"] == "https://status.acme.com/status/acme-status"
     )
+    window = make_window(api, scene["page"]["id"], utcnow() + timedelta(days=1))
+    maintenance = get(api, "summary.json").json["scheduled_maintenances"][0]
+    assert maintenance["shortlink"] == (
+        f"https://status.acme.com/status/acme-status/maintenances/{window['id']}"
+    )
     app.config["STATUSPAGES_SITE_PREFIX"] = None
     api.put(f"/{scene['page']['id']}", json={"description": "new version"})
     body = get(api, "summary.json").json
     json_url = f"https://status.acme.com{PREFIX}/public/acme-status"
     assert body["page"]["url"] == json_url
     assert body["incidents"][0]["shortlink"] == json_url
+    assert body["scheduled_maintenances"][0]["shortlink"] == json_url
 
 
 def test_a_verified_custom_domain_is_the_page_url(api, app, db, scene) -> None:
@@ -292,10 +451,14 @@ def test_a_verified_custom_domain_is_the_page_url(api, app, db, scene) -> None:
         page.custom_domain = "status.acme.com"
         page.custom_domain_verified_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
+    window = make_window(api, scene["page"]["id"], utcnow() + timedelta(days=1))
     body = get(api, "summary.json").json
     assert body["page"]["url"] == "https://status.acme.com"
     assert body["incidents"][0]["shortlink"] == (
         f"https://status.acme.com/incidents/{scene['active']['id']}"
+    )
+    assert body["scheduled_maintenances"][0]["shortlink"] == (
+        f"https://status.acme.com/maintenances/{window['id']}"
     )
 
 
@@ -331,6 +494,10 @@ def test_openapi_describes_the_routes(app) -> None:
     indicator = schemas["StatuspageStatus"]["properties"]["indicator"]
     assert indicator["enum"] == ["none", "minor", "major", "critical", "maintenance"]
     assert set(schemas["StatuspageSummary"]["properties"]) == ROUTES["summary.json"]
+    maintenance = schemas["StatuspageMaintenance"]["properties"]
+    assert maintenance["impact"]["enum"] == ["maintenance"]
+    assert maintenance["status"]["enum"] == list(statuspage_v2.MAINTENANCE_STATUSES)
+    assert {"scheduled_for", "scheduled_until"} <= set(maintenance)
 
 
 # ------------------------------------------------- the real Statuspage client
@@ -348,6 +515,16 @@ def server(app) -> Iterator[str]:
 
 
 def test_the_statuspage_io_client_reads_our_pages(api, scene, server) -> None:
+    page_id, now = scene["page"]["id"], utcnow()
+    upcoming = make_window(api, page_id, now + timedelta(days=1), component_ids=[scene["db"]["id"]])
+    active = make_window(
+        api,
+        page_id,
+        now - timedelta(minutes=5),
+        title="CDN switch",
+        message="Switching.",
+        component_ids=[scene["web"]["id"]],
+    )
     base = f"{server}{PREFIX}/public/acme-status"
     run = subprocess.run(
         ["node", str(JS_DIR / "statuspage_client.js"), base],
@@ -367,13 +544,41 @@ def test_the_statuspage_io_client_reads_our_pages(api, scene, server) -> None:
         "Backend": "partial_outage",
         "API": "operational",
         "Database": "partial_outage",
-        "Website": "operational",
+        "Website": "under_maintenance",
     }
     assert summary["components"] == seen["components"]["components"]
     assert [(i["name"], i["impact"]) for i in summary["incidents"]] == [("Slow API", "minor")]
     assert seen["unresolved"]["incidents"] == summary["incidents"]
     latest = {(i["name"], i["impact"], i["status"]) for i in seen["incidents"]["incidents"]}
     assert latest == {("Slow API", "minor", "monitoring"), ("Was down", "critical", "resolved")}
-    for answer in seen["maintenances"].values():
-        assert answer["scheduled_maintenances"] == []
+    maintenances = seen["maintenances"]
+    for answer in maintenances.values():
         assert answer["page"]["id"] == scene["page"]["id"]
+    # The client's three methods all read upcoming.json.
+    for method in ("upcoming", "active", "all"):
+        found = maintenances[method]["scheduled_maintenances"]
+        assert [(m["id"], m["status"]) for m in found] == [(upcoming["id"], "scheduled")]
+    soon = maintenances["upcoming"]["scheduled_maintenances"][0]
+    assert (soon["name"], soon["impact"]) == ("Database upgrade", "maintenance")
+    assert (soon["scheduled_for"], soon["scheduled_until"]) == (
+        upcoming["scheduled_for"],
+        upcoming["scheduled_until"],
+    )
+    assert [c["name"] for c in soon["components"]] == ["Database"]
+    open_ = maintenances["activeJson"]["scheduled_maintenances"]
+    assert [(m["id"], m["status"]) for m in open_] == [(active["id"], "in_progress")]
+    assert open_[0]["incident_updates"][0]["body"] == "Switching."
+    assert open_[0]["shortlink"] == f"{server}/status/acme-status/maintenances/{active['id']}"
+    assert [(c["name"], c["status"]) for c in open_[0]["components"]] == [
+        ("Website", "under_maintenance")
+    ]
+    assert summary["scheduled_maintenances"] == soon_and_open(maintenances)
+    every = {m["id"] for m in maintenances["allJson"]["scheduled_maintenances"]}
+    assert every == {upcoming["id"], active["id"]}
+
+
+def soon_and_open(maintenances: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        *maintenances["upcoming"]["scheduled_maintenances"],
+        *maintenances["activeJson"]["scheduled_maintenances"],
+    ]

@@ -87,6 +87,23 @@ def test_the_uptime_route_validates_and_scopes(api) -> None:
     assert api.get(f"{base}/missing/uptime").status_code == 404
 
 
+def window(api, page_id: str, title: str, start: datetime, status: str | None) -> dict:
+    """A manual maintenance window from ``start``, moved to ``status`` by hand."""
+    body = {
+        "title": title,
+        "scheduled_for": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "scheduled_until": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "auto_transition": False,
+    }
+    created = api.post(f"/{page_id}/maintenances", json=body)
+    assert created.status_code == 201, created.json
+    if status is None:
+        return created.json  # type: ignore[no-any-return]
+    moved = api.patch(f"/{page_id}/maintenances/{created.json['id']}", json={"status": status})
+    assert moved.status_code == 200, moved.json
+    return moved.json  # type: ignore[no-any-return]
+
+
 def test_history_lists_months_newest_first(app, api, db) -> None:
     page = api.make_page()
     old = api.make_incident(page["id"], title="Old one", status="resolved")
@@ -98,6 +115,12 @@ def test_history_lists_months_newest_first(app, api, db) -> None:
             month_start(today, 1), datetime.min.time(), tzinfo=timezone.utc
         ) + timedelta(days=2)
         db.session.commit()
+    this_month = datetime.combine(month_start(today, 0), datetime.min.time(), tzinfo=timezone.utc)
+    last_month = datetime.combine(month_start(today, 1), datetime.min.time(), tzinfo=timezone.utc)
+    early = window(api, page["id"], "Early upgrade", last_month + timedelta(days=2), "completed")
+    late = window(api, page["id"], "Late upgrade", last_month + timedelta(days=9), "completed")
+    done = window(api, page["id"], "Done", this_month + timedelta(minutes=1), "completed")
+    window(api, page["id"], "Not yet", this_month + timedelta(minutes=2), None)
     body = api.get(f"/public/{page['slug']}/history?months=3").json
     months = [m["month"] for m in body["months"]]
     assert months == [month_start(today, n).strftime("%Y-%m") for n in range(3)]
@@ -105,9 +128,18 @@ def test_history_lists_months_newest_first(app, api, db) -> None:
     assert [i["title"] for i in body["months"][1]["incidents"]] == ["Old one"]
     assert body["months"][1]["incidents"][0]["updates"][0]["status"] == "resolved"
     assert body["months"][2]["incidents"] == []
+    # Completed windows only (the others are on the page), newest first.
+    assert [m["id"] for m in body["months"][0]["maintenances"]] == [done["id"]]
+    assert [m["id"] for m in body["months"][1]["maintenances"]] == [late["id"], early["id"]]
+    assert body["months"][2]["maintenances"] == []
+    shown = body["months"][1]["maintenances"][0]
+    assert shown["title"] == "Late upgrade" and shown["completed_at"]
+    assert [u["status"] for u in shown["updates"]] == ["completed", "scheduled"]
+    assert "page_id" not in shown and "auto_transition" not in shown
     shifted = api.get(f"/public/{page['slug']}/history?months=1&offset=1").json
     assert [i["id"] for i in shifted["months"][0]["incidents"]] == [old["id"]]
-    assert new["id"] not in str(shifted)
+    assert [m["id"] for m in shifted["months"][0]["maintenances"]] == [late["id"], early["id"]]
+    assert new["id"] not in str(shifted) and done["id"] not in str(shifted)
     bad = api.get(f"/public/{page['slug']}/history?months=0&offset=-1")
     assert bad.status_code == 422
     assert set(bad.json["error"]["fields"]) == {"months", "offset"}

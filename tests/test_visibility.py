@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from .conftest import PREFIX, ApiClient, header_owner, make_app
+from .conftest import PREFIX, ApiClient, count_queries, header_owner, make_app
 
 SECRET_WORDS = ("Zanzibar-Secret-Component", "Quokka-Secret-Incident")
 
@@ -20,7 +20,12 @@ SECRET_WORDS = ("Zanzibar-Secret-Component", "Quokka-Secret-Incident")
 def public_urls(app: Flask, slug: str, component_id: str, incident_id: str) -> list[str]:
     """Every GET route of the page ``slug`` for visitors, with its placeholders filled."""
     site = app.config["STATUSPAGES_SITE_PREFIX"]
-    values = {"slug": slug, "component_id": component_id, "incident_id": incident_id}
+    values = {
+        "slug": slug,
+        "component_id": component_id,
+        "incident_id": incident_id,
+        "maintenance_id": "0" * 32,
+    }
     urls = []
     for rule in app.url_map.iter_rules():
         if "<slug>" not in rule.rule or "GET" not in (rule.methods or ()):
@@ -203,3 +208,30 @@ def test_changes_are_seen_by_other_processes_on_the_next_request(
     assert fresh.headers["Cache-Control"] == "public, no-cache"
     with other.app_context():
         db.engine.dispose()
+
+
+def test_with_redis_reads_cost_no_query_and_are_never_stale(
+    database_url, backend, redis_url
+) -> None:
+    """Page refs are cached per process while Redis says no page changed anywhere."""
+    writer_app, writer_ext, writer_db = make_app(database_url, STATUSPAGES_REDIS_URL=redis_url)
+    writer_ext.owner_loader(header_owner)
+    with writer_app.app_context():
+        writer_ext.create_all()
+    writer = ApiClient(writer_app, "acme")
+    page = writer.make_page(name="Cached")
+    component = writer.make_component(page["id"], name="API")
+    reader_app, _, reader_db = make_app(database_url, STATUSPAGES_REDIS_URL=redis_url)
+    reader = reader_app.test_client()
+    url = f"{PREFIX}/public/{page['slug']}"
+    assert reader.get(url).json["components"][0]["status"] == "operational"
+    with reader_app.app_context(), count_queries(reader_db) as queries:
+        assert reader.get(url).status_code == 200
+    assert queries == []
+    writer.put(f"/{page['id']}/components/{component['id']}", json={"status": "major_outage"})
+    assert reader.get(url).json["components"][0]["status"] == "major_outage"
+    writer.put(f"/{page['id']}", json={"is_public": False})
+    assert reader.get(url).status_code == 404
+    for app, db in ((writer_app, writer_db), (reader_app, reader_db)):
+        with app.app_context():
+            db.engine.dispose()

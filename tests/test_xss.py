@@ -61,7 +61,21 @@ def _scene(api: Any) -> dict[str, Any]:
     incident = api.make_incident(page["id"], title=PAYLOAD, message=PAYLOAD)
     api.put(f"/{page['id']}/incidents/{incident['id']}", json={"message": PAYLOAD})
     resolved = api.make_incident(page["id"], title=PAYLOAD, message=PAYLOAD, status="resolved")
-    return {"page": page, "component": component, "incident": incident, "resolved": resolved}
+    window = {
+        "title": PAYLOAD,
+        "message": PAYLOAD,
+        "scheduled_for": "2030-01-01T00:00:00Z",
+        "scheduled_until": "2030-01-01T02:00:00Z",
+        "component_ids": [component["id"]],
+    }
+    maintenance = api.post(f"/{page['id']}/maintenances", json=window).json
+    return {
+        "page": page,
+        "component": component,
+        "incident": incident,
+        "resolved": resolved,
+        "maintenance": maintenance,
+    }
 
 
 def test_admin_text_is_inert_everywhere(app, api) -> None:
@@ -76,14 +90,17 @@ def test_admin_text_is_inert_everywhere(app, api) -> None:
     assert body["name"] == PAYLOAD
     assert body["components"][0]["name"] == PAYLOAD
     assert body["active_incidents"][0]["updates"][0]["message"] == PAYLOAD
+    assert body["upcoming_maintenances"][0]["title"] == PAYLOAD
     v2 = client.get(f"{public}/api/v2/summary.json")
     assert v2.status_code == 200 and v2.json["page"]["name"] == PAYLOAD
+    assert v2.json["scheduled_maintenances"][0]["name"] == PAYLOAD
     assert v2.headers["Content-Type"].startswith("application/json")
 
     # HTML pages: nothing a browser would run.
     for url in (
         f"{site}/{slug}",
         f"{site}/{slug}/incidents/{scene['incident']['id']}",
+        f"{site}/{slug}/maintenances/{scene['maintenance']['id']}",
         f"{site}/{slug}/history",
     ):
         response = client.get(url)

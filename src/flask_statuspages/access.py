@@ -10,19 +10,24 @@ page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import current_app, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.security import check_password_hash
 
 from . import rules, tokens
 from .errors import ApiError, not_found
 from .models import Page
-from .state import db_session
+from .state import db_session, get_state
+
+log = logging.getLogger(__name__)
 
 #: The header an API client may send its page-session token in (or ``Authorization: Bearer``).
 SESSION_HEADER = "X-Statuspages-Page-Session"
@@ -64,9 +69,100 @@ class PageRef:
         return self.custom_domain if self.custom_domain_verified_at else None
 
 
+#: Built once: this query runs on every public request.
+_BY_SLUG = select(*_COLUMNS).where(Page.slug == bindparam("slug"))
+
+
 def page_ref(slug: str) -> PageRef | None:
-    row = db_session().execute(select(*_COLUMNS).where(Page.slug == slug)).one_or_none()
-    return None if row is None else PageRef(*row)
+    """The access columns of the page ``slug``: from the page-ref cache when it is
+    current (with Redis), else in one query."""
+    state = get_state()
+    cache = state.page_refs
+    version = cache.version() if cache is not None else None
+    if version is not None:
+        found = cache.get(slug, version)  # type: ignore[union-attr]
+        if found is not None:
+            return found
+    ref = _query_ref(slug)
+    if version is not None and ref is not None:
+        cache.put(slug, version, ref)  # type: ignore[union-attr]
+    return ref
+
+
+def _query_ref(slug: str) -> PageRef | None:
+    """One query, straight on a pooled driver connection.
+
+    The statement is SQLAlchemy's, compiled once per dialect; running it on
+    the DBAPI cursor skips the ORM session and Core's result machinery, which
+    cost more than the query itself on the hottest path of the extension
+    (about 100 µs against 20 µs on SQLite, measured in ``bench/public.py``).
+    """
+    engine = get_state().db.engine
+    sql, positional = _compiled(engine.dialect)
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, (slug,) if positional else {"slug": slug})
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()
+    if row is None:
+        return None
+    values = list(row)
+    if isinstance(values[6], str):  # JSON kept as text (SQLite)
+        values[6] = json.loads(values[6])
+    return PageRef(*values)
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(dialect: Any) -> tuple[str, bool]:
+    compiled = _BY_SLUG.compile(dialect=dialect)
+    return str(compiled), bool(compiled.positiontup)
+
+
+class PageRefCache:
+    """Page refs by slug, trusted while a global counter in Redis is unchanged.
+
+    Every commit that changes what visitors see increments the counter
+    (:func:`snapshot.install_version_hook`) before the request that made it
+    answers, so a reader that finds the counter as it was when it cached a
+    ref knows no page changed since: public reads then cost one Redis ``GET``
+    instead of a database query, and are never stale in any process. Any
+    change empties the cache; writes are rare next to reads. Without Redis
+    (or when it cannot be reached) every read queries the database.
+    """
+
+    KEY = "statuspages:public-version"
+    SIZE = 4096
+
+    def __init__(self, redis_url: str) -> None:
+        from redis import Redis
+
+        self.redis: Any = Redis.from_url(redis_url, socket_timeout=1)
+        self._entries: dict[str, PageRef] = {}
+        self._version: bytes | None = None
+
+    def version(self) -> bytes | None:
+        try:
+            return self.redis.get(self.KEY) or b"0"  # type: ignore[no-any-return]
+        except Exception:
+            return None
+
+    def get(self, slug: str, version: bytes) -> PageRef | None:
+        if version != self._version:
+            self._entries, self._version = {}, version
+        return self._entries.get(slug)
+
+    def put(self, slug: str, version: bytes, ref: PageRef) -> None:
+        if version == self._version and len(self._entries) < self.SIZE:
+            self._entries[slug] = ref
+
+    def bump(self) -> None:
+        try:
+            self.redis.incr(self.KEY)
+        except Exception:  # readers fall back to queries when they cannot read it either
+            log.warning("could not announce a public change to Redis", exc_info=True)
 
 
 def page_ref_for_domain(domain: str) -> PageRef | None:

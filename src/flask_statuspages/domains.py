@@ -196,6 +196,7 @@ DOMAIN_PATHS = Map(
         Rule("/", endpoint="site", methods=["GET"]),
         Rule("/history", endpoint="site", methods=["GET"]),
         Rule("/incidents/<incident_id>", endpoint="site", methods=["GET"]),
+        Rule("/maintenances/<maintenance_id>", endpoint="site", methods=["GET"]),
         Rule("/auth", endpoint="form", methods=["POST"]),
         Rule("/subscribe", endpoint="form", methods=["POST"]),
         Rule("/api/v2/<path:rest>", endpoint="public", methods=["GET"]),

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask
-from flask_limiter import HeaderNames, Limiter
-from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 
 from . import domains, realtime
+from .access import PageRefCache
 from .models import Base
 from .notify.queues import ThreadQueue, make_queue
+from .ratelimit import RateLimits
 from .realtime import make_broker
 from .snapshot import SnapshotCache, install_version_hook
 from .state import EXTENSION_KEY, State, get_state
@@ -90,21 +90,15 @@ class StatusPages:
         for key, value in DEFAULT_CONFIG.items():
             app.config.setdefault(key, value)
         queue = make_queue(app)
+        redis_url = app.config["STATUSPAGES_REDIS_URL"]
         app.extensions[EXTENSION_KEY] = State(
             extension=self,
             db=self._database_for(app, db or self.db),
             queue=queue,
-            limiter=Limiter(
-                get_remote_address,
-                app=app,
-                storage_uri=app.config["STATUSPAGES_REDIS_URL"] or "memory://",
-                headers_enabled=True,
-                # Retry-After is ours to send, on a 429 only (Flask-Limiter sends it always).
-                header_name_mapping={HeaderNames.RETRY_AFTER: "X-RateLimit-Retry-After"},
-                key_prefix="statuspages",
-            ),
+            rate_limits=RateLimits(app.config["STATUSPAGES_REDIS_URL"] or "memory://"),
             snapshots=SnapshotCache(app.config["STATUSPAGES_SNAPSHOT_CACHE_SIZE"]),
             broker=make_broker(app),
+            page_refs=PageRefCache(redis_url) if redis_url else None,
         )
         install_version_hook()
         realtime.connect(app, app.extensions[EXTENSION_KEY].broker)

@@ -1,11 +1,13 @@
-"""RSS 2.0 and Atom 1.0 feeds of a page's incidents, built from its snapshot.
+"""RSS 2.0 and Atom 1.0 feeds of a page's incidents and maintenance, built from its snapshot.
 
-One entry per incident (the snapshot's 50 newest), its timeline of updates
-in the entry's HTML content. An entry's id is a ``urn:uuid:`` made from the
-incident id, so readers see an updated incident as the same entry (changed
-``updated``), never as a new one. The text comes from admins: titles go in
-as XML text (lxml escapes them), bodies are the sanitised ``message_html``
-with the rest of the entry's HTML escaped here.
+One entry per incident and per maintenance window (the snapshot's 50 latest
+of each, merged newest change first, 50 in all), its timeline of updates in
+the entry's HTML content; a window's entry also says when it is scheduled.
+An entry's id is a ``urn:uuid:`` made from the object's id, so readers see
+an updated incident as the same entry (changed ``updated``), never as a new
+one. The text comes from admins: titles go in as XML text (lxml escapes
+them), bodies are the sanitised ``message_html`` with the rest of the
+entry's HTML escaped here.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ MEDIA_TYPES: dict[FeedKind, str] = {
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 _UUID_NAMESPACE = uuid.UUID("9d7c7b0e-52a3-4f55-9d2b-6c1f0e5a4b21")
+MAX_ENTRIES = 50
+MAINTENANCE_PREFIX = "Maintenance: "
 
 
 def xml_safe(text: str) -> str:
@@ -54,6 +58,7 @@ class FeedLinks:
     self_url: str
     page_url: str
     incident_url: Callable[[str], str]
+    maintenance_url: Callable[[str], str]
 
 
 def _time(value: str | datetime) -> datetime:
@@ -64,63 +69,123 @@ def _label(status: str) -> str:
     return status.replace("_", " ").capitalize()
 
 
+def _when(value: str) -> Markup:
+    return Markup('<time datetime="{}">{}</time>').format(
+        value, _time(value).strftime("%Y-%m-%d %H:%M UTC")
+    )
+
+
+def _timeline(item: dict[str, Any]) -> list[Markup]:
+    """An incident's or a window's updates, newest first (its message when it has none)."""
+    parts = [
+        Markup("<h3>{} <small>{}</small></h3>{}").format(
+            _label(update["status"]), _when(update["created_at"]), update["message_html"]
+        )
+        for update in item["updates"]
+    ]
+    return parts or [escape(item["message_html"])]
+
+
 def entry_html(incident: dict[str, Any]) -> str:
     """The HTML body of an incident's entry: its timeline, newest first."""
-    parts = [
-        Markup("<p>Status: <strong>{}</strong> · Impact: {}</p>").format(
-            _label(incident["status"]), incident["severity"]
-        )
-    ]
-    for update in incident["updates"]:
-        at = _time(update["created_at"])
-        parts.append(
-            Markup('<h3>{} <small><time datetime="{}">{}</time></small></h3>{}').format(
-                _label(update["status"]),
-                update["created_at"],
-                at.strftime("%Y-%m-%d %H:%M UTC"),
-                update["message_html"],
-            )
-        )
-    if not incident["updates"]:
-        parts.append(escape(incident["message_html"]))
-    return xml_safe(str(Markup("").join(parts)))
+    head = Markup("<p>Status: <strong>{}</strong> · Impact: {}</p>").format(
+        _label(incident["status"]), incident["severity"]
+    )
+    return xml_safe(str(Markup("").join([head, *_timeline(incident)])))
+
+
+def maintenance_html(maintenance: dict[str, Any]) -> str:
+    """The HTML body of a maintenance window's entry: its schedule, then its timeline."""
+    head = Markup("<p>Status: <strong>{}</strong> · Scheduled: {} to {}</p>").format(
+        _label(maintenance["status"]),
+        _when(maintenance["scheduled_for"]),
+        _when(maintenance["scheduled_until"]),
+    )
+    return xml_safe(str(Markup("").join([head, *_timeline(maintenance)])))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What a feed entry needs, whatever it stands for."""
+
+    kind: str
+    id: str
+    title: str
+    link: str
+    created_at: str
+    updated_at: str
+    status: str
+    html: str
+
+
+def _incident_entry(incident: dict[str, Any], links: FeedLinks) -> _Entry:
+    return _Entry(
+        "incident",
+        incident["id"],
+        incident["title"],
+        links.incident_url(incident["id"]),
+        incident["created_at"],
+        incident["updated_at"],
+        incident["status"],
+        entry_html(incident),
+    )
+
+
+def _maintenance_entry(maintenance: dict[str, Any], links: FeedLinks) -> _Entry:
+    return _Entry(
+        "maintenance",
+        maintenance["id"],
+        MAINTENANCE_PREFIX + maintenance["title"],
+        links.maintenance_url(maintenance["id"]),
+        maintenance["created_at"],
+        maintenance["updated_at"],
+        maintenance["status"],
+        maintenance_html(maintenance),
+    )
+
+
+def entries(data: dict[str, Any], links: FeedLinks) -> list[_Entry]:
+    """Incidents and maintenance windows, latest change first, :data:`MAX_ENTRIES` at most."""
+    found = [_incident_entry(i, links) for i in data["latest_incidents"]]
+    found += [_maintenance_entry(m, links) for m in data["latest_maintenances"]]
+    found.sort(key=lambda e: _time(e.updated_at), reverse=True)
+    return found[:MAX_ENTRIES]
 
 
 def build_feed(data: dict[str, Any], kind: FeedKind, links: FeedLinks) -> bytes:
     """The ``kind`` feed of a snapshot's ``data``."""
     page = data["page"]
-    incidents = data["latest_incidents"]
+    items = entries(data, links)
     feed = FeedGenerator()
     feed.id(urn("page", page["id"]))
     feed.title(xml_safe(page["name"]))
-    feed.subtitle(xml_safe(page["description"] or f"Incidents and updates of {page['name']}"))
+    subtitle = page["description"] or f"Incidents, maintenance and updates of {page['name']}"
+    feed.subtitle(xml_safe(subtitle))
     feed.author({"name": xml_safe(page["name"])})
     feed.link(href=links.self_url, rel="self", type=MEDIA_TYPES[kind])
     feed.link(href=links.page_url, rel="alternate")  # last: feedgen's RSS <link>
     feed.generator("flask-statuspages")
     feed.language("en")
-    changed = [_time(i["updated_at"]) for i in incidents] + [page["updated_at"]]
-    feed.updated(max(changed))
-    for incident in incidents:
-        _add_entry(feed, incident, kind, links)
+    changed = [_time(i["updated_at"]) for i in data["latest_incidents"]]
+    changed += [_time(m["updated_at"]) for m in data["latest_maintenances"]]
+    feed.updated(max([*changed, page["updated_at"]]))
+    for item in items:
+        _add_entry(feed, item, kind)
     body: bytes = feed.rss_str() if kind == "rss" else feed.atom_str()
     return body
 
 
-def _add_entry(
-    feed: FeedGenerator, incident: dict[str, Any], kind: FeedKind, links: FeedLinks
-) -> None:
+def _add_entry(feed: FeedGenerator, item: _Entry, kind: FeedKind) -> None:
     entry = feed.add_entry(order="append")
-    entry_id = urn("incident", incident["id"])
+    entry_id = urn(item.kind, item.id)
     entry.id(entry_id)
     entry.guid(entry_id, permalink=False)
-    entry.title(xml_safe(incident["title"]))
-    entry.link(href=links.incident_url(incident["id"]))
-    entry.published(_time(incident["created_at"]))
-    entry.updated(_time(incident["updated_at"]))
-    entry.category(term=incident["status"], label=_label(incident["status"]))
-    html = entry_html(incident)
+    entry.title(xml_safe(item.title))
+    entry.link(href=item.link)
+    entry.published(_time(item.created_at))
+    entry.updated(_time(item.updated_at))
+    entry.category(term=item.status, label=_label(item.status))
     if kind == "rss":
-        entry.description(html)
+        entry.description(item.html)
     else:
-        entry.content(html, type="html")
+        entry.content(item.html, type="html")

@@ -1,4 +1,4 @@
-"""A page's past: incidents by month, and the uptime of one component."""
+"""A page's past: incidents and maintenance by month, and the uptime of one component."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from . import rules
 from .errors import not_found
-from .models import Component, ComponentStatusChange, Incident, utcnow
+from .models import Component, ComponentStatusChange, Incident, Maintenance, utcnow
 from .state import db_session
 
 
@@ -18,6 +18,16 @@ def month_start(day: date, months_back: int) -> date:
     """The first day of the month ``months_back`` months before ``day``'s."""
     index = day.year * 12 + day.month - 1 - months_back
     return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_range(today: date, months: int, offset: int) -> tuple[datetime, datetime]:
+    """The UTC instants bounding ``months`` months, ``offset`` months back from today's."""
+    first = month_start(today, offset + months - 1)
+    end = month_start(today, offset - 1)
+    return (
+        datetime.combine(first, time.min, tzinfo=timezone.utc),
+        datetime.combine(end, time.min, tzinfo=timezone.utc),
+    )
 
 
 def months_of_incidents(
@@ -30,10 +40,7 @@ def months_of_incidents(
     to the month it started in.
     """
     today = (now or utcnow()).date()
-    first = month_start(today, offset + months - 1)
-    end = month_start(today, offset - 1)
-    start_at = datetime.combine(first, time.min, tzinfo=timezone.utc)
-    end_at = datetime.combine(end, time.min, tzinfo=timezone.utc)
+    start_at, end_at = _month_range(today, months, offset)
     rows = db_session().scalars(
         select(Incident)
         .where(Incident.page_id == page_id)
@@ -47,6 +54,32 @@ def months_of_incidents(
     for incident in rows:
         by_month[incident.created_at.date().replace(day=1)].append(incident)
     return [{"month": month, "incidents": found} for month, found in by_month.items()]
+
+
+def months_of_maintenances(
+    page_id: str, months: int, offset: int, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """``[{"month": date, "maintenances": [Maintenance, ...]}]``, newest month first.
+
+    The same months as :func:`months_of_incidents`, in one query. Only
+    completed windows are history (the others are on the page itself); a
+    window belongs to the month it was scheduled to start in.
+    """
+    today = (now or utcnow()).date()
+    start_at, end_at = _month_range(today, months, offset)
+    rows = db_session().scalars(
+        select(Maintenance)
+        .where(Maintenance.page_id == page_id, Maintenance.status == "completed")
+        .where(Maintenance.scheduled_for >= start_at, Maintenance.scheduled_for < end_at)
+        .options(selectinload(Maintenance.updates))
+        .order_by(Maintenance.scheduled_for.desc(), Maintenance.id)
+    )
+    by_month: dict[date, list[Maintenance]] = {
+        month_start(today, offset + n): [] for n in range(months)
+    }
+    for maintenance in rows:
+        by_month[maintenance.scheduled_for.date().replace(day=1)].append(maintenance)
+    return [{"month": month, "maintenances": found} for month, found in by_month.items()]
 
 
 def component_uptime(

@@ -441,6 +441,10 @@ class HistoryQuery(Schema):
 class HistoryMonthSchema(Schema):
     month = fields.Function(lambda m: m["month"].strftime("%Y-%m"), metadata={"example": "2026-11"})
     incidents = fields.List(fields.Nested(PublicIncidentSchema))
+    maintenances = fields.List(
+        fields.Nested(PublicMaintenanceSchema),
+        metadata={"description": "Completed windows that were to start this month, newest first."},
+    )
 
 
 class HistorySchema(Schema):

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
+from flask import has_app_context
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -329,8 +330,14 @@ def _touched_page_ids(session: Session) -> set[str]:
     return pages
 
 
+#: Session flag: this transaction changed what visitors see.
+CHANGED_FLAG = "statuspages_public_change"
+
+
 def _bump_public_versions(session: Session, flush_context: Any, instances: Any) -> None:
     touched = _touched_page_ids(session)
+    if touched or any(isinstance(obj, Page) for obj in session.deleted):
+        session.info[CHANGED_FLAG] = True
     if touched:
         table: Any = Page.__table__
         session.connection().execute(
@@ -340,7 +347,27 @@ def _bump_public_versions(session: Session, flush_context: Any, instances: Any) 
         )
 
 
+def _announce_change(session: Session) -> None:
+    """After the commit, tell every process's page-ref cache (see :mod:`.access`)."""
+    if session.info.pop(CHANGED_FLAG, False) and has_app_context():
+        from .state import get_state
+
+        refs = get_state().page_refs
+        if refs is not None:
+            refs.bump()
+
+
+def _forget_change(session: Session, *args: Any) -> None:
+    session.info.pop(CHANGED_FLAG, None)
+
+
 def install_version_hook() -> None:
-    """Bump ``public_version`` of every page a flush touches (idempotent)."""
-    if not event.contains(Session, "before_flush", _bump_public_versions):
-        event.listen(Session, "before_flush", _bump_public_versions)
+    """Bump ``public_version`` of every page a flush touches, and announce commits of
+    such changes (idempotent)."""
+    for name, listener in (
+        ("before_flush", _bump_public_versions),
+        ("after_commit", _announce_change),
+        ("after_soft_rollback", _forget_change),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

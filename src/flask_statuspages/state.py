@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 if TYPE_CHECKING:
-    from flask_limiter import Limiter
     from flask_sqlalchemy import SQLAlchemy
     from flask_sqlalchemy.session import Session
     from sqlalchemy.orm import scoped_session
 
+    from .access import PageRefCache
     from .extension import StatusPages
     from .notify.queues import Queue
+    from .ratelimit import RateLimits
     from .realtime import MemoryBroker
     from .snapshot import SnapshotCache
 
@@ -27,12 +28,14 @@ class State:
     db: SQLAlchemy
     #: Where notification work is drained (``STATUSPAGES_QUEUE``).
     queue: Queue
-    #: Rate limits of the public routes (Flask-Limiter; in Redis when configured).
-    limiter: Limiter
+    #: Rate limits of the public routes (in Redis when configured).
+    rate_limits: RateLimits
     #: Public snapshots of pages, by public version.
     snapshots: SnapshotCache
     #: Where live events go (in memory, or Redis pub/sub when configured).
     broker: MemoryBroker
+    #: Page refs cached per process, with Redis only (see ``access.PageRefCache``).
+    page_refs: PageRefCache | None = None
 
 
 def get_state() -> State:

@@ -5,10 +5,11 @@ Widgets, aggregators and exporters written for Statuspage read
 plain data onto those documents, field for field, so such tools work
 unchanged. Pure: no Flask, no database; the caller gives the URLs.
 
-Where Statuspage has a concept we do not, the field keeps its documented
-type with the neutral value: incidents name no affected components,
-nothing is tweeted, and there are no scheduled maintenances yet (the lists
-are empty, in the right place).
+Scheduled maintenance windows are Statuspage's "scheduled maintenances":
+incident objects with ``impact: "maintenance"``, the window's times, and
+the components it affects. Where Statuspage has a concept we do not, the
+field keeps its documented type with the neutral value: incidents name no
+affected components and nothing is tweeted.
 """
 
 from __future__ import annotations
@@ -41,14 +42,21 @@ TIME_ZONE = "Etc/UTC"
 
 @dataclass(frozen=True)
 class Links:
-    """Absolute URLs of the page's HTML (``incidents``: ``None`` when there is no site)."""
+    """Absolute URLs of the page's HTML."""
 
     page: str
     #: The base an incident's id is added to; the page itself when there is no site.
     incidents: str
+    #: The base a maintenance window's id is added to; the page itself when there is no site.
+    maintenances: str
 
     def incident(self, incident_id: str) -> str:
         return self.page if self.incidents == self.page else self.incidents + incident_id
+
+    def maintenance(self, maintenance_id: str) -> str:
+        if self.maintenances == self.page:
+            return self.page
+        return self.maintenances + maintenance_id
 
 
 # ------------------------------------------------------------------ mapping
@@ -69,8 +77,8 @@ def page_of(data: dict[str, Any], links: Links) -> dict[str, Any]:
     page = data["page"]
     changed = [format_timestamp(page["updated_at"])]
     changed += [c["updated_at"] for c in data["components"]]
-    for incident in data["latest_incidents"]:
-        changed += [incident["updated_at"], *(u["created_at"] for u in incident["updates"])]
+    for item in (*data["latest_incidents"], *data["latest_maintenances"]):
+        changed += [item["updated_at"], *(u["created_at"] for u in item["updates"])]
     return {
         "id": page["id"],
         "name": page["name"],
@@ -148,6 +156,7 @@ def monitoring_at(updates: list[dict[str, Any]]) -> str | None:
 
 
 def _update(update: dict[str, Any], incident_id: str) -> dict[str, Any]:
+    """An entry of a timeline (an incident's or a maintenance window's)."""
     return {
         "id": update["id"],
         "status": update["status"],
@@ -186,6 +195,50 @@ def _incidents(data: dict[str, Any], key: str, links: Links) -> list[dict[str, A
     return [incident_of(incident, page_id, links) for incident in data[key]]
 
 
+def maintenance_of(
+    maintenance: dict[str, Any],
+    page_id: str,
+    links: Links,
+    components: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """A window as Statuspage shows one: an incident of impact ``maintenance``.
+
+    ``started_at`` is when it started, or is due to (Statuspage never leaves it
+    empty); ``components`` are its affected ones still on the page, in display
+    order, from ``components`` (the page's v2 components by id).
+    """
+    affected = set(maintenance["component_ids"])
+    return {
+        "id": maintenance["id"],
+        "name": maintenance["title"],
+        "status": maintenance["status"],
+        "created_at": maintenance["created_at"],
+        "updated_at": maintenance["updated_at"],
+        "monitoring_at": None,
+        "resolved_at": maintenance["completed_at"],
+        "impact": "maintenance",
+        "shortlink": links.maintenance(maintenance["id"]),
+        "started_at": maintenance["started_at"] or maintenance["scheduled_for"],
+        "page_id": page_id,
+        "incident_updates": [_update(u, maintenance["id"]) for u in maintenance["updates"]],
+        "components": [c for cid, c in components.items() if cid in affected],
+        "scheduled_for": maintenance["scheduled_for"],
+        "scheduled_until": maintenance["scheduled_until"],
+    }
+
+
+def _maintenances(
+    data: dict[str, Any], keys: tuple[str, ...], links: Links
+) -> list[dict[str, Any]]:
+    page_id = data["page"]["id"]
+    components = {c["id"]: c for c in components_of(data) if not c["group"]}
+    return [
+        maintenance_of(maintenance, page_id, links, components)
+        for key in keys
+        for maintenance in data[key]
+    ]
+
+
 # ---------------------------------------------------------------- documents
 
 
@@ -194,7 +247,9 @@ def summary(data: dict[str, Any], links: Links) -> dict[str, Any]:
         "page": page_of(data, links),
         "components": components_of(data),
         "incidents": _incidents(data, "active_incidents", links),
-        "scheduled_maintenances": [],
+        "scheduled_maintenances": _maintenances(
+            data, ("upcoming_maintenances", "active_maintenances"), links
+        ),
         "status": status_of(data["overall_status"]),
     }
 
@@ -215,8 +270,23 @@ def unresolved_incidents(data: dict[str, Any], links: Links) -> dict[str, Any]:
     return {"page": page_of(data, links), "incidents": _incidents(data, "active_incidents", links)}
 
 
+def _maintenance_document(data: dict[str, Any], key: str, links: Links) -> dict[str, Any]:
+    return {
+        "page": page_of(data, links),
+        "scheduled_maintenances": _maintenances(data, (key,), links),
+    }
+
+
 def scheduled_maintenances(data: dict[str, Any], links: Links) -> dict[str, Any]:
-    return {"page": page_of(data, links), "scheduled_maintenances": []}
+    return _maintenance_document(data, "latest_maintenances", links)
+
+
+def upcoming_maintenances(data: dict[str, Any], links: Links) -> dict[str, Any]:
+    return _maintenance_document(data, "upcoming_maintenances", links)
+
+
+def active_maintenances(data: dict[str, Any], links: Links) -> dict[str, Any]:
+    return _maintenance_document(data, "active_maintenances", links)
 
 
 Document = Callable[[dict[str, Any], Links], dict[str, Any]]
@@ -295,8 +365,25 @@ class StatuspageIncidentSchema(Schema):
     components = fields.List(fields.Nested(StatuspageComponentSchema))
 
 
+class StatuspageMaintenanceUpdateSchema(StatuspageIncidentUpdateSchema):
+    status = fields.Str(metadata={"enum": list(MAINTENANCE_STATUSES)})
+
+
 class StatuspageMaintenanceSchema(StatuspageIncidentSchema):
     status = fields.Str(metadata={"enum": list(MAINTENANCE_STATUSES)})
+    monitoring_at = fields.DateTime(allow_none=True, metadata={"description": "Always null."})
+    resolved_at = fields.DateTime(allow_none=True, metadata={"description": "When it completed."})
+    impact = fields.Str(metadata={"enum": ["maintenance"]})
+    shortlink = fields.Url(metadata={"description": "The maintenance window's HTML page."})
+    started_at = fields.DateTime(
+        metadata={"description": "When it started; until then, when it is due to."}
+    )
+    incident_updates = fields.List(
+        fields.Nested(StatuspageMaintenanceUpdateSchema), metadata={"description": "Newest first."}
+    )
+    components = fields.List(
+        fields.Nested(StatuspageComponentSchema), metadata={"description": "The affected ones."}
+    )
     scheduled_for = fields.DateTime()
     scheduled_until = fields.DateTime()
 
@@ -318,9 +405,7 @@ class StatuspageIncidentsSchema(Schema):
 
 class StatuspageMaintenancesSchema(Schema):
     page = fields.Nested(StatuspagePageSchema)
-    scheduled_maintenances = fields.List(
-        fields.Nested(StatuspageMaintenanceSchema), metadata={"description": "Always empty."}
-    )
+    scheduled_maintenances = fields.List(fields.Nested(StatuspageMaintenanceSchema))
 
 
 class StatuspageSummarySchema(Schema):
@@ -330,6 +415,7 @@ class StatuspageSummarySchema(Schema):
         fields.Nested(StatuspageIncidentSchema), metadata={"description": "Unresolved ones."}
     )
     scheduled_maintenances = fields.List(
-        fields.Nested(StatuspageMaintenanceSchema), metadata={"description": "Always empty."}
+        fields.Nested(StatuspageMaintenanceSchema),
+        metadata={"description": "Upcoming ones (soonest first), then those in progress."},
     )
     status = fields.Nested(StatuspageStatusSchema)

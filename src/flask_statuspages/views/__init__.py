@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
+import functools
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
@@ -16,7 +16,8 @@ from werkzeug.exceptions import (
 
 from ..errors import ApiError, error_response, handle_api_error, handle_http_exception
 from ..openapi import openapi_document
-from ..state import EXTENSION_KEY, get_state
+from ..ratelimit import RateLimited
+from ..state import get_state
 from . import admin, domains, embeds, public, statuspage_v2
 from .routing import Endpoint
 
@@ -38,11 +39,10 @@ def create_blueprint(app: Flask) -> Blueprint:
         url_prefix=prefix or None,
         template_folder="templates",
     )
-    limiter = app.extensions[EXTENSION_KEY].limiter
     for declared in ENDPOINTS:
         handler = declared.handler
         if declared.rate_limit:
-            handler = limiter.limit(_config_value(declared.rate_limit))(handler)
+            handler = _rate_limited_view(handler, declared)
         bp.add_url_rule(
             declared.rule,
             declared.endpoint,
@@ -54,15 +54,29 @@ def create_blueprint(app: Flask) -> Blueprint:
     bp.before_request(_limit_body_size)
     bp.after_request(_public_headers(prefix))
     bp.register_error_handler(ApiError, handle_api_error)
-    bp.register_error_handler(RateLimitExceeded, _rate_limited)
+    bp.register_error_handler(RateLimited, _rate_limited)
     bp.register_error_handler(HTTPException, handle_http_exception)
     bp.register_error_handler(InternalServerError, _internal_error)
     return bp
 
 
-def _config_value(key: str) -> Callable[[], str]:
-    """A limit read from the config at request time, so tests and hosts can change it."""
-    return lambda: current_app.config[key]  # type: ignore[no-any-return]
+def _rate_limited_view(handler: Callable[..., Any], declared: Endpoint) -> Callable[..., Any]:
+    """``handler`` counted against its limit; forms (POST) also say how much is left."""
+    assert declared.rate_limit is not None
+    key, bucket = declared.rate_limit, f"statuspages.{declared.endpoint}"
+    report = "GET" not in declared.methods
+
+    @functools.wraps(handler)
+    def limited(**view_args: Any) -> Any:
+        usage = get_state().rate_limits.hit(key, bucket, report=report)
+        response = current_app.make_response(handler(**view_args))
+        if usage is not None:
+            response.headers["X-RateLimit-Limit"] = str(usage.limit)
+            response.headers["X-RateLimit-Remaining"] = str(usage.remaining)
+            response.headers["X-RateLimit-Reset"] = str(int(usage.reset_at))
+        return response
+
+    return limited
 
 
 def _openapi() -> Response:
@@ -87,10 +101,9 @@ def _limit_body_size() -> None:
     request.max_content_length = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
 
 
-def _rate_limited(error: RateLimitExceeded) -> Response:
-    limit = get_state().limiter.current_limit
-    wait = max(1, int(limit.reset_at - time.time())) if limit else 60
-    message = f"Too many requests ({error.description}); try again in {wait} seconds."
+def _rate_limited(error: RateLimited) -> Response:
+    wait = error.retry_after
+    message = f"Too many requests ({error.limit}); try again in {wait} seconds."
     return error_response(ApiError(429, message, headers={"Retry-After": str(wait)}))
 
 

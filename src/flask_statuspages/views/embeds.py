@@ -77,7 +77,18 @@ def feed_response(ref: PageRef, kind: feeds.FeedKind) -> Any:
     def incident_url(incident_id: str) -> str:
         return page_url if site_off else incident_base + quote(incident_id, safe="")
 
-    links = feeds.FeedLinks(self_url=self_url, page_url=page_url, incident_url=incident_url)
+    def maintenance_url(maintenance_id: str) -> str:
+        # Windows have their pages beside the incidents': <page>/maintenances/<id>.
+        if site_off:
+            return page_url
+        return f"{page_url.rstrip('/')}/maintenances/{quote(maintenance_id, safe='')}"
+
+    links = feeds.FeedLinks(
+        self_url=self_url,
+        page_url=page_url,
+        incident_url=incident_url,
+        maintenance_url=maintenance_url,
+    )
 
     def make(snapshot: Snapshot) -> bytes:
         return feeds.build_feed(snapshot.data, kind, links)
@@ -94,7 +105,7 @@ def feed_response(ref: PageRef, kind: feeds.FeedKind) -> Any:
     rate_limit=PUBLIC_LIMIT,
 )
 def feed_rss(slug: str) -> Any:
-    """An RSS 2.0 feed of the page's incidents, each with its updates (50 newest).
+    """An RSS 2.0 feed of the page's incidents and maintenance, with their updates (50 latest).
 
     Answers with an ``ETag``; ``If-None-Match`` with it gives 304.
     """
@@ -110,7 +121,7 @@ def feed_rss(slug: str) -> Any:
     rate_limit=PUBLIC_LIMIT,
 )
 def feed_atom(slug: str) -> Any:
-    """An Atom 1.0 feed of the page's incidents, each with its updates (50 newest).
+    """An Atom 1.0 feed of the page's incidents and maintenance, with their updates (50 latest).
 
     Answers with an ``ETag``; ``If-None-Match`` with it gives 304.
     """

@@ -64,9 +64,21 @@ def public_page(slug: str) -> Any:
     rate_limit=PUBLIC_LIMIT,
 )
 def public_history(slug: str, query: dict[str, Any]) -> Any:
-    """Past incidents by month, newest first (``months`` from ``offset`` months ago)."""
+    """Past incidents and maintenance windows by month, newest first.
+
+    ``months`` months from ``offset`` months ago; a window is listed once
+    completed, in the month it was scheduled to start in.
+    """
     ref = access.visible_page(slug)
-    return {"months": history.months_of_incidents(ref.id, query["months"], query["offset"])}
+    months, offset = query["months"], query["offset"]
+    incidents = history.months_of_incidents(ref.id, months, offset)
+    maintenances = history.months_of_maintenances(ref.id, months, offset)
+    return {
+        "months": [
+            {**month, "maintenances": windows["maintenances"]}
+            for month, windows in zip(incidents, maintenances, strict=True)
+        ]
+    }
 
 
 @routes.route(

@@ -4,7 +4,7 @@ Server-rendered and readable with no JavaScript; a small inline script keeps
 it live by re-fetching the page when the event stream says something changed
 (so the markup lives in the templates only).
 
-Speed: a page (and each of its incident and history pages) is rendered once
+Speed: a page (and each of its incident, maintenance and history pages) is rendered once
 per snapshot, under a key naming the variant, and kept with the snapshot;
 Jinja runs again only after a change. What differs per visitor, the CSP
 nonce and the form token, is written into the cached bytes per request in
@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import re
 import secrets
-import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,7 +30,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
-from flask_limiter import RateLimitExceeded
 from marshmallow import EXCLUDE, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 
@@ -39,9 +37,11 @@ from .. import access, csrf, history, rules, subscribers
 from ..access import PageRef
 from ..errors import ApiError, flatten_messages
 from ..incidents import incidents_of
-from ..models import Incident
+from ..maintenances import maintenances_of
+from ..models import Incident, Maintenance
+from ..ratelimit import RateLimited
 from ..schemas import HistoryQuery, SubscriberInput
-from ..snapshot import Snapshot, get_snapshot, public_incidents
+from ..snapshot import Snapshot, get_snapshot, public_incidents, public_maintenances
 from ..state import db_session, get_state
 
 TEMPLATES = "statuspages/site/"
@@ -52,7 +52,7 @@ TOKEN_SLOT = f"token-{secrets.token_hex(16)}"
 #: The JSON routes' rate-limit buckets: a visitor gets each limit once, form and API together.
 AUTH_BUCKET = "statuspages.unlock_page"
 SUBSCRIBE_BUCKET = "statuspages.subscribe"
-#: Longer ids are no incident of ours (and would bloat the rendering cache's misses).
+#: Longer ids are no incident or maintenance of ours (and would bloat the rendering cache's misses).
 MAX_ID_LENGTH = 64
 #: How far back ``HistoryQuery`` lets a visitor page (its ``offset`` maximum).
 MAX_HISTORY_OFFSET = 240
@@ -70,6 +70,8 @@ class Links:
     custom_domain: bool
 
     _SITE = {"page": "", "history": "/history", "auth": "/auth", "subscribe": "/subscribe"}
+    #: name: the path its items' ids are added to
+    _ITEMS = {"incident": "/incidents/", "maintenance": "/maintenances/"}
     #: name: (under the API prefix, on a custom domain)
     _PUBLIC = {
         "json": ("", "/api/v2/summary.json"),
@@ -82,9 +84,16 @@ class Links:
     def mode(self) -> str:
         return "domain" if self.custom_domain else "prefix"
 
-    def __call__(self, name: str, incident_id: str | None = None, **query: Any) -> str:
-        if name == "incident":
-            url = f"{self.site}/incidents/{quote(str(incident_id), safe='')}"
+    def __call__(
+        self,
+        name: str,
+        incident_id: str | None = None,
+        maintenance_id: str | None = None,
+        **query: Any,
+    ) -> str:
+        if name in self._ITEMS:
+            item_id = incident_id if name == "incident" else maintenance_id
+            url = f"{self.site}{self._ITEMS[name]}{quote(str(item_id), safe='')}"
         elif name in self._SITE:
             url = self.site + self._SITE[name]
             if self.custom_domain and not url:
@@ -197,6 +206,14 @@ INCIDENT_LABELS = {
     "resolved": "Resolved",
 }
 SEVERITY_LABELS = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical"}
+MAINTENANCE_LABELS = {
+    "scheduled": "Scheduled",
+    "in_progress": "In progress",
+    "verifying": "Verifying",
+    "completed": "Completed",
+}
+#: A timeline entry's status is an incident's or a maintenance window's (the names differ).
+ENTRY_LABELS = {**INCIDENT_LABELS, **MAINTENANCE_LABELS}
 
 
 def _parse(value: str | datetime) -> datetime:
@@ -243,6 +260,8 @@ HELPERS: dict[str, Any] = {
     "overall_label": OVERALL_LABELS.get,
     "incident_label": INCIDENT_LABELS.get,
     "severity_label": SEVERITY_LABELS.get,
+    "maintenance_label": MAINTENANCE_LABELS.get,
+    "entry_label": ENTRY_LABELS.get,
     "when": when,
     "month_label": month_label,
     "percent": percent,
@@ -268,7 +287,12 @@ def _render(template: str, links: Links | None, **context: Any) -> str:
 
 def _page_context(snapshot: Snapshot) -> dict[str, Any]:
     page = snapshot.data["page"]
-    return {"page": page, "theme": theme_of(page["theme"])}
+    return {
+        "page": page,
+        "theme": theme_of(page["theme"]),
+        # Maintenance windows name the components they affect (deleted ones drop out).
+        "component_names": {c["id"]: c["name"] for c in snapshot.data["components"]},
+    }
 
 
 def content_security_policy(nonce: str) -> str:
@@ -345,9 +369,8 @@ def _bad_form(links: Links) -> Response:
     return error_page(400, "Please try again", message, back=links("page"))
 
 
-def _too_many() -> Response:
-    limit = get_state().limiter.current_limit
-    wait = max(1, int(limit.reset_at - time.time())) if limit else 60
+def _too_many(error: RateLimited) -> Response:
+    wait = error.retry_after
     message = f"Too many attempts from your address. Try again in {wait} seconds."
     return error_page(429, "Too many attempts", message, **{"Retry-After": str(wait)})
 
@@ -382,26 +405,14 @@ def _oversized_form() -> Response | None:
     return None
 
 
-def _config_value(key: str) -> Callable[[], str]:
-    return lambda: current_app.config[key]  # type: ignore[no-any-return]
-
-
-# Two functions, not one taking the limit: Flask-Limiter keys a context-manager
-# limit by the line that enters it, and one line with two limits would race.
 def _limit_auth() -> None:
-    """Raises ``RateLimitExceeded`` past ``STATUSPAGES_AUTH_RATE_LIMIT``."""
-    limiter = get_state().limiter
-    with limiter.shared_limit(_config_value("STATUSPAGES_AUTH_RATE_LIMIT"), scope=AUTH_BUCKET):
-        pass
+    """Raises ``RateLimited`` past ``STATUSPAGES_AUTH_RATE_LIMIT`` (shared with the API)."""
+    get_state().rate_limits.hit("STATUSPAGES_AUTH_RATE_LIMIT", AUTH_BUCKET)
 
 
 def _limit_subscribe() -> None:
-    """Raises ``RateLimitExceeded`` past ``STATUSPAGES_SUBSCRIBE_RATE_LIMIT``."""
-    limiter = get_state().limiter
-    with limiter.shared_limit(
-        _config_value("STATUSPAGES_SUBSCRIBE_RATE_LIMIT"), scope=SUBSCRIBE_BUCKET
-    ):
-        pass
+    """Raises ``RateLimited`` past ``STATUSPAGES_SUBSCRIBE_RATE_LIMIT`` (shared with the API)."""
+    get_state().rate_limits.hit("STATUSPAGES_SUBSCRIBE_RATE_LIMIT", SUBSCRIBE_BUCKET)
 
 
 # ------------------------------------------------------------------ views
@@ -423,6 +434,8 @@ def status_page(slug: str) -> Response:
             groups=data["groups"],
             components=data["components"],
             active_incidents=data["active_incidents"],
+            active_maintenances=data["active_maintenances"],
+            upcoming_maintenances=data["upcoming_maintenances"],
             recent_incidents=data["recent_incidents"],
             live=True,
             **_page_context(snapshot),
@@ -464,8 +477,62 @@ def incident_page(slug: str, incident_id: str) -> Response:
         return _not_found()
 
 
+def _find_maintenance(snapshot: Snapshot, maintenance_id: str) -> dict[str, Any]:
+    """The window from the snapshot when it is open, upcoming or recent, else from the database."""
+    data = snapshot.data
+    for key in ("active_maintenances", "upcoming_maintenances", "latest_maintenances"):
+        for maintenance in data[key]:
+            if maintenance["id"] == maintenance_id:
+                return maintenance  # type: ignore[no-any-return]
+    row = db_session().scalar(
+        maintenances_of(snapshot.ref.id).where(Maintenance.id == maintenance_id)
+    )
+    if row is None:
+        raise LookupError(maintenance_id)
+    return public_maintenances([row])[0]
+
+
+def maintenance_page(slug: str, maintenance_id: str) -> Response:
+    """One maintenance window with its whole timeline."""
+    ref = _gate(slug)
+    if isinstance(ref, Response):
+        return ref
+    if len(maintenance_id) > MAX_ID_LENGTH:
+        return _not_found()
+    links = links_for(slug)
+
+    def make(snapshot: Snapshot) -> str:
+        maintenance = _find_maintenance(snapshot, maintenance_id)
+        return _render(
+            "maintenance.html",
+            links,
+            maintenance=maintenance,
+            live=True,
+            **_page_context(snapshot),
+        )
+
+    try:  # a missing window raises in make, so nothing is cached for it
+        return _cached(ref, ("maintenance", links.mode, maintenance_id), make)
+    except LookupError:
+        return _not_found()
+
+
+def _history_months(page_id: str, months: int, offset: int) -> list[dict[str, Any]]:
+    """Each month's incidents and completed maintenance windows, as visitors see them."""
+    incidents = history.months_of_incidents(page_id, months, offset)
+    windows = history.months_of_maintenances(page_id, months, offset)
+    return [
+        {
+            "month": found["month"],
+            "incidents": public_incidents(found["incidents"]),
+            "maintenances": public_maintenances(done["maintenances"]),
+        }
+        for found, done in zip(incidents, windows, strict=True)
+    ]
+
+
 def history_page(slug: str) -> Response:
-    """Past incidents by month (``?months=3&offset=0``), with older and newer links."""
+    """Past incidents and maintenance by month (``?months=3&offset=0``), with more links."""
     ref = _gate(slug)
     if isinstance(ref, Response):
         return ref
@@ -478,14 +545,10 @@ def history_page(slug: str) -> Response:
     months, offset = query["months"], query["offset"]
 
     def make(snapshot: Snapshot) -> str:
-        found = history.months_of_incidents(ref.id, months, offset)
-        by_month = [
-            {"month": m["month"], "incidents": public_incidents(m["incidents"])} for m in found
-        ]
         return _render(
             "history.html",
             links,
-            months=by_month,
+            months=_history_months(ref.id, months, offset),
             newer=links("history", months=months, offset=max(0, offset - months))
             if offset
             else None,
@@ -513,8 +576,8 @@ def unlock_page(slug: str) -> Response:
         return _bad_form(links)
     try:
         _limit_auth()
-    except RateLimitExceeded:
-        return _too_many()
+    except RateLimited as error:
+        return _too_many(error)
     try:
         token = access.unlock(ref, request.form.get("password", ""))
     except ApiError:
@@ -552,8 +615,8 @@ def subscribe(slug: str) -> Response:
         return _bad_form(links)
     try:
         _limit_subscribe()
-    except RateLimitExceeded:
-        return _too_many()
+    except RateLimited as error:
+        return _too_many(error)
     body, errors = _subscriber_input()
     if not errors:
         try:
@@ -612,6 +675,7 @@ def create_site_blueprint(app: Flask) -> Blueprint:
     for rule, view, methods in (
         ("/<slug>", status_page, ["GET"]),
         ("/<slug>/incidents/<incident_id>", incident_page, ["GET"]),
+        ("/<slug>/maintenances/<maintenance_id>", maintenance_page, ["GET"]),
         ("/<slug>/history", history_page, ["GET"]),
         ("/<slug>/auth", unlock_page, ["POST"]),
         ("/<slug>/subscribe", subscribe, ["POST"]),

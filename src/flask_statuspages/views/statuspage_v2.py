@@ -35,12 +35,18 @@ _PLACEHOLDER = BASE_PLACEHOLDER.encode()
 
 
 def links(page: dict[str, Any]) -> v2.Links:
-    """The HTML page's URLs: its verified custom domain, else the site (or the JSON when off)."""
+    """The HTML page's URLs: its verified custom domain, else the site (or the JSON when off).
+
+    Maintenance windows have their pages beside the incidents'
+    (``<page>/maintenances/<id>``); without the site, everything links to the JSON.
+    """
     domain = page["custom_domain"]
     page_url, incidents = page_html_urls(
         page["slug"], BASE_PLACEHOLDER, f"https://{domain}" if domain else None
     )
-    return v2.Links(page_url.rstrip("/") if domain else page_url, incidents)
+    page_url = page_url.rstrip("/") if domain else page_url
+    maintenances = page_url if incidents == page_url else page_url + "/maintenances/"
+    return v2.Links(page_url, incidents, maintenances)
 
 
 def v2_response(slug: str, document: v2.Document) -> Response:
@@ -74,8 +80,8 @@ def _route(path: str, response: type) -> Callable[..., Any]:
 def v2_summary(slug: str) -> Response:
     """Statuspage v2 summary: status, components, unresolved incidents and maintenances.
 
-    ``scheduled_maintenances`` is always empty: pages have no maintenance
-    windows yet (a component ``under_maintenance`` shows in the status).
+    ``scheduled_maintenances`` holds the upcoming windows (soonest first), then
+    those in progress or being verified.
     """
     return v2_response(slug, v2.summary)
 
@@ -106,21 +112,17 @@ def v2_unresolved_incidents(slug: str) -> Response:
 
 @_route("/scheduled-maintenances.json", v2.StatuspageMaintenancesSchema)
 def v2_scheduled_maintenances(slug: str) -> Response:
-    """Statuspage v2 scheduled maintenances: always an empty list.
-
-    Pages have no maintenance windows yet; the route exists so clients that
-    ask for them get the documented shape instead of an error.
-    """
+    """Statuspage v2 scheduled maintenances: the 50 latest windows by start, of any status."""
     return v2_response(slug, v2.scheduled_maintenances)
 
 
 @_route("/scheduled-maintenances/upcoming.json", v2.StatuspageMaintenancesSchema)
 def v2_upcoming_maintenances(slug: str) -> Response:
-    """Statuspage v2 upcoming maintenances: always an empty list (no maintenance windows yet)."""
-    return v2_response(slug, v2.scheduled_maintenances)
+    """Statuspage v2 upcoming maintenances: the windows still scheduled, soonest first."""
+    return v2_response(slug, v2.upcoming_maintenances)
 
 
 @_route("/scheduled-maintenances/active.json", v2.StatuspageMaintenancesSchema)
 def v2_active_maintenances(slug: str) -> Response:
-    """Statuspage v2 active maintenances: always an empty list (no maintenance windows yet)."""
-    return v2_response(slug, v2.scheduled_maintenances)
+    """Statuspage v2 active maintenances: the windows in progress or being verified."""
+    return v2_response(slug, v2.active_maintenances)

@@ -1,5 +1,6 @@
-/* Status widget: a script tag with src=".../widget.js" (async is fine), optional
-   data-target="#id" (the element to fill) and data-theme="dark". */
+{#- Status widget: a script tag with src=".../widget.js" (async is fine), optional
+    data-target="#id" (the element to fill) and data-theme="dark".
+    Comments are Jinja's, so visitors do not download them (the script stays under 6 KiB). -#}
 (() => {
   "use strict";
   const urls = {{ urls|tojson }};
@@ -8,7 +9,7 @@
   for (const key of Object.keys(urls)) urls[key] = new URL(urls[key], base).href;
   const theme = (script && script.dataset.theme) === "dark" ? "dark" : "light";
   const targetSelector = script && script.dataset.target;
-  // Words for people, never the raw API values.
+  {#- Words for people, never the raw API values. #}
   const TEXT = {
     operational: "All systems operational",
     under_maintenance: "Under maintenance",
@@ -16,14 +17,19 @@
     partial_outage: "Partial outage",
     major_outage: "Major outage",
   };
-  // "identified" -> "Identified", "partial_outage" -> "Partial outage".
-  const words = (value) => {
-    const text = String(value || "").replace(/_/g, " ");
-    return text.charAt(0).toUpperCase() + text.slice(1);
-  };
-  const EVENTS = ["state", "component.created", "component.updated", "component.deleted",
-    "component.status_changed", "incident.created", "incident.updated", "incident.resolved",
-    "incident.deleted", "page.updated", "page.deleted"];
+  {#- "identified" -> "Identified", "partial_outage" -> "Partial outage". #}
+  const words = (value) =>
+    String(value || "").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+  const EVENTS = ["state", "component.status_changed", "incident.resolved", "maintenance.started",
+    "maintenance.completed", "page.updated", "page.deleted",
+    ...["component", "incident", "maintenance"].flatMap(
+      (kind) => ["created", "updated", "deleted"].map((what) => `${kind}.${what}`))];
+  {#- Maintenance pages sit beside the incidents' (with the site off, all go to the page). #}
+  const itemUrl = (kind, id) => urls.incident === urls.page ? urls.page
+    : urls.incident.replace(/incidents\/$/, kind + "s/") + encodeURIComponent(id);
+  {#- "2 Mar 2026, 14:05 UTC", as on the status page. #}
+  const when = (value) => new Date(value).toLocaleString("en-GB",
+    { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" }) + " UTC";
   const CSS = `
 :host{all:initial;display:block}
 .w{box-sizing:border-box;max-width:360px;padding:10px 12px;border:1px solid #d0d7de;
@@ -48,12 +54,14 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
     for (const child of children) node.append(child);
     return node;
   };
+  const out = (props, ...children) => el("a", { target: "_blank", rel: "noopener", ...props },
+    ...children);
 
   const host = document.createElement("statuspages-widget");
   const root = host.attachShadow({ mode: "open" });
   root.append(el("style", { textContent: CSS }));
-  // No landmark: a page may hold several widgets, and landmarks need distinct
-  // names. The first link names the status page instead.
+  {#- No landmark: a page may hold several widgets, and landmarks need distinct
+      names. The first link names the status page instead. #}
   const box = el("div", { className: "w " + theme });
   box.setAttribute("aria-live", "polite");
   root.append(box);
@@ -72,24 +80,27 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
   const render = (page) => {
     const known = Object.prototype.hasOwnProperty.call(TEXT, page.overall_status);
     const status = known ? page.overall_status : "unknown";
-    const link = el("a", { className: "head", href: urls.page, target: "_blank", rel: "noopener" },
+    const link = out({ className: "head", href: urls.page },
       el("span", { className: "dot " + status }),
       el("span", {},
         el("span", { className: "sr", textContent: page.name + ": " }),
         known ? TEXT[status] : "Status unknown"));
     const parts = [link];
-    const incidents = page.active_incidents || [];
-    if (incidents.length) {
-      parts.push(el("ul", {}, ...incidents.map((incident) => el("li", {},
-        el("a", {
-          href: urls.incident === urls.page ? urls.page
-            : urls.incident + encodeURIComponent(incident.id),
-          target: "_blank", rel: "noopener", textContent: incident.title,
-        }),
-        " ", el("span", { className: "st", textContent: words(incident.status) })))));
+    const item = (kind, entry, lead, ...rest) => el("li", {}, lead,
+      out({ href: itemUrl(kind, entry.id), textContent: entry.title }), ...rest);
+    const st = (textContent) => el("span", { className: "st", textContent });
+    const items = [
+      ...(page.active_incidents || []).map((i) => item("incident", i, "", " ",
+        st(words(i.status)))),
+      ...(page.active_maintenances || []).map((m) => item("maintenance", m, "", " ",
+        st(TEXT.under_maintenance))),
+    ];
+    const next = (page.upcoming_maintenances || [])[0];
+    if (next) {
+      items.push(item("maintenance", next, "Scheduled: ", ", ", st(when(next.scheduled_for))));
     }
-    parts.push(el("a", { className: "more", href: urls.page, target: "_blank", rel: "noopener",
-      textContent: page.name + " \u2192" }));
+    if (items.length) parts.push(el("ul", {}, ...items));
+    parts.push(out({ className: "more", href: urls.page, textContent: page.name + " \u2192" }));
     box.replaceChildren(...parts);
   };
 
@@ -104,8 +115,8 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
     pending = setTimeout(async () => {
       try {
         const response = await fetch(urls.json, { cache: "no-cache" });
-        if (!response.ok) throw new Error(String(response.status));
-        render(await response.json());
+        if (response.ok) render(await response.json());
+        else unavailable();
       } catch (error) {
         unavailable();
       }
@@ -119,14 +130,14 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
     const onEvent = (event) => {
       retry = 5000;
       if (event.type === "state") {
-        try { render(JSON.parse(event.data)); return; } catch (error) { /* fetch below */ }
+        try { render(JSON.parse(event.data)); return; } catch (error) { {#- fetch below #} }
       }
       refresh();
     };
     for (const name of EVENTS) source.addEventListener(name, onEvent);
     source.onmessage = onEvent;
     source.onerror = () => {
-      if (source.readyState !== EventSource.CLOSED) return;  // the browser reconnects
+      if (source.readyState !== EventSource.CLOSED) return; {#- the browser reconnects #}
       refresh();
       setTimeout(listen, retry);
       retry = Math.min(retry * 2, 300000);

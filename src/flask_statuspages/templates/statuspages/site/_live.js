@@ -11,7 +11,9 @@
   var EVENTS = [
     "state", "component.created", "component.updated", "component.deleted",
     "component.status_changed", "incident.created", "incident.updated",
-    "incident.resolved", "incident.deleted", "page.updated", "page.deleted"
+    "incident.resolved", "incident.deleted", "maintenance.created", "maintenance.updated",
+    "maintenance.started", "maintenance.completed", "maintenance.deleted", "page.updated",
+    "page.deleted"
   ];
   var initialState = true, timer = null, busy = false, again = false;
 
