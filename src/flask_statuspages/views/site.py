@@ -20,6 +20,7 @@ blueprint hook), so answers are the same whichever way they are reached.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import secrets
@@ -320,19 +321,40 @@ def _secure(response: Response, nonce: str) -> Response:
     return response
 
 
+_SLOTS = re.compile(
+    b"("
+    + b"|".join(re.escape(slot.encode()) for slot in (NONCE_SLOT, TOKEN_SLOT, EVENT_SLOT))
+    + b")"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _pieces(body: bytes) -> tuple[bytes, ...]:
+    """``body`` cut at its per-visitor slots, once per rendering (bytes keep their hash)."""
+    return tuple(_SLOTS.split(body))
+
+
 def _answer(
-    body: bytes | str, status: int = 200, headers: dict[str, str] | None = None
+    body: bytes | str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    last_event: str = "0",
 ) -> Response:
-    """An HTML answer: the per-visitor parts filled in, the security headers set."""
-    if isinstance(body, str):
-        body = body.encode()
+    """An HTML answer: the per-visitor parts filled in, the security headers set.
+
+    The cached page is not copied and searched per visitor: its pieces are
+    sent as they are, with the nonce, form token and event id between them.
+    """
+    pieces = _pieces(body.encode() if isinstance(body, str) else body)
     nonce = secrets.token_urlsafe(18)
-    body = body.replace(NONCE_SLOT.encode(), nonce.encode())
+    values = {NONCE_SLOT.encode(): nonce.encode(), EVENT_SLOT.encode(): last_event.encode()}
     new_cookie = None
-    if TOKEN_SLOT.encode() in body:
+    if TOKEN_SLOT.encode() in pieces:
         token, new_cookie = csrf.form_token()
-        body = body.replace(TOKEN_SLOT.encode(), token.encode())
-    response = Response(body, status=status, mimetype="text/html", headers=headers)
+        values[TOKEN_SLOT.encode()] = token.encode()
+    chunks = [values.get(piece, piece) for piece in pieces]
+    response = Response(chunks, status=status, mimetype="text/html", headers=headers)
+    response.headers["Content-Length"] = str(sum(map(len, chunks)))
     csrf.set_cookie(response, new_cookie)
     return _secure(response, nonce)
 
@@ -342,9 +364,9 @@ def _cached(
 ) -> Response:
     """The rendering ``key`` of the page's current snapshot, made once, filled per visitor."""
     # Read before the snapshot: an event after it makes the open page refresh once.
-    last_event = (get_state().broker.latest_id(ref.id) or "0").encode()
+    last_event = get_state().broker.latest_id(ref.id) or "0"
     body = get_snapshot(ref).render(("html", *key), make).body
-    return _answer(body.replace(EVENT_SLOT.encode(), last_event), status)
+    return _answer(body, status, last_event=last_event)
 
 
 def _redirect(location: str) -> Response:
