@@ -127,6 +127,13 @@ def unlock_page(slug: str, body: dict[str, Any]) -> Any:
     return response
 
 
+def _state(ref: access.PageRef) -> dict[str, Any]:
+    """The stream's first event: the page JSON as it is now, with its version."""
+    current = access.page_ref(ref.slug) or ref
+    snapshot = get_snapshot(current)
+    return {**snapshot.data["public"], "version": snapshot.ref.version}
+
+
 @routes.route(
     "/public/<slug>/events",
     "GET",
@@ -150,7 +157,7 @@ def events(slug: str) -> Response:
         ref.id,
         last_id,
         # Built once subscribed: a change made meanwhile is in it or comes live.
-        lambda: get_snapshot(ref).data["public"],
+        lambda: _state(ref),
         config["STATUSPAGES_SSE_HEARTBEAT"],
         config["STATUSPAGES_SSE_MAX_DURATION"],
     )

@@ -48,7 +48,6 @@ from ..state import db_session, get_state
 TEMPLATES = "statuspages/site/"
 #: Stand-ins for the per-visitor parts of a cached page (see the module docstring).
 NONCE_SLOT = f"nonce-{secrets.token_hex(16)}"
-EVENT_SLOT = f"event-{secrets.token_hex(16)}"
 TOKEN_SLOT = f"token-{secrets.token_hex(16)}"
 #: The JSON routes' rate-limit buckets: a visitor gets each limit once, form and API together.
 AUTH_BUCKET = "statuspages.unlock_page"
@@ -280,7 +279,6 @@ def _render(template: str, links: Links | None, **context: Any) -> str:
         links=links,
         nonce=NONCE_SLOT,
         csrf_token=TOKEN_SLOT,
-        last_event_id=EVENT_SLOT,
         **HELPERS,
         **context,
     )
@@ -290,6 +288,9 @@ def _page_context(snapshot: Snapshot) -> dict[str, Any]:
     page = snapshot.data["page"]
     return {
         "page": page,
+        # The live script compares it with the stream's first state (a change may
+        # come between serving the page and connecting).
+        "version": snapshot.ref.version,
         "theme": theme_of(page["theme"]),
         # Maintenance windows name the components they affect (deleted ones drop out).
         "component_names": {c["id"]: c["name"] for c in snapshot.data["components"]},
@@ -322,9 +323,7 @@ def _secure(response: Response, nonce: str) -> Response:
 
 
 _SLOTS = re.compile(
-    b"("
-    + b"|".join(re.escape(slot.encode()) for slot in (NONCE_SLOT, TOKEN_SLOT, EVENT_SLOT))
-    + b")"
+    b"(" + b"|".join(re.escape(slot.encode()) for slot in (NONCE_SLOT, TOKEN_SLOT)) + b")"
 )
 
 
@@ -338,7 +337,6 @@ def _answer(
     body: bytes | str,
     status: int = 200,
     headers: dict[str, str] | None = None,
-    last_event: str = "0",
 ) -> Response:
     """An HTML answer: the per-visitor parts filled in, the security headers set.
 
@@ -347,7 +345,7 @@ def _answer(
     """
     pieces = _pieces(body.encode() if isinstance(body, str) else body)
     nonce = secrets.token_urlsafe(18)
-    values = {NONCE_SLOT.encode(): nonce.encode(), EVENT_SLOT.encode(): last_event.encode()}
+    values = {NONCE_SLOT.encode(): nonce.encode()}
     new_cookie = None
     if TOKEN_SLOT.encode() in pieces:
         token, new_cookie = csrf.form_token()
@@ -363,10 +361,7 @@ def _cached(
     ref: PageRef, key: tuple[Hashable, ...], make: Callable[[Snapshot], str], status: int = 200
 ) -> Response:
     """The rendering ``key`` of the page's current snapshot, made once, filled per visitor."""
-    # Read before the snapshot: an event after it makes the open page refresh once.
-    last_event = get_state().broker.latest_id(ref.id) or "0"
-    body = get_snapshot(ref).render(("html", *key), make).body
-    return _answer(body, status, last_event=last_event)
+    return _answer(get_snapshot(ref).render(("html", *key), make).body, status)
 
 
 def _redirect(location: str) -> Response:

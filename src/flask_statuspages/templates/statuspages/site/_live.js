@@ -99,12 +99,12 @@
   var source = new EventSource(script.dataset.events);
   EVENTS.forEach(function (name) {
     source.addEventListener(name, function (event) {
-      // The first state is the page as served, unless an event came between
-      // serving it and connecting; a later one follows a reconnection that
-      // could not replay what was missed, so the page may be stale.
+      // The first state is the page as served, unless a change came between
+      // serving it and connecting (its version then differs); a later one
+      // follows a reconnection that could not replay what was missed.
       if (name === "state" && initialState) {
         initialState = false;
-        if (event.lastEventId === script.dataset.lastEventId) return;
+        if (String(JSON.parse(event.data).version) === script.dataset.version) return;
       }
       initialState = false;
       schedule();
