@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from flask_statuspages import models
+from flask_statuspages import access, models, snapshot
 from flask_statuspages.models import new_id, utcnow
 
 from .conftest import count_queries
@@ -156,3 +158,32 @@ def test_public_json_costs_the_same_queries_whatever_the_size(api, app, db) -> N
             assert api.get(f"/public/{large['slug']}").json == large_body
     # Only the access lookup ran, and it goes to the driver directly (access._query_ref).
     assert cached_queries == []
+
+
+def test_concurrent_misses_build_the_snapshot_once(api, app) -> None:
+    page = api.make_page()
+    builds = []
+    real_build = snapshot.build_snapshot
+
+    def slow_build(*args):
+        builds.append(1)
+        time.sleep(0.2)  # every reader arrives while the first one builds
+        return real_build(*args)
+
+    snapshot.build_snapshot = slow_build
+    try:
+        results = []
+
+        def read() -> None:
+            with app.app_context():
+                results.append(snapshot.get_snapshot(access.page_ref(page["slug"])))
+
+        threads = [threading.Thread(target=read) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        snapshot.build_snapshot = real_build
+    assert len(results) == 8 and len({id(found) for found in results}) == 1
+    assert builds == [1]

@@ -126,6 +126,25 @@ class SnapshotCache:
         self.size = size
         self._entries: OrderedDict[tuple[str, int], Snapshot] = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[tuple[str, int], threading.Lock] = {}
+
+    def get_or_build(self, ref: PageRef, now: datetime) -> Snapshot:
+        """The cached snapshot, or one built by a single thread while the others wait:
+        after a change, a busy page is built once per process, not once per request."""
+        found = self.get(ref, now)
+        if found is not None:
+            return found
+        key = (ref.id, ref.version)
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            found = self.get(ref, now)
+            if found is None:
+                found = build_snapshot(ref, now)
+                self.put(found)
+        with self._lock:
+            self._building.pop(key, None)
+        return found
 
     def get(self, ref: PageRef, now: datetime) -> Snapshot | None:
         key = (ref.id, ref.version)
@@ -148,13 +167,7 @@ def get_snapshot(ref: PageRef) -> Snapshot:
     """The snapshot of ``ref``'s current public version, from the cache or built."""
     from .state import get_state
 
-    cache = get_state().snapshots
-    now = utcnow()
-    found = cache.get(ref, now)
-    if found is None:
-        found = build_snapshot(ref, now)
-        cache.put(found)
-    return found
+    return get_state().snapshots.get_or_build(ref, utcnow())
 
 
 # ------------------------------------------------------------------ build
