@@ -100,12 +100,18 @@ def _query_ref(slug: str) -> PageRef | None:
     engine = get_state().db.engine
     sql, positional = _compiled(engine.dialect)
     connection = engine.raw_connection()
+    # On PostgreSQL, one round trip: no BEGIN before the SELECT, no ROLLBACK after.
+    autocommit = engine.dialect.name == "postgresql"
     try:
+        if autocommit:
+            connection.driver_connection.autocommit = True  # type: ignore[union-attr]
         cursor = connection.cursor()
         cursor.execute(sql, (slug,) if positional else {"slug": slug})
         row = cursor.fetchone()
         cursor.close()
     finally:
+        if autocommit:
+            connection.driver_connection.autocommit = False  # type: ignore[union-attr]
         connection.close()
     if row is None:
         return None
