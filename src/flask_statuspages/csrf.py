@@ -13,6 +13,7 @@ placeholder that :func:`form_token` fills per visitor.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 
@@ -30,6 +31,12 @@ def _serializer() -> URLSafeTimedSerializer:
     secret = config.get("STATUSPAGES_SECRET_KEY") or config.get("SECRET_KEY")
     if not secret:
         raise RuntimeError("flask-statuspages signs form tokens: set SECRET_KEY.")
+    return _serializer_for(secret)
+
+
+@functools.lru_cache(maxsize=8)
+def _serializer_for(secret: str | bytes) -> URLSafeTimedSerializer:
+    # Made once per key: every HTML answer signs a token, and building costs more.
     return URLSafeTimedSerializer(secret, salt=_SALT)
 
 
