@@ -32,6 +32,8 @@ from flask_statuspages.models import (
     utcnow,
 )
 
+from .conftest import iso
+
 CHROMIUM = "/usr/bin/chromium"
 #: Quiet, sandbox-free headless Chromium: no updates, no sync, no phoning home.
 CHROMIUM_ARGS = [
@@ -164,11 +166,6 @@ Follow [the API changelog](https://example.com/changelog) for details."""
 MAINTENANCE_MESSAGE = """We move the database to **faster disks**.
 
 Writes may pause for up to a minute; reads are not affected."""
-
-
-def iso(moment: datetime) -> str:
-    """An admin API timestamp."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def hour(hours_from_now: float) -> datetime:

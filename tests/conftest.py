@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -165,6 +166,11 @@ def db(app_bundle: tuple[Flask, StatusPages, SQLAlchemy]) -> SQLAlchemy:
     return app_bundle[2]
 
 
+def iso(moment: datetime) -> str:
+    """A timestamp as the admin API takes it."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class ApiClient:
     """The Flask test client, speaking as one tenant, with the prefix built in."""
 
@@ -211,6 +217,20 @@ class ApiClient:
 
     def make_incident(self, page_id: str, **body: Any) -> dict[str, Any]:
         response = self.post(f"/{page_id}/incidents", json={"title": "Outage", **body})
+        assert response.status_code == 201, response.json
+        return response.json  # type: ignore[no-any-return]
+
+    def make_maintenance(
+        self, page_id: str, start: datetime, hours: float = 2, **body: Any
+    ) -> dict[str, Any]:
+        """A maintenance window from ``start`` (one already begun starts at once)."""
+        body = {
+            "title": "Database upgrade",
+            "scheduled_for": iso(start),
+            "scheduled_until": iso(start + timedelta(hours=hours)),
+            **body,
+        }
+        response = self.post(f"/{page_id}/maintenances", json=body)
         assert response.status_code == 201, response.json
         return response.json  # type: ignore[no-any-return]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import feedparser
@@ -38,21 +38,6 @@ def parse(api: Any, path: str, **kw: Any) -> Any:
 
 def body_of(entry: Any, kind: str) -> str:
     return str(entry.content[0].value if kind == "atom" else entry.description)
-
-
-def make_window(
-    api: Any, page_id: str, start: datetime, hours: float = 2, **fields: Any
-) -> dict[str, Any]:
-    """A maintenance window from ``start`` (it starts at once when that has passed)."""
-    body = {
-        "title": "Database upgrade",
-        "scheduled_for": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "scheduled_until": (start + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        **fields,
-    }
-    response = api.post(f"/{page_id}/maintenances", json=body)
-    assert response.status_code == 201, response.json
-    return response.json  # type: ignore[no-any-return]
 
 
 def svg(response: Any) -> ET.Element:
@@ -111,8 +96,8 @@ def test_feed_lists_maintenance_windows_among_incidents(
     api: Any, page: dict[str, Any], kind: str
 ) -> None:
     start = utcnow().replace(microsecond=0) + timedelta(days=1)
-    window = make_window(
-        api, page["id"], start, title="Database upgrade", message="We upgrade **PostgreSQL**."
+    window = api.make_maintenance(
+        page["id"], start, title="Database upgrade", message="We upgrade **PostgreSQL**."
     )
     api.make_incident(page["id"], title="API down")
     api.patch(
@@ -230,7 +215,7 @@ def test_without_the_html_site_entries_link_to_the_public_json(
     api: Any, page: dict[str, Any]
 ) -> None:
     api.make_incident(page["id"], title="Outage")
-    make_window(api, page["id"], utcnow() + timedelta(days=1))
+    api.make_maintenance(page["id"], utcnow() + timedelta(days=1))
     json_url = "http://localhost/api/ext/cockpit-pro/status-pages/public/acme"
     for kind in ("rss", "atom"):
         parsed = parse(api, f"/public/acme/feed.{kind}")
@@ -324,7 +309,7 @@ def test_hostile_text_stays_text_in_feeds_and_badge(api: Any) -> None:
     component = api.make_component(page["id"], name=XSS)
     incident = api.make_incident(page["id"], title=XSS, message=XSS)
     api.patch(f"/{page['id']}/incidents/{incident['id']}", json={"message": "Update " + XSS})
-    window = make_window(api, page["id"], utcnow() + timedelta(days=1), title=XSS, message=XSS)
+    window = api.make_maintenance(page["id"], utcnow() + timedelta(days=1), title=XSS, message=XSS)
     api.patch(f"/{page['id']}/maintenances/{window['id']}", json={"message": "Update " + XSS})
 
     for kind in ("rss", "atom"):
@@ -464,7 +449,7 @@ def test_on_a_custom_domain_links_point_at_the_domain(app: Any, api: Any, db: An
         db.session.commit()
     domains.forget_domains(app)
     incident = api.make_incident(page["id"], title="Outage")
-    window = make_window(api, page["id"], utcnow() - timedelta(days=3), auto_transition=False)
+    window = api.make_maintenance(page["id"], utcnow() - timedelta(days=3), auto_transition=False)
 
     response = api.client.get("/feed.atom", headers={"Host": "status.acme.test"})
     parsed = feedparser.parse(response.data)

@@ -12,14 +12,11 @@ from flask_statuspages import models, rules
 from flask_statuspages.models import utcnow
 from flask_statuspages.notify.worker import drain, next_due
 
+from .conftest import iso
 from .test_notify import subscribe_verified
 
 T0 = datetime(2026, 3, 1, 2, 0, tzinfo=timezone.utc)
 T1 = T0 + timedelta(hours=2)
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_automatic_windows_move_at_their_times() -> None:

@@ -424,31 +424,11 @@ def test_incident_page_shows_the_whole_timeline(api: Any, app: Any, db: Any, pag
 SOON = datetime(2099, 3, 2, 14, 5, tzinfo=timezone.utc)
 
 
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def make_window(
-    api: Any, page_id: str, start: datetime, hours: float = 2, **body: Any
-) -> dict[str, Any]:
-    """A maintenance window through the admin API (one already begun starts at once)."""
-    body = {
-        "title": "Database upgrade",
-        "scheduled_for": iso(start),
-        "scheduled_until": iso(start + timedelta(hours=hours)),
-        **body,
-    }
-    response = api.post(f"/{page_id}/maintenances", json=body)
-    assert response.status_code == 201, response.json
-    return response.json  # type: ignore[no-any-return]
-
-
 def test_page_shows_maintenance_in_progress_and_coming(api: Any, page: Any) -> None:
     database = api.make_component(page["id"], name="Database")
     website = api.make_component(page["id"], name="Website")
     api.make_incident(page["id"], title="Slow queries", severity="none")
-    ongoing = make_window(
-        api,
+    ongoing = api.make_maintenance(
         page["id"],
         utcnow() - timedelta(hours=1),
         title="Disk swap",
@@ -459,15 +439,14 @@ def test_page_shows_maintenance_in_progress_and_coming(api: Any, page: Any) -> N
         f"/{page['id']}/maintenances/{ongoing['id']}",
         json={"status": "verifying", "message": "Checking the replicas."},
     )
-    coming = make_window(
-        api,
+    coming = api.make_maintenance(
         page["id"],
         SOON,
         title="Network change",
         message="A *short* pause.",
         component_ids=[database["id"], website["id"]],
     )
-    later = make_window(api, page["id"], SOON + timedelta(days=7), title="Later change")
+    later = api.make_maintenance(page["id"], SOON + timedelta(days=7), title="Later change")
     body = main_of(html(api.client.get(SITE)))
     order = [
         body.index(text)
@@ -502,8 +481,7 @@ def test_page_shows_maintenance_in_progress_and_coming(api: Any, page: Any) -> N
 
 
 def test_maintenance_markdown_is_safe(api: Any, page: Any) -> None:
-    window = make_window(
-        api,
+    window = api.make_maintenance(
         page["id"],
         SOON,
         title="<script>alert(1)</script>",
@@ -518,8 +496,8 @@ def test_maintenance_markdown_is_safe(api: Any, page: Any) -> None:
 
 def test_maintenance_page_shows_the_whole_timeline(api: Any, app: Any, db: Any, page: Any) -> None:
     database = api.make_component(page["id"], name="Database")
-    window = make_window(
-        api, page["id"], SOON, message="Announced.", component_ids=[database["id"]]
+    window = api.make_maintenance(
+        page["id"], SOON, message="Announced.", component_ids=[database["id"]]
     )
     path = f"/{page['id']}/maintenances/{window['id']}"
     api.patch(path, json={"status": "in_progress", "message": "Started early."})
@@ -535,7 +513,7 @@ def test_maintenance_page_shows_the_whole_timeline(api: Any, app: Any, db: Any, 
     assert order == sorted(order), "newest first"
     assert body.count('<p class="meta"><span class="state">') == 3
     assert 'class="state">In progress</span>' in body
-    other = make_window(api, api.make_page(name="Other")["id"], SOON, title="Not yours")
+    other = api.make_maintenance(api.make_page(name="Other")["id"], SOON, title="Not yours")
     assert api.client.get(f"{SITE}/maintenances/{other['id']}").status_code == 404
     assert api.client.get(f"{SITE}/maintenances/{'x' * 100}").status_code == 404
     assert api.client.get(f"{SITE}/maintenances/nope").status_code == 404
@@ -573,10 +551,10 @@ def test_history_lists_completed_maintenance_by_month(
     with app.app_context():
         db.session.execute(update(models.Incident).values(created_at=last_month))
         db.session.commit()
-    make_window(api, page["id"], last_month, title="Router swap", message="Went *fine*.")
-    make_window(api, page["id"], long_ago, title="Ancient swap")
-    make_window(api, page["id"], SOON, title="Future swap")
-    make_window(api, page["id"], utcnow() - timedelta(minutes=5), title="Ongoing swap")
+    api.make_maintenance(page["id"], last_month, title="Router swap", message="Went *fine*.")
+    api.make_maintenance(page["id"], long_ago, title="Ancient swap")
+    api.make_maintenance(page["id"], SOON, title="Future swap")
+    api.make_maintenance(page["id"], utcnow() - timedelta(minutes=5), title="Ongoing swap")
     first = html(api.client.get(f"{SITE}/history?months=2"))
     month = first[first.index(f"{last_month:%B %Y}</h2>") :]
     assert month.index("Older trouble") < month.index("Router swap"), "incidents first"
@@ -621,7 +599,7 @@ def test_custom_domain_mode_makes_root_relative_links(domain_app: Any, api: Any,
     api.make_component(page["id"], name="API")
     incident = api.make_incident(page["id"], title="Slow")
     api.make_incident(page["id"], title="Done", status="resolved")
-    window = make_window(api, page["id"], SOON)
+    window = api.make_maintenance(page["id"], SOON)
     body = html(api.client.get("/_domain/acme-status/"))
     for link in (
         'href="/"',

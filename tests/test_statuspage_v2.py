@@ -6,7 +6,7 @@ import json
 import subprocess
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,25 +42,6 @@ INCIDENT_FIELDS = fields_of(statuspage_v2.StatuspageIncidentSchema)
 UPDATE_FIELDS = fields_of(statuspage_v2.StatuspageIncidentUpdateSchema)
 PAGE_FIELDS = fields_of(statuspage_v2.StatuspagePageSchema)
 MAINTENANCE_FIELDS = fields_of(statuspage_v2.StatuspageMaintenanceSchema)
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def make_window(
-    api, page_id: str, start: datetime, hours: float = 2, **fields: Any
-) -> dict[str, Any]:
-    """A maintenance window from ``start`` (it starts at once when that has passed)."""
-    body = {
-        "title": "Database upgrade",
-        "scheduled_for": iso(start),
-        "scheduled_until": iso(start + timedelta(hours=hours)),
-        **fields,
-    }
-    response = api.post(f"/{page_id}/maintenances", json=body)
-    assert response.status_code == 201, response.json
-    return response.json  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -220,16 +201,14 @@ def test_incidents_json_is_the_50_newest(api, app, db) -> None:
 def windows(api, scene) -> dict[str, Any]:
     """An upcoming window on the API, an open one on the website, a completed one."""
     page_id, now = scene["page"]["id"], utcnow()
-    upcoming = make_window(
-        api,
+    upcoming = api.make_maintenance(
         page_id,
         now + timedelta(days=1),
         title="Database upgrade",
         message="We upgrade **PostgreSQL**.",
         component_ids=[scene["api"]["id"], scene["db"]["id"]],
     )
-    active = make_window(
-        api,
+    active = api.make_maintenance(
         page_id,
         now - timedelta(minutes=5),
         title="CDN switch",
@@ -239,8 +218,8 @@ def windows(api, scene) -> dict[str, Any]:
         f"/{page_id}/maintenances/{active['id']}",
         json={"status": "verifying", "message": "Checking the new CDN."},
     )
-    done = make_window(
-        api, page_id, now - timedelta(days=2), title="Old one", auto_transition=False
+    done = api.make_maintenance(
+        page_id, now - timedelta(days=2), title="Old one", auto_transition=False
     )
     api.patch(f"/{page_id}/maintenances/{done['id']}", json={"status": "completed"})
     return {"upcoming": upcoming, "active": active, "done": done}
@@ -431,7 +410,7 @@ def test_public_url_setting_and_site_turned_off(api, app, scene) -> None:
     assert (
         get(api, "status.json").json["page"]["url"] == "https://status.acme.com/status/acme-status"
     )
-    window = make_window(api, scene["page"]["id"], utcnow() + timedelta(days=1))
+    window = api.make_maintenance(scene["page"]["id"], utcnow() + timedelta(days=1))
     maintenance = get(api, "summary.json").json["scheduled_maintenances"][0]
     assert maintenance["shortlink"] == (
         f"https://status.acme.com/status/acme-status/maintenances/{window['id']}"
@@ -451,7 +430,7 @@ def test_a_verified_custom_domain_is_the_page_url(api, app, db, scene) -> None:
         page.custom_domain = "status.acme.com"
         page.custom_domain_verified_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
-    window = make_window(api, scene["page"]["id"], utcnow() + timedelta(days=1))
+    window = api.make_maintenance(scene["page"]["id"], utcnow() + timedelta(days=1))
     body = get(api, "summary.json").json
     assert body["page"]["url"] == "https://status.acme.com"
     assert body["incidents"][0]["shortlink"] == (
@@ -516,9 +495,10 @@ def server(app) -> Iterator[str]:
 
 def test_the_statuspage_io_client_reads_our_pages(api, scene, server) -> None:
     page_id, now = scene["page"]["id"], utcnow()
-    upcoming = make_window(api, page_id, now + timedelta(days=1), component_ids=[scene["db"]["id"]])
-    active = make_window(
-        api,
+    upcoming = api.make_maintenance(
+        page_id, now + timedelta(days=1), component_ids=[scene["db"]["id"]]
+    )
+    active = api.make_maintenance(
         page_id,
         now - timedelta(minutes=5),
         title="CDN switch",
