@@ -56,3 +56,10 @@ def test_the_memory_storage_starts_no_thread_per_request(limits_app: Flask) -> N
     counter.storage._next_sweep = 0.0  # as if a second had passed
     counter.storage.incr("key", expiry=60)  # finds the sweep due
     assert "short" not in counter.storage.storage
+
+
+def test_an_unreachable_storage_lets_requests_through(limits_app: Flask) -> None:
+    counter = RateLimits("redis://127.0.0.1:1/0")  # nothing listens there
+    with limits_app.test_request_context():
+        for _ in range(3):
+            assert counter.hit("TWO", "bucket") is None  # a status page stays up

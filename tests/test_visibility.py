@@ -235,3 +235,18 @@ def test_with_redis_reads_cost_no_query_and_are_never_stale(
     for app, db in ((writer_app, writer_db), (reader_app, reader_db)):
         with app.app_context():
             db.engine.dispose()
+
+
+def test_the_public_face_stays_up_when_redis_is_down(database_url, backend) -> None:
+    """Writes commit and pages answer; only live events and shared counts are lost."""
+    app, ext, db = make_app(database_url, STATUSPAGES_REDIS_URL="redis://127.0.0.1:1/0")
+    ext.owner_loader(header_owner)
+    with app.app_context():
+        ext.create_all()
+    api = ApiClient(app, "acme")
+    page = api.make_page(name="Resilient")
+    api.make_component(page["id"], name="API", status="partial_outage")
+    body = app.test_client().get(f"{PREFIX}/public/{page['slug']}").json
+    assert body["overall_status"] == "partial_outage"
+    with app.app_context():
+        db.engine.dispose()
