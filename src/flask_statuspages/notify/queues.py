@@ -27,11 +27,21 @@ class Queue(Protocol):
 class InlineQueue:
     """Drains before the response returns: simple and deterministic, for tests."""
 
+    def __init__(self) -> None:
+        self._draining = threading.local()
+
     def poke(self) -> None:
+        # Work done by a drain (a maintenance window starting) pokes again: the
+        # running drain picks it up, instead of a drain nested in each commit.
+        if getattr(self._draining, "active", False):
+            return
+        self._draining.active = True
         try:
             drain()
         except Exception:
             log.exception("flask-statuspages: draining the outbox failed")
+        finally:
+            self._draining.active = False
 
 
 class ThreadQueue:
