@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from flask_statuspages import access, models
+
 from .conftest import PREFIX, ApiClient, count_queries, header_owner, make_app
 
 SECRET_WORDS = ("Zanzibar-Secret-Component", "Quokka-Secret-Incident")
@@ -250,3 +252,19 @@ def test_the_public_face_stays_up_when_redis_is_down(database_url, backend) -> N
     assert body["overall_status"] == "partial_outage"
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("memory", [False, True])
+def test_a_lookup_inside_a_transaction_leaves_it_alone(app, db, database_url, memory) -> None:
+    """The fast driver path must never roll back a transaction the host has open."""
+    if memory:  # in-memory SQLite: every checkout is the session's own connection
+        app, ext, db = make_app("sqlite://")
+        with app.app_context():
+            ext.create_all()
+    with app.test_request_context():
+        db.session.add(models.Page(owner="acme", name="Open", slug="open-txn", theme={}))
+        db.session.flush()
+        assert access.page_ref("open-txn") is not None
+        db.session.commit()
+    with app.app_context():
+        assert db.session.query(models.Page).filter_by(slug="open-txn").count() == 1

@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import current_app, request
 from sqlalchemy import bindparam, select
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from werkzeug.security import check_password_hash
 
 from . import rules, tokens
@@ -98,6 +99,12 @@ def _query_ref(slug: str) -> PageRef | None:
     (about 100 µs against 20 µs on SQLite, measured in ``bench/public.py``).
     """
     engine = get_state().db.engine
+    session = db_session()()  # this thread's session, not its scoped proxy
+    if session.in_transaction() or isinstance(engine.pool, _SHARED_POOLS):
+        # The session's connection: a pooled one handed back would be reset, and
+        # with these pools (in-memory SQLite) it is the session's own.
+        found = session.execute(_BY_SLUG, {"slug": slug}).one_or_none()
+        return None if found is None else PageRef(*found)
     sql, positional = _compiled(engine.dialect)
     connection = engine.raw_connection()
     # On PostgreSQL, one round trip: no BEGIN before the SELECT, no ROLLBACK after.
@@ -119,6 +126,10 @@ def _query_ref(slug: str) -> PageRef | None:
     if isinstance(values[6], str):  # JSON kept as text (SQLite)
         values[6] = json.loads(values[6])
     return PageRef(*values)
+
+
+#: Pools that hand every checkout the same connection as the session's.
+_SHARED_POOLS = (StaticPool, SingletonThreadPool)
 
 
 @functools.lru_cache(maxsize=8)
