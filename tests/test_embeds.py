@@ -367,6 +367,7 @@ def test_widget_script_carries_the_page_urls(api: Any, page: dict[str, Any]) -> 
         "events": api_root + "/events",
         "page": "http://localhost/status/acme",
         "incident": "http://localhost/status/acme/incidents/",
+        "maintenance": "http://localhost/status/acme/maintenances/",
     }
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
     assert "attachShadow" in script and "EventSource" in script

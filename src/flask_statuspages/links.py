@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request, url_for
@@ -49,20 +49,30 @@ def public_root() -> str:
     return request.url_root.rstrip("/")
 
 
-def page_html_urls(slug: str, root: str, domain_root: str | None = None) -> tuple[str, str]:
-    """The URL of a page's HTML and the base its incidents' URLs add their id to.
+class PageUrls(NamedTuple):
+    """Where a page's HTML lives; the bases are what an item's id is added to."""
+
+    page: str
+    incidents: str
+    maintenances: str
+
+
+def page_html_urls(slug: str, root: str, domain_root: str | None = None) -> PageUrls:
+    """The URL of a page's HTML, and the bases of its incident and maintenance pages.
 
     ``domain_root``: the page is served at the root of that URL (its custom
-    domain). Without the HTML site (``STATUSPAGES_SITE_PREFIX = None``) both
-    are the page's public JSON.
+    domain). Without the HTML site (``STATUSPAGES_SITE_PREFIX = None``) all
+    three are the page's public JSON.
     """
     if domain_root is not None:
-        return f"{domain_root}/", f"{domain_root}/incidents/"
+        return PageUrls(
+            f"{domain_root}/", f"{domain_root}/incidents/", f"{domain_root}/maintenances/"
+        )
     config = current_app.config
     site = config["STATUSPAGES_SITE_PREFIX"]
     if site is None:
         api = config["STATUSPAGES_URL_PREFIX"].rstrip("/")
         json_url = f"{root}{api}/public/{slug}"
-        return json_url, json_url
+        return PageUrls(json_url, json_url, json_url)
     page_url = f"{root}{site.rstrip('/')}/{slug}"
-    return page_url, f"{page_url}/incidents/"
+    return PageUrls(page_url, f"{page_url}/incidents/", f"{page_url}/maintenances/")

@@ -9,6 +9,7 @@ it), so that address is part of their rendering key: an answer made for one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -18,7 +19,7 @@ from marshmallow import Schema, fields, validate
 from .. import access, badge, feeds
 from ..access import PageRef
 from ..errors import not_found
-from ..links import page_html_urls, public_root
+from ..links import PageUrls, page_html_urls, public_root
 from ..snapshot import Snapshot, get_snapshot
 from .responses import snapshot_response
 from .routing import Routes
@@ -52,7 +53,7 @@ def _api_url(endpoint: str, **values: Any) -> str:
     return public_root() + path.removeprefix(request.script_root)
 
 
-def page_urls(slug: str) -> tuple[str, str]:
+def page_urls(slug: str) -> PageUrls:
     """The page's HTML URL and its incidents' base, for this request's host.
 
     On a page's custom domain (see :mod:`..domains`) the page is the domain's root.
@@ -71,17 +72,14 @@ def _self_url() -> str:
 def feed_response(ref: PageRef, kind: feeds.FeedKind) -> Any:
     """The ``kind`` feed of ``ref`` for this request (for routes on other hosts too)."""
     self_url = _self_url()
-    page_url, incident_base = page_urls(ref.slug)
+    urls = page_urls(ref.slug)
+    page_url = urls.page
     site_off = current_app.config["STATUSPAGES_SITE_PREFIX"] is None
 
-    def incident_url(incident_id: str) -> str:
-        return page_url if site_off else incident_base + quote(incident_id, safe="")
+    def item_url(base: str) -> Callable[[str], str]:
+        return lambda item_id: page_url if site_off else base + quote(item_id, safe="")
 
-    def maintenance_url(maintenance_id: str) -> str:
-        # Windows have their pages beside the incidents': <page>/maintenances/<id>.
-        if site_off:
-            return page_url
-        return f"{page_url.rstrip('/')}/maintenances/{quote(maintenance_id, safe='')}"
+    incident_url, maintenance_url = item_url(urls.incidents), item_url(urls.maintenances)
 
     links = feeds.FeedLinks(
         self_url=self_url,
@@ -175,12 +173,13 @@ def status_badge(slug: str, query: dict[str, Any]) -> Any:
 
 def widget_urls(slug: str) -> dict[str, str]:
     """The URLs the widget script talks to, baked into it."""
-    page_url, incident_base = page_urls(slug)
+    urls = page_urls(slug)
     return {
         "json": _api_url("public_page", slug=slug),
         "events": _api_url("events", slug=slug),
-        "page": page_url,
-        "incident": incident_base,
+        "page": urls.page,
+        "incident": urls.incidents,
+        "maintenance": urls.maintenances,
     }
 
 

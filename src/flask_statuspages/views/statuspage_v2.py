@@ -37,16 +37,12 @@ _PLACEHOLDER = BASE_PLACEHOLDER.encode()
 def links(page: dict[str, Any]) -> v2.Links:
     """The HTML page's URLs: its verified custom domain, else the site (or the JSON when off).
 
-    Maintenance windows have their pages beside the incidents'
-    (``<page>/maintenances/<id>``); without the site, everything links to the JSON.
+    Without the site, everything links to the JSON.
     """
     domain = page["custom_domain"]
-    page_url, incidents = page_html_urls(
-        page["slug"], BASE_PLACEHOLDER, f"https://{domain}" if domain else None
-    )
-    page_url = page_url.rstrip("/") if domain else page_url
-    maintenances = page_url if incidents == page_url else page_url + "/maintenances/"
-    return v2.Links(page_url, incidents, maintenances)
+    urls = page_html_urls(page["slug"], BASE_PLACEHOLDER, f"https://{domain}" if domain else None)
+    page_url = urls.page.rstrip("/") if domain else urls.page
+    return v2.Links(page_url, urls.incidents, urls.maintenances)
 
 
 def v2_response(slug: str, document: v2.Document) -> Response:

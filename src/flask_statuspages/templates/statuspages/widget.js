@@ -25,8 +25,8 @@
     ...["component", "incident", "maintenance"].flatMap(
       (kind) => ["created", "updated", "deleted"].map((what) => `${kind}.${what}`))];
   {#- Maintenance pages sit beside the incidents' (with the site off, all go to the page). #}
-  const itemUrl = (kind, id) => urls.incident === urls.page ? urls.page
-    : urls.incident.replace(/incidents\/$/, kind + "s/") + encodeURIComponent(id);
+  const itemUrl = (kind, id) => urls[kind] === urls.page ? urls.page
+    : urls[kind] + encodeURIComponent(id);
   {#- "2 Mar 2026, 14:05 UTC", as on the status page. #}
   const when = (value) => new Date(value).toLocaleString("en-GB",
     { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" }) + " UTC";
