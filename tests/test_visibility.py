@@ -14,7 +14,7 @@ from flask import Flask
 
 from flask_statuspages import access, models
 
-from .conftest import PREFIX, ApiClient, count_queries, header_owner, make_app
+from .conftest import PREFIX, ApiClient, header_owner, make_app
 
 SECRET_WORDS = ("Zanzibar-Secret-Component", "Quokka-Secret-Incident")
 
@@ -210,33 +210,6 @@ def test_changes_are_seen_by_other_processes_on_the_next_request(
     assert fresh.headers["Cache-Control"] == "public, no-cache"
     with other.app_context():
         db.engine.dispose()
-
-
-def test_with_redis_reads_cost_no_query_and_are_never_stale(
-    database_url, backend, redis_url
-) -> None:
-    """Page refs are cached per process while Redis says no page changed anywhere."""
-    writer_app, writer_ext, writer_db = make_app(database_url, STATUSPAGES_REDIS_URL=redis_url)
-    writer_ext.owner_loader(header_owner)
-    with writer_app.app_context():
-        writer_ext.create_all()
-    writer = ApiClient(writer_app, "acme")
-    page = writer.make_page(name="Cached")
-    component = writer.make_component(page["id"], name="API")
-    reader_app, _, reader_db = make_app(database_url, STATUSPAGES_REDIS_URL=redis_url)
-    reader = reader_app.test_client()
-    url = f"{PREFIX}/public/{page['slug']}"
-    assert reader.get(url).json["components"][0]["status"] == "operational"
-    with reader_app.app_context(), count_queries(reader_db) as queries:
-        assert reader.get(url).status_code == 200
-    assert queries == []
-    writer.put(f"/{page['id']}/components/{component['id']}", json={"status": "major_outage"})
-    assert reader.get(url).json["components"][0]["status"] == "major_outage"
-    writer.put(f"/{page['id']}", json={"is_public": False})
-    assert reader.get(url).status_code == 404
-    for app, db in ((writer_app, writer_db), (reader_app, reader_db)):
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_the_public_face_stays_up_when_redis_is_down(database_url, backend) -> None:

@@ -10,23 +10,27 @@ page.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
+import os
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import current_app, request
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from werkzeug.security import check_password_hash
 
-from . import rules, tokens
+from . import freshness, rules, tokens
 from .errors import ApiError, not_found
 from .models import Page
-from .state import db_session, get_state
+from .state import UNRESOLVED, db_session, get_state
 
 log = logging.getLogger(__name__)
 
@@ -75,57 +79,70 @@ _BY_SLUG = select(*_COLUMNS).where(Page.slug == bindparam("slug"))
 
 
 def page_ref(slug: str) -> PageRef | None:
-    """The access columns of the page ``slug``: from the page-ref cache when it is
-    current (with Redis), else in one query."""
-    state = get_state()
-    cache = state.page_refs
-    version = cache.version() if cache is not None else None
-    if version is not None:
-        found = cache.get(slug, version)  # type: ignore[union-attr]
+    """The access columns of the page ``slug``: cached while no page changed
+    (see :mod:`.freshness`), else in one query."""
+    cache = page_ref_cache()
+    seen = cache.current() if cache is not None else None
+    if seen is not None:
+        found = cache.get(slug, seen)  # type: ignore[union-attr]
         if found is not None:
             return found
+    if _in_transaction():
+        # The session's connection: it must not be reset under the host's open
+        # transaction. Not cached: what it reads may not be committed.
+        return _session_ref(slug)
     ref = _query_ref(slug)
-    if version is not None and ref is not None:
-        cache.put(slug, version, ref)  # type: ignore[union-attr]
+    if seen is not None and ref is not None:
+        cache.put(slug, seen, ref)  # type: ignore[union-attr]
     return ref
 
 
-def _query_ref(slug: str) -> PageRef | None:
-    """One query, straight on a pooled driver connection.
+def page_ref_cache() -> freshness.Cached[PageRef] | None:
+    """This app's page-ref cache; ``None`` where no change counter can be shared."""
+    state = get_state()
+    if state.page_refs is UNRESOLVED:
+        state.page_refs = _make_cache()
+    return state.page_refs  # type: ignore[return-value]
 
-    The statement is SQLAlchemy's, compiled once per dialect; running it on
-    the DBAPI cursor skips the ORM session and Core's result machinery, which
-    cost more than the query itself on the hottest path of the extension
-    (about 100 µs against 20 µs on SQLite, measured in ``bench/public.py``).
+
+def _make_cache() -> freshness.Cached[PageRef] | None:
+    config = current_app.config
+    counter = freshness.counter_for(get_state().db.engine.url, config["STATUSPAGES_REDIS_URL"])
+    return None if counter is None else freshness.Cached(counter)
+
+
+def _session_ref(slug: str) -> PageRef | None:
+    found = db_session().execute(_BY_SLUG, {"slug": slug}).one_or_none()
+    return None if found is None else PageRef(*found)
+
+
+def _query_ref(slug: str) -> PageRef | None:
+    """One query, on a driver connection kept aside for this lookup.
+
+    The statement is SQLAlchemy's, compiled once per dialect. Running it on a
+    driver connection of our own skips the ORM session, Core's result
+    machinery and the pool's checkout and reset, which together cost several
+    times the query on the hottest path of the extension (about 50 µs against
+    7 µs on SQLite, measured with ``bench/public.py --profile``).
     """
     engine = get_state().db.engine
-    session = db_session()()  # this thread's session, not its scoped proxy
-    if session.in_transaction() or isinstance(engine.pool, _SHARED_POOLS):
-        # The session's connection: a pooled one handed back would be reset, and
-        # with these pools (in-memory SQLite) it is the session's own.
-        found = session.execute(_BY_SLUG, {"slug": slug}).one_or_none()
-        return None if found is None else PageRef(*found)
+    if isinstance(engine.pool, _SHARED_POOLS):  # in-memory SQLite: the only connection
+        return _session_ref(slug)
     sql, positional = _compiled(engine.dialect)
-    connection = engine.raw_connection()
-    # On PostgreSQL, one round trip: no BEGIN before the SELECT, no ROLLBACK after.
-    autocommit = engine.dialect.name == "postgresql"
-    try:
-        if autocommit:
-            connection.driver_connection.autocommit = True  # type: ignore[union-attr]
-        cursor = connection.cursor()
-        cursor.execute(sql, (slug,) if positional else {"slug": slug})
-        row = cursor.fetchone()
-        cursor.close()
-    finally:
-        if autocommit:
-            connection.driver_connection.autocommit = False  # type: ignore[union-attr]
-        connection.close()
+    row = _lookup_connections(engine).fetch(sql, (slug,) if positional else {"slug": slug})
     if row is None:
         return None
     values = list(row)
     if isinstance(values[6], str):  # JSON kept as text (SQLite)
         values[6] = json.loads(values[6])
     return PageRef(*values)
+
+
+def _in_transaction() -> bool:
+    """Whether this context's session has a transaction open (without making a session:
+    most public requests never need one)."""
+    scoped = db_session()
+    return bool(scoped.registry.has() and scoped().in_transaction())
 
 
 #: Pools that hand every checkout the same connection as the session's.
@@ -138,48 +155,84 @@ def _compiled(dialect: Any) -> tuple[str, bool]:
     return str(compiled), bool(compiled.positiontup)
 
 
-class PageRefCache:
-    """Page refs by slug, trusted while a global counter in Redis is unchanged.
+class LookupConnections:
+    """A few driver connections, outside the pool, that only run the access lookup.
 
-    Every commit that changes what visitors see increments the counter
-    (:func:`snapshot.install_version_hook`) before the request that made it
-    answers, so a reader that finds the counter as it was when it cached a
-    ref knows no page changed since: public reads then cost one Redis ``GET``
-    instead of a database query, and are never stale in any process. Any
-    change empties the cache; writes are rare next to reads. Without Redis
-    (or when it cannot be reached) every read queries the database.
+    Each read runs alone, with no transaction around it (autocommit on
+    PostgreSQL; on SQLite a bare ``SELECT`` opens none), so it sees every
+    committed change: nothing is cached here but the connections. Idle ones
+    wait on a stack (``list.pop``/``append`` are atomic), at most :data:`IDLE`;
+    one that fails is dropped and the read retried once on a new one, so a
+    database restart costs one error at most.
     """
 
-    KEY = "statuspages:public-version"
-    SIZE = 4096
+    IDLE = 16
 
-    def __init__(self, redis_url: str) -> None:
-        from redis import Redis
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self._idle: list[Any] = []
+        self._pid = os.getpid()
 
-        self.redis: Any = Redis.from_url(redis_url, socket_timeout=1)
-        self._entries: dict[str, PageRef] = {}
-        self._version: bytes | None = None
-
-    def version(self) -> bytes | None:
+    def fetch(self, sql: str, params: Any) -> Any:
+        if self._pid != os.getpid():  # forked: the parent's connections are not ours
+            self._idle, self._pid = [], os.getpid()
         try:
-            return self.redis.get(self.KEY) or b"0"  # type: ignore[no-any-return]
+            connection = self._idle.pop()
+        except IndexError:
+            connection = self._connect()
+        else:
+            try:
+                return self._fetch_on(connection, sql, params)
+            except Exception:
+                log.info("dropping a failed lookup connection", exc_info=True)
+                connection = self._connect()
+        return self._fetch_on(connection, sql, params)
+
+    def _fetch_on(self, connection: Any, sql: str, params: Any) -> Any:
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()  # read to the end: an open SQLite statement holds a lock
+            cursor.close()
         except Exception:
-            return None
+            with contextlib.suppress(Exception):
+                connection.close()
+            raise
+        if len(self._idle) < self.IDLE:
+            self._idle.append(connection)
+        else:
+            connection.close()
+        return rows[0] if rows else None
 
-    def get(self, slug: str, version: bytes) -> PageRef | None:
-        if version != self._version:
-            self._entries, self._version = {}, version
-        return self._entries.get(slug)
+    def close(self, *args: Any) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            with contextlib.suppress(Exception):
+                connection.close()
 
-    def put(self, slug: str, version: bytes, ref: PageRef) -> None:
-        if version == self._version and len(self._entries) < self.SIZE:
-            self._entries[slug] = ref
+    def _connect(self) -> Any:
+        proxied = self.engine.raw_connection()
+        connection = proxied.driver_connection
+        proxied.detach()  # ours from now on: never reset or handed out by the pool
+        if self.engine.dialect.name == "postgresql":
+            connection.autocommit = True  # one round trip: no BEGIN, no ROLLBACK
+        return connection
 
-    def bump(self) -> None:
-        try:
-            self.redis.incr(self.KEY)
-        except Exception:  # readers fall back to queries when they cannot read it either
-            log.warning("could not announce a public change to Redis", exc_info=True)
+
+_LOOKUPS: weakref.WeakKeyDictionary[Any, LookupConnections] = weakref.WeakKeyDictionary()
+_LOOKUPS_LOCK = threading.Lock()
+
+
+def _lookup_connections(engine: Any) -> LookupConnections:
+    try:
+        return _LOOKUPS[engine]
+    except KeyError:
+        with _LOOKUPS_LOCK:
+            if engine not in _LOOKUPS:
+                _LOOKUPS[engine] = LookupConnections(engine)
+                # engine.dispose() closes ours too, as it does the pool's.
+                event.listen(engine, "engine_disposed", _LOOKUPS[engine].close)
+            return _LOOKUPS[engine]
 
 
 def page_ref_for_domain(domain: str) -> PageRef | None:

@@ -259,8 +259,11 @@ def request_domain() -> str:
 def serve_custom_domains() -> Any:
     """``before_request``: route a verified custom domain's request to the page's view."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    verified = _cache(app).current()
+    if not verified:  # most apps: no request pays for reading its Host
+        return None
     domain = request_domain()
-    if not domain or domain not in _cache(app).current():
+    if domain not in verified:
         return None
     try:
         kind, _ = DOMAIN_PATHS.bind(domain).match(request.path, request.method)

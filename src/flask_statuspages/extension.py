@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask
+from flask import Flask, request
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 
 from . import domains, realtime
-from .access import PageRefCache
 from .models import Base
 from .notify.queues import ThreadQueue, make_queue
 from .ratelimit import RateLimits
@@ -90,7 +89,6 @@ class StatusPages:
         for key, value in DEFAULT_CONFIG.items():
             app.config.setdefault(key, value)
         queue = make_queue(app)
-        redis_url = app.config["STATUSPAGES_REDIS_URL"]
         app.extensions[EXTENSION_KEY] = State(
             extension=self,
             db=self._database_for(app, db or self.db),
@@ -98,7 +96,6 @@ class StatusPages:
             rate_limits=RateLimits(app.config["STATUSPAGES_REDIS_URL"] or "memory://"),
             snapshots=SnapshotCache(app.config["STATUSPAGES_SNAPSHOT_CACHE_SIZE"]),
             broker=make_broker(app),
-            page_refs=PageRefCache(redis_url) if redis_url else None,
         )
         install_version_hook()
         realtime.connect(app, app.extensions[EXTENSION_KEY].broker)
@@ -110,13 +107,16 @@ class StatusPages:
 
         from .cli import statuspages_cli
         from .views import create_blueprint, json_routing_errors
-        from .views.site import create_site_blueprint
+        from .views.site import create_site_blueprint, html_routing_errors
 
         app.register_blueprint(create_blueprint(app))
-        if app.config["STATUSPAGES_SITE_PREFIX"] is not None:
+        routing_errors = [json_routing_errors(app.config["STATUSPAGES_URL_PREFIX"])]
+        site_prefix = app.config["STATUSPAGES_SITE_PREFIX"]
+        if site_prefix is not None:
             app.register_blueprint(create_site_blueprint(app))
-        app.before_request(domains.serve_custom_domains)
-        app.before_request(json_routing_errors(app.config["STATUSPAGES_URL_PREFIX"]))
+            if site_prefix.rstrip("/"):  # at the root, every 404 of the host would be ours
+                routing_errors.append(html_routing_errors(site_prefix.rstrip("/")))
+        app.before_request(_before_app_request(routing_errors))
         app.cli.add_command(statuspages_cli)
 
     def _database_for(self, app: Flask, db: SQLAlchemy | None) -> SQLAlchemy:
@@ -156,3 +156,24 @@ class StatusPages:
     def session(self) -> Any:
         """The SQLAlchemy session the extension's writes go through."""
         return get_state().db.session
+
+
+def _before_app_request(routing_errors: list[Callable[[], Any]]) -> Callable[[], Any]:
+    """The one hook the extension puts on every request of the host app.
+
+    It routes verified custom domains to the page's views, and answers 404
+    and 405 under our prefixes in our own format (routing errors never reach
+    a blueprint's handlers). One hook, with cheap exits, because it runs on
+    the host's own routes too.
+    """
+
+    def statuspages_before_request() -> Any:
+        answer = domains.serve_custom_domains()
+        if answer is None and request.routing_exception is not None:
+            for routing_error in routing_errors:
+                answer = routing_error()
+                if answer is not None:
+                    break
+        return answer
+
+    return statuspages_before_request

@@ -363,11 +363,11 @@ def _bump_public_versions(session: Session, flush_context: Any, instances: Any) 
 def _announce_change(session: Session) -> None:
     """After the commit, tell every process's page-ref cache (see :mod:`.access`)."""
     if session.info.pop(CHANGED_FLAG, False) and has_app_context():
-        from .state import get_state
+        from .access import page_ref_cache
 
-        refs = get_state().page_refs
+        refs = page_ref_cache()
         if refs is not None:
-            refs.bump()
+            refs.changed()
 
 
 def _forget_change(session: Session, *args: Any) -> None:

@@ -12,14 +12,22 @@ if TYPE_CHECKING:
     from flask_sqlalchemy.session import Session
     from sqlalchemy.orm import scoped_session
 
-    from .access import PageRefCache
+    from .access import PageRef
     from .extension import StatusPages
+    from .freshness import Cached
     from .notify.queues import Queue
     from .ratelimit import RateLimits
     from .realtime import MemoryBroker
     from .snapshot import SnapshotCache
 
 EXTENSION_KEY = "statuspages"
+
+
+class Unresolved:
+    """A value worked out on first use, in an app context."""
+
+
+UNRESOLVED = Unresolved()
 
 
 @dataclass
@@ -34,8 +42,8 @@ class State:
     snapshots: SnapshotCache
     #: Where live events go (in memory, or Redis pub/sub when configured).
     broker: MemoryBroker
-    #: Page refs cached per process, with Redis only (see ``access.PageRefCache``).
-    page_refs: PageRefCache | None = None
+    #: Page refs cached per process while no page changed (``access.page_ref_cache``).
+    page_refs: Cached[PageRef] | None | Unresolved = UNRESOLVED
 
 
 def get_state() -> State:

@@ -44,6 +44,7 @@ from ..ratelimit import RateLimited
 from ..schemas import HistoryQuery, SubscriberInput
 from ..snapshot import Snapshot, get_snapshot, public_incidents, public_maintenances
 from ..state import db_session, get_state
+from ..tokens import random_token
 
 TEMPLATES = "statuspages/site/"
 #: Stand-ins for the per-visitor parts of a cached page (see the module docstring).
@@ -297,34 +298,44 @@ def _page_context(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def content_security_policy(nonce: str) -> str:
-    return "; ".join(
-        (
-            "default-src 'none'",
-            f"script-src 'nonce-{nonce}'",
-            f"style-src 'nonce-{nonce}'",
-            "img-src 'self' https: data:",
-            "connect-src 'self'",
-            "form-action 'self'",
-            "base-uri 'none'",
-            "frame-ancestors 'self'",
-        )
+_CSP = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'nonce-{nonce}'",
+        "style-src 'nonce-{nonce}'",
+        "img-src 'self' https: data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'self'",
     )
+)
+#: Every HTML answer carries a per-visitor token, so it is private.
+_HTML_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Cache-Control", "private, no-cache"),
+    ("Vary", "Cookie"),
+)
 
 
-def _secure(response: Response, nonce: str) -> Response:
-    """The headers of every HTML answer: it carries a per-visitor token, so private."""
-    response.headers["Content-Security-Policy"] = content_security_policy(nonce)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.vary.add("Cookie")
-    return response
+def content_security_policy(nonce: str) -> str:
+    return _CSP.format(nonce=nonce)
 
 
+def _security_headers(nonce: str) -> list[tuple[str, str]]:
+    """The headers of every HTML answer, built in one go (this is per request)."""
+    return [("Content-Security-Policy", content_security_policy(nonce)), *_HTML_HEADERS]
+
+
+_NONCE, _TOKEN = NONCE_SLOT.encode(), TOKEN_SLOT.encode()
 _SLOTS = re.compile(
     b"(" + b"|".join(re.escape(slot.encode()) for slot in (NONCE_SLOT, TOKEN_SLOT)) + b")"
 )
+
+
+#: Bodies up to this size are sent in one write (bytes).
+_JOIN_LIMIT = 1 << 20
 
 
 @functools.lru_cache(maxsize=256)
@@ -340,21 +351,29 @@ def _answer(
 ) -> Response:
     """An HTML answer: the per-visitor parts filled in, the security headers set.
 
-    The cached page is not copied and searched per visitor: its pieces are
-    sent as they are, with the nonce, form token and event id between them.
+    The cached page is not searched per visitor: it is cut at its slots once,
+    and the nonce and form token go between the pieces. Up to
+    :data:`_JOIN_LIMIT` the pieces are joined, since the server writes each
+    item of a body with its own system call; a bigger page goes out as its
+    pieces rather than be copied.
     """
     pieces = _pieces(body.encode() if isinstance(body, str) else body)
-    nonce = secrets.token_urlsafe(18)
-    values = {NONCE_SLOT.encode(): nonce.encode()}
+    nonce = random_token(18)
+    values = {_NONCE: nonce.encode()}
     new_cookie = None
-    if TOKEN_SLOT.encode() in pieces:
+    if _TOKEN in pieces:
         token, new_cookie = csrf.form_token()
-        values[TOKEN_SLOT.encode()] = token.encode()
+        values[_TOKEN] = token.encode()
     chunks = [values.get(piece, piece) for piece in pieces]
-    response = Response(chunks, status=status, mimetype="text/html", headers=headers)
-    response.headers["Content-Length"] = str(sum(map(len, chunks)))
+    length = sum(map(len, chunks))
+    all_headers = _security_headers(nonce)
+    all_headers.append(("Content-Length", str(length)))
+    if headers:
+        all_headers.extend(headers.items())
+    payload = b"".join(chunks) if length <= _JOIN_LIMIT else chunks
+    response = Response(payload, status=status, mimetype="text/html", headers=all_headers)
     csrf.set_cookie(response, new_cookie)
-    return _secure(response, nonce)
+    return response
 
 
 def _cached(
@@ -365,8 +384,8 @@ def _cached(
 
 
 def _redirect(location: str) -> Response:
-    response = Response(status=303, headers={"Location": location})
-    return _secure(response, secrets.token_urlsafe(18))
+    headers = [("Location", location), *_security_headers(random_token(18))]
+    return Response(status=303, headers=headers)
 
 
 def error_page(
@@ -661,7 +680,7 @@ def subscribe(slug: str) -> Response:
 # -------------------------------------------------------------- blueprint
 
 
-def _routing_errors(prefix: str) -> Callable[[], Response | None]:
+def html_routing_errors(prefix: str) -> Callable[[], Response | None]:
     """404 and 405 under the site prefix answered as our HTML pages (routing errors
     never reach a blueprint's handlers); the host's other routes are left alone."""
 
@@ -698,6 +717,4 @@ def create_site_blueprint(app: Flask) -> Blueprint:
         ("/<slug>/subscribe", subscribe, ["POST"]),
     ):
         bp.add_url_rule(rule, view.__name__, view, methods=methods, strict_slashes=False)
-    if prefix:  # at the root, every 404 of the host would be ours
-        bp.before_app_request(_routing_errors(prefix))
     return bp
