@@ -431,6 +431,34 @@ def test_password_form_wrong_then_right_and_the_cookie_keeps_it_open(
     assert watched.csp_violations() == []
 
 
+def test_subscribing_by_the_form_and_a_forged_post_from_another_site(
+    live: Live, other_origin: OtherOrigin, watched: Watched
+) -> None:
+    """The form works from our page; the same POST from a stranger's page is refused
+    (Chromium's ``Sec-Fetch-Site`` says where it comes from: no token needed)."""
+    scene = live.scene("acme-subscribe")
+    page = watched.page
+    page.goto(live.site(scene))
+    page.locator("#subscribe-email").fill("visitor@example.org")
+    with page.expect_navigation():
+        page.locator("#subscribe-email").press("Enter")
+    expect(page.locator("main")).to_contain_text("Check your inbox")
+
+    other_origin.pages["/"] = (
+        "<!doctype html><html lang=en><head><title>Win a prize</title>"
+        '<link rel="icon" href="data:,"></head><body>'
+        f'<form id=f method=post action="{live.site(scene, "/subscribe")}">'
+        '<input name=email value="victim@example.org"></form>'
+        "<script>document.getElementById('f').submit()</script></body></html>"
+    )
+    with page.expect_navigation():
+        page.goto(other_origin.url + "/")
+    expect(page.locator("main")).to_contain_text("Please try again")
+    subscribers = live.admin.request("GET", f"/{scene.id}/subscribers")["data"]
+    emails = [s["email"] for s in subscribers]
+    assert emails == ["visitor@example.org"]
+
+
 # --------------------------------------------------------------- axe-core
 
 

@@ -92,6 +92,10 @@ class Rendering:
     #: Unquoted; identical in every process for the same bytes.
     etag: str
 
+    @property
+    def quoted_etag(self) -> str:
+        return f'"{self.etag}"'
+
 
 @dataclass
 class Snapshot:

@@ -51,7 +51,6 @@ def create_blueprint(app: Flask) -> Blueprint:
             strict_slashes=False,
         )
     bp.add_url_rule("/openapi.json", "openapi", _openapi)
-    bp.before_request(_limit_body_size)
     bp.after_request(_public_headers(prefix))
     bp.register_error_handler(ApiError, handle_api_error)
     bp.register_error_handler(RateLimited, _rate_limited)
@@ -69,11 +68,12 @@ def _rate_limited_view(handler: Callable[..., Any], declared: Endpoint) -> Calla
     @functools.wraps(handler)
     def limited(**view_args: Any) -> Any:
         usage = get_state().rate_limits.hit(key, bucket, report=report)
+        if usage is None:
+            return handler(**view_args)
         response = current_app.make_response(handler(**view_args))
-        if usage is not None:
-            response.headers["X-RateLimit-Limit"] = str(usage.limit)
-            response.headers["X-RateLimit-Remaining"] = str(usage.remaining)
-            response.headers["X-RateLimit-Reset"] = str(int(usage.reset_at))
+        response.headers["X-RateLimit-Limit"] = str(usage.limit)
+        response.headers["X-RateLimit-Remaining"] = str(usage.remaining)
+        response.headers["X-RateLimit-Reset"] = str(int(usage.reset_at))
         return response
 
     return limited
@@ -84,21 +84,24 @@ def _openapi() -> Response:
 
 
 def _public_headers(prefix: str) -> Callable[[Response], Response]:
-    """``nosniff`` on every answer; CORS open on the machine routes for visitors."""
+    """``nosniff`` on every answer; CORS open on the machine routes for visitors.
+
+    Snapshot answers carry these headers already (``responses.PUBLIC_HEADERS``,
+    built with the others in one go): for them the hook only looks.
+    """
     public = f"{prefix}/public/"
 
     def add_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers = response.headers
+        if "X-Content-Type-Options" in headers:
+            return response
+        headers.add("X-Content-Type-Options", "nosniff")
         if request.path.startswith(public):
-            response.headers["Access-Control-Allow-Origin"] = "*"
-            response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+            headers["Access-Control-Allow-Origin"] = "*"
+            headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
         return response
 
     return add_headers
-
-
-def _limit_body_size() -> None:
-    request.max_content_length = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
 
 
 def _rate_limited(error: RateLimited) -> Response:

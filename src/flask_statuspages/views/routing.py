@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from marshmallow import EXCLUDE, Schema, ValidationError
 
@@ -82,7 +82,9 @@ def html_page(template: str, status: int = 200, **context: Any) -> Response:
 
 
 def json_body() -> Any:
-    """The request's JSON body; 400 when it is not JSON, ``{}`` when there is none."""
+    """The request's JSON body; 400 when it is not JSON, ``{}`` when there is none;
+    413 over ``STATUSPAGES_MAX_CONTENT_LENGTH`` (set here, as the body is read)."""
+    request.max_content_length = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}

@@ -6,10 +6,12 @@ it live by re-fetching the page when the event stream says something changed
 
 Speed: a page (and each of its incident, maintenance and history pages) is rendered once
 per snapshot, under a key naming the variant, and kept with the snapshot;
-Jinja runs again only after a change. What differs per visitor, the CSP
-nonce and the form token, is written into the cached bytes per request in
-place of two placeholders, random per process so that no page text can
-forge them.
+Jinja runs again only after a change. What differs per answer, the CSP
+nonce, is written into the cached bytes in place of a placeholder, random
+per process so that no page text can forge it. Forms carry no token: the
+browser's ``Sec-Fetch-Site`` and ``Origin`` headers tell a cross-site POST
+(see :mod:`..csrf`), so the page is the same for every visitor and sets no
+cookie.
 
 Custom domains: the domain dispatcher sets ``g.statuspages_custom_domain``
 and calls these view functions with ``slug=``; every link goes through
@@ -47,9 +49,8 @@ from ..state import db_session, get_state
 from ..tokens import random_token
 
 TEMPLATES = "statuspages/site/"
-#: Stand-ins for the per-visitor parts of a cached page (see the module docstring).
+#: Stands in for the CSP nonce in a cached page (see the module docstring).
 NONCE_SLOT = f"nonce-{secrets.token_hex(16)}"
-TOKEN_SLOT = f"token-{secrets.token_hex(16)}"
 #: The JSON routes' rate-limit buckets: a visitor gets each limit once, form and API together.
 AUTH_BUCKET = "statuspages.unlock_page"
 SUBSCRIBE_BUCKET = "statuspages.subscribe"
@@ -279,7 +280,6 @@ def _render(template: str, links: Links | None, **context: Any) -> str:
         TEMPLATES + template,
         links=links,
         nonce=NONCE_SLOT,
-        csrf_token=TOKEN_SLOT,
         **HELPERS,
         **context,
     )
@@ -328,20 +328,15 @@ def _security_headers(nonce: str) -> list[tuple[str, str]]:
     return [("Content-Security-Policy", content_security_policy(nonce)), *_HTML_HEADERS]
 
 
-_NONCE, _TOKEN = NONCE_SLOT.encode(), TOKEN_SLOT.encode()
-_SLOTS = re.compile(
-    b"(" + b"|".join(re.escape(slot.encode()) for slot in (NONCE_SLOT, TOKEN_SLOT)) + b")"
-)
-
-
+_NONCE = NONCE_SLOT.encode()
 #: Bodies up to this size are sent in one write (bytes).
 _JOIN_LIMIT = 1 << 20
 
 
 @functools.lru_cache(maxsize=256)
 def _pieces(body: bytes) -> tuple[bytes, ...]:
-    """``body`` cut at its per-visitor slots, once per rendering (bytes keep their hash)."""
-    return tuple(_SLOTS.split(body))
+    """``body`` cut at its nonce slots, once per rendering (bytes keep their hash)."""
+    return tuple(body.split(_NONCE))
 
 
 def _answer(
@@ -349,31 +344,27 @@ def _answer(
     status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """An HTML answer: the per-visitor parts filled in, the security headers set.
+    """An HTML answer: a fresh CSP nonce in its slots, the security headers set.
 
-    The cached page is not searched per visitor: it is cut at its slots once,
-    and the nonce and form token go between the pieces. Up to
-    :data:`_JOIN_LIMIT` the pieces are joined, since the server writes each
-    item of a body with its own system call; a bigger page goes out as its
-    pieces rather than be copied.
+    The cached page is not searched per answer: it is cut at its slots once,
+    and the nonce goes between the pieces. Up to :data:`_JOIN_LIMIT` they are
+    joined, since the server writes each item of a body with its own system
+    call; a bigger page goes out as its pieces rather than be copied.
     """
     pieces = _pieces(body.encode() if isinstance(body, str) else body)
     nonce = random_token(18)
-    values = {_NONCE: nonce.encode()}
-    new_cookie = None
-    if _TOKEN in pieces:
-        token, new_cookie = csrf.form_token()
-        values[_TOKEN] = token.encode()
-    chunks = [values.get(piece, piece) for piece in pieces]
-    length = sum(map(len, chunks))
+    slot = nonce.encode()
+    length = sum(map(len, pieces)) + len(slot) * (len(pieces) - 1)
+    payload: bytes | list[bytes]
+    if length <= _JOIN_LIMIT:
+        payload = slot.join(pieces)
+    else:
+        payload = [chunk for piece in pieces for chunk in (slot, piece)][1:]
     all_headers = _security_headers(nonce)
     all_headers.append(("Content-Length", str(length)))
     if headers:
         all_headers.extend(headers.items())
-    payload = b"".join(chunks) if length <= _JOIN_LIMIT else chunks
-    response = Response(payload, status=status, mimetype="text/html", headers=all_headers)
-    csrf.set_cookie(response, new_cookie)
-    return response
+    return Response(payload, status=status, mimetype="text/html", headers=all_headers)
 
 
 def _cached(
