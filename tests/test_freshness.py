@@ -70,6 +70,9 @@ def test_where_the_counter_lives(tmp_path) -> None:
     assert freshness.counter_for(postgres, None) is None
     redis = freshness.counter_for(postgres, "redis://127.0.0.1:1/0")
     assert isinstance(redis, freshness.RedisCounter)
+    # One host, by the operator's word: a file for any database.
+    chosen = freshness.counter_for(postgres, "redis://127.0.0.1:1/0", str(tmp_path / "v"))
+    assert isinstance(chosen, freshness.FileCounter) and chosen.path == str(tmp_path / "v")
 
 
 def test_cached_values_are_dropped_when_the_counter_moves(tmp_path) -> None:
@@ -103,17 +106,23 @@ def _dispose(apps: Any) -> None:
             db.engine.dispose()
 
 
-def _counter_config(backend: str, request: pytest.FixtureRequest) -> dict[str, Any]:
-    """SQLite needs nothing (the file counter); other databases count in Redis."""
+def _counter_config(backend: str, where: str, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """SQLite needs nothing (the file beside it); other databases count in Redis, or
+    in a file named by the setting (on one host)."""
+    if where == "file":
+        path = request.getfixturevalue("tmp_path") / "counter"
+        return {"STATUSPAGES_CHANGE_COUNTER_FILE": str(path)}
     if backend == "sqlite":
         return {}
     return {"STATUSPAGES_REDIS_URL": request.getfixturevalue("redis_url")}
 
 
+@pytest.mark.parametrize("where", ["default", "file"])
 def test_reads_between_changes_skip_the_database_and_are_never_stale(
-    database_url, backend, request, lookups
+    database_url, backend, where, request, lookups
 ) -> None:
-    writer, reader_app, apps = _two_apps(database_url, **_counter_config(backend, request))
+    config = _counter_config(backend, where, request)
+    writer, reader_app, apps = _two_apps(database_url, **config)
     page = writer.make_page(name="Cached")
     component = writer.make_component(page["id"], name="API")
     reader = reader_app.test_client()

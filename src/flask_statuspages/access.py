@@ -107,7 +107,11 @@ def page_ref_cache() -> freshness.Cached[PageRef] | None:
 
 def _make_cache() -> freshness.Cached[PageRef] | None:
     config = current_app.config
-    counter = freshness.counter_for(get_state().db.engine.url, config["STATUSPAGES_REDIS_URL"])
+    counter = freshness.counter_for(
+        get_state().db.engine.url,
+        config["STATUSPAGES_REDIS_URL"],
+        config["STATUSPAGES_CHANGE_COUNTER_FILE"],
+    )
     return None if counter is None else freshness.Cached(counter)
 
 

@@ -15,7 +15,10 @@ The counter lives where every process that writes the database can see it:
   nature). Reading it costs well under a microsecond.
 * :class:`RedisCounter`, other databases with ``STATUSPAGES_REDIS_URL``: one
   Redis ``GET`` per request instead of a query.
-* Neither (PostgreSQL without Redis): no cache; each request asks the
+* :class:`FileCounter` again, any database, when
+  ``STATUSPAGES_CHANGE_COUNTER_FILE`` names a file: for deployments where
+  every process that writes the database runs on one host.
+* None of them (PostgreSQL without Redis): no cache; each request asks the
   database, on a connection kept for that (:class:`access.LookupConnections`).
 
 A reader reads the counter *before* it reads the page, and a writer moves it
@@ -144,8 +147,17 @@ class Cached(Generic[T]):
         self.counter.bump()
 
 
-def counter_for(database_url: URL, redis_url: str | None) -> Counter | None:
-    """The change counter for this database, or ``None`` (every read asks it)."""
+def counter_for(
+    database_url: URL, redis_url: str | None, counter_file: str | None = None
+) -> Counter | None:
+    """The change counter for this database, or ``None`` (every read asks it).
+
+    ``counter_file`` (``STATUSPAGES_CHANGE_COUNTER_FILE``) puts it in that
+    file whatever the database: whoever sets it vouches that every process
+    writing the database runs on this host.
+    """
+    if counter_file:
+        return FileCounter(os.path.abspath(counter_file))
     if database_url.get_backend_name() == "sqlite":
         path = database_url.database
         if path and path != ":memory:" and not path.startswith("file:"):
