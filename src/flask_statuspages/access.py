@@ -272,7 +272,7 @@ def visible_page(slug: str) -> PageRef:
 def check(ref: PageRef) -> None:
     if rules.hidden(ref.is_public, ref.enabled):
         raise not_found("Page")
-    if not rules.ip_allowed(ref.ip_allowlist, request.remote_addr):
+    if ref.ip_allowlist and not rules.ip_allowed(ref.ip_allowlist, request.remote_addr):
         raise not_found("Page")
     if ref.password_hash is not None and not has_session(ref):
         raise ApiError(
