@@ -1,8 +1,9 @@
 """Who may see a page: visibility, IP allow-lists and password sessions.
 
-Every public route starts with :func:`visible_page`, which costs one small
-query (the page's access columns and its public version) and raises the
-answer a visitor gets when the page is hidden from them: 404 for a private,
+Every public route starts with :func:`visible_page`, which reads the page's
+access columns and public version (cached per process while no page changed,
+see :mod:`.freshness`; else one small query) and raises the answer a visitor
+gets when the page is hidden from them: 404 for a private,
 disabled or unknown page and for an address outside the allow-list (so
 nothing tells them the page exists), 401 ``password_required`` for a locked
 page.
