@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from flask_statuspages import domains
+from flask_statuspages import access, domains
 
 from .conftest import PREFIX, count_queries, make_app
 from .dns_server import LoopbackDNS, loopback_dns, silent_nameserver
@@ -28,8 +28,10 @@ def dns_server() -> Iterator[LoopbackDNS]:
 
 
 @pytest.fixture
-def app_config(dns_server: LoopbackDNS) -> dict[str, Any]:
+def app_config(dns_server: LoopbackDNS, tmp_path: Any) -> dict[str, Any]:
     return {
+        # Page refs cached on every backend (on PostgreSQL there is no default counter).
+        "STATUSPAGES_CHANGE_COUNTER_FILE": str(tmp_path / "change-counter"),
         # Written as people do: any case, with the root's trailing dot.
         "STATUSPAGES_CNAME_TARGET": "Pages.StatusPages.test.",
         "STATUSPAGES_DNS_NAMESERVERS": [dns_server.nameserver],
@@ -399,6 +401,26 @@ def test_other_hosts_cost_no_query_until_the_domains_are_stale(
     with app.app_context(), count_queries(db) as statements:
         api.client.get("/", base_url="http://localhost")
     assert len(statements) == 1
+
+
+def test_pages_on_their_domain_cost_no_query_between_changes(
+    app: Flask, api: Any, db: Any, served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lookups: list[str] = []
+    real = access._query_ref
+    monkeypatch.setattr(access, "_query_ref", lambda *a: lookups.append(a[0]) or real(*a))
+    for path in ("/", "/api/v2/summary.json"):  # the first ones read the domain and the page
+        assert api.client.get(path, base_url=ON_DOMAIN).status_code == 200
+    lookups.clear()
+    with app.app_context(), count_queries(db) as statements:
+        for _ in range(5):
+            assert "Slow checkout" in api.client.get("/", base_url=ON_DOMAIN).text
+            assert api.client.get("/api/v2/summary.json", base_url=ON_DOMAIN).status_code == 200
+    assert lookups == [] and statements == []
+    api.put(f"/{served['id']}", json={"name": "Acme Renamed"})
+    assert "Acme Renamed" in api.client.get("/", base_url=ON_DOMAIN).text
+    api.put(f"/{served['id']}", json={"custom_domain": "other.example.org"})
+    assert api.client.get("/api/v2/summary.json", base_url=ON_DOMAIN).status_code == 404
 
 
 def test_the_host_app_serves_before_our_tables_exist(tmp_path: Any) -> None:

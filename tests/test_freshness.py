@@ -28,9 +28,9 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     seen: list[str] = []
     real = access._query_ref
 
-    def counting(slug: str) -> Any:
-        seen.append(slug)
-        return real(slug)
+    def counting(value: str, *args: Any) -> Any:
+        seen.append(value)
+        return real(value, *args)
 
     monkeypatch.setattr(access, "_query_ref", counting)
     yield seen

@@ -75,26 +75,42 @@ class PageRef:
         return self.custom_domain if self.custom_domain_verified_at else None
 
 
-#: Built once: this query runs on every public request.
-_BY_SLUG = select(*_COLUMNS).where(Page.slug == bindparam("slug"))
+#: Built once: one of them runs on public requests when the page ref is not cached.
+_LOOKUPS_BY = {
+    "slug": select(*_COLUMNS).where(Page.slug == bindparam("value")),
+    # Custom domains: only verified ones are served.
+    "domain": select(*_COLUMNS).where(
+        Page.custom_domain == bindparam("value"), Page.custom_domain_verified_at.is_not(None)
+    ),
+}
 
 
 def page_ref(slug: str) -> PageRef | None:
     """The access columns of the page ``slug``: cached while no page changed
     (see :mod:`.freshness`), else in one query."""
+    return _ref("slug", slug)
+
+
+def page_ref_for_domain(domain: str) -> PageRef | None:
+    """The page served for requests whose ``Host`` is ``domain`` (verified domains only)."""
+    return _ref("domain", domain)
+
+
+def _ref(by: str, value: str) -> PageRef | None:
     cache = page_ref_cache()
     seen = cache.current() if cache is not None else None
+    key = f"{by}:{value}"
     if seen is not None:
-        found = cache.get(slug, seen)  # type: ignore[union-attr]
+        found = cache.get(key, seen)  # type: ignore[union-attr]
         if found is not None:
             return found
     if _in_transaction():
         # The session's connection: it must not be reset under the host's open
         # transaction. Not cached: what it reads may not be committed.
-        return _session_ref(slug)
-    ref = _query_ref(slug)
+        return _session_ref(by, value)
+    ref = _query_ref(value, by)
     if seen is not None and ref is not None:
-        cache.put(slug, seen, ref)  # type: ignore[union-attr]
+        cache.put(key, seen, ref)  # type: ignore[union-attr]
     return ref
 
 
@@ -116,12 +132,12 @@ def _make_cache() -> freshness.Cached[PageRef] | None:
     return None if counter is None else freshness.Cached(counter)
 
 
-def _session_ref(slug: str) -> PageRef | None:
-    found = db_session().execute(_BY_SLUG, {"slug": slug}).one_or_none()
+def _session_ref(by: str, value: str) -> PageRef | None:
+    found = db_session().execute(_LOOKUPS_BY[by], {"value": value}).one_or_none()
     return None if found is None else PageRef(*found)
 
 
-def _query_ref(slug: str) -> PageRef | None:
+def _query_ref(value: str, by: str = "slug") -> PageRef | None:
     """One query, on a driver connection kept aside for this lookup.
 
     The statement is SQLAlchemy's, compiled once per dialect. Running it on a
@@ -132,9 +148,9 @@ def _query_ref(slug: str) -> PageRef | None:
     """
     engine = get_state().db.engine
     if isinstance(engine.pool, _SHARED_POOLS):  # in-memory SQLite: the only connection
-        return _session_ref(slug)
-    sql, positional = _compiled(engine.dialect)
-    row = _lookup_connections(engine).fetch(sql, (slug,) if positional else {"slug": slug})
+        return _session_ref(by, value)
+    sql, positional = _compiled(by, engine.dialect)
+    row = _lookup_connections(engine).fetch(sql, (value,) if positional else {"value": value})
     if row is None:
         return None
     values = list(row)
@@ -154,9 +170,9 @@ def _in_transaction() -> bool:
 _SHARED_POOLS = (StaticPool, SingletonThreadPool)
 
 
-@functools.lru_cache(maxsize=8)
-def _compiled(dialect: Any) -> tuple[str, bool]:
-    compiled = _BY_SLUG.compile(dialect=dialect)
+@functools.lru_cache(maxsize=16)
+def _compiled(by: str, dialect: Any) -> tuple[str, bool]:
+    compiled = _LOOKUPS_BY[by].compile(dialect=dialect)
     return str(compiled), bool(compiled.positiontup)
 
 
@@ -238,20 +254,6 @@ def _lookup_connections(engine: Any) -> LookupConnections:
                 # engine.dispose() closes ours too, as it does the pool's.
                 event.listen(engine, "engine_disposed", _LOOKUPS[engine].close)
             return _LOOKUPS[engine]
-
-
-def page_ref_for_domain(domain: str) -> PageRef | None:
-    """The page served for requests whose ``Host`` is ``domain`` (verified domains only)."""
-    row = (
-        db_session()
-        .execute(
-            select(*_COLUMNS).where(
-                Page.custom_domain == domain, Page.custom_domain_verified_at.is_not(None)
-            )
-        )
-        .one_or_none()
-    )
-    return None if row is None else PageRef(*row)
 
 
 def load_page(ref: PageRef) -> Page:
