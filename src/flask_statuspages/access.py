@@ -118,14 +118,14 @@ def page_ref_cache() -> freshness.Cached[PageRef] | None:
     """This app's page-ref cache; ``None`` where no change counter can be shared."""
     state = get_state()
     if state.page_refs is UNRESOLVED:
-        state.page_refs = _make_cache()
+        state.page_refs = _make_cache(state.db.engine.url)
     return state.page_refs  # type: ignore[return-value]
 
 
-def _make_cache() -> freshness.Cached[PageRef] | None:
+def _make_cache(database_url: Any) -> freshness.Cached[PageRef] | None:
     config = current_app.config
     counter = freshness.counter_for(
-        get_state().db.engine.url,
+        database_url,
         config["STATUSPAGES_REDIS_URL"],
         config["STATUSPAGES_CHANGE_COUNTER_FILE"],
     )

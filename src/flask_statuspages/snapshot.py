@@ -9,9 +9,9 @@ Snapshots are cached per process, keyed by the page's ``public_version``: a
 ``before_flush`` hook bumps that column in the same transaction as any write
 to a page, its components or its incidents, so the very next request (in any
 process) looks up a key that is not cached yet and builds a fresh one. A
-reader therefore costs one small query (:func:`access.page_ref`) and a dict
-lookup; each rendering of a snapshot is made once and kept beside it with its
-``ETag``.
+reader therefore costs the page ref (:func:`access.page_ref`: cached between
+changes, else one small query) and a dict lookup; each rendering of a
+snapshot is made once and kept beside it with its ``ETag``.
 
 ``Snapshot.data`` holds plain values only:
 

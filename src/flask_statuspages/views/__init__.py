@@ -19,6 +19,7 @@ from ..openapi import openapi_document
 from ..ratelimit import RateLimited
 from ..state import get_state
 from . import admin, domains, embeds, public, statuspage_v2
+from .responses import open_cors
 from .routing import Endpoint
 
 #: Every declared route; public ones first so that ``/public/...`` wins over ``/<page_id>``.
@@ -97,8 +98,7 @@ def _public_headers(prefix: str) -> Callable[[Response], Response]:
             return response
         headers.add("X-Content-Type-Options", "nosniff")
         if request.path.startswith(public):
-            headers["Access-Control-Allow-Origin"] = "*"
-            headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+            open_cors(response)
         return response
 
     return add_headers

@@ -10,7 +10,7 @@ from ..access import PageRef
 from ..snapshot import Snapshot, get_snapshot
 
 #: Shared caches (CDNs) may keep a public page but must ask again every time:
-#: an ``If-None-Match`` costs us one small query, and nobody sees a stale page.
+#: an ``If-None-Match`` costs us little (no body), and nobody sees a stale page.
 PUBLIC_CACHE = "public, no-cache"
 #: A password-protected or allow-listed page is for this visitor only.
 PRIVATE_CACHE = "private, no-cache"
@@ -20,12 +20,19 @@ def cache_control(ref: PageRef) -> str:
     return PRIVATE_CACHE if ref.protected else PUBLIC_CACHE
 
 
-#: What every machine route answers with (see ``views._public_headers``).
-PUBLIC_HEADERS = (
-    ("X-Content-Type-Options", "nosniff"),
+#: The machine routes are open to every origin.
+CORS_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", "ETag, Retry-After"),
 )
+#: What every snapshot answer carries (see ``views._public_headers``).
+PUBLIC_HEADERS = (("X-Content-Type-Options", "nosniff"), *CORS_HEADERS)
+
+
+def open_cors(response: Response) -> Response:
+    for name, value in CORS_HEADERS:
+        response.headers[name] = value
+    return response
 
 
 def snapshot_response(
