@@ -54,7 +54,16 @@ RATE_LIMIT = "100000000 per minute"
 TARGET = 0.8
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 #: gunicorn settings shared by every server, so both sides of a ratio run alike.
-GUNICORN_ARGS = ["-w", "2", "-k", "gthread", "--threads", "4", "--keep-alive", "10"]
+#: One worker by default: with two, each round's keep-alive connections are
+#: shared out by whichever worker wakes first to accept them, and a round where
+#: one worker took them all ran at less than half the rate of one where they
+#: were split (measured: 2,200 against 5,100 req/s, same bare server), which
+#: made every ratio a lottery.
+GUNICORN_ARGS = ["-w", "1", "-k", "gthread", "--threads", "4", "--keep-alive", "10"]
+#: With two CPUs or more, servers run on the first and the load on the second,
+#: so neither takes time from the other (``taskset``; empty when not possible).
+SERVER_CPUS: list[str] = []
+LOAD_CPUS: list[str] = []
 CONNECTIONS = 8
 #: No server or load process lives longer than this (seconds).
 HARD_LIMIT = 900
@@ -109,13 +118,23 @@ def extension_app(database_url: str | None = None, redis_url: str | None = None)
     return app
 
 
-def bare_app(manifest: str | None = None) -> Any:
-    """The baseline: one plain Flask route per captured body, same path, same type."""
+def bare_app(manifest: str | None = None, database_url: str | None = None) -> Any:
+    """The baseline: one plain Flask route per captured body, same path, same type,
+    in the same host app as :func:`extension_app` without the extension.
+
+    What the host has whether or not it installs the extension is on both sides:
+    its secret key (Flask's cookie session is opened on every request) and its
+    Flask-SQLAlchemy (whose teardown runs after every request).
+    """
     from flask import Flask, Response
+    from flask_sqlalchemy import SQLAlchemy
 
     app = Flask("statuspages_bench_bare")
-    # The host's own settings, so Flask's cookie session costs the same on both sides.
-    app.config["SECRET_KEY"] = "bench-secret"
+    app.config.update(
+        SECRET_KEY="bench-secret",
+        SQLALCHEMY_DATABASE_URI=database_url or os.environ[ENV_DATABASE],
+    )
+    SQLAlchemy(app)
     with open(manifest or os.environ[ENV_BODIES]) as fh:
         entries = json.load(fh)
     for number, entry in enumerate(entries):
@@ -408,7 +427,7 @@ class Server:
             app_spec,
         ]
         self.process = subprocess.Popen(
-            ["timeout", str(HARD_LIMIT), *command],
+            ["timeout", str(HARD_LIMIT), *SERVER_CPUS, *command],
             env={**os.environ, **env},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -505,7 +524,7 @@ _UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
 def wrk_load(url: str, seconds: int, connections: int) -> LoadResult:
     """``wrk`` with one thread: it needs far less CPU than the servers it drives."""
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url],
+        [*LOAD_CPUS, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url],
         capture_output=True,
         text=True,
         timeout=seconds + 60,
@@ -852,7 +871,7 @@ def profile_path(label: str, app: Any, path: str) -> None:
 def profile_all(database: Database, manifest: str, pairs: list[Pair]) -> None:
     """In-process: the WSGI call cost of each path, extension vs bare, then the profiles."""
     ext = extension_app(database.url, redis_url="")
-    bare = bare_app(manifest)
+    bare = bare_app(manifest, database.url)
     say()
     say("Profiles: in-process WSGI calls, no HTTP, CPU time (extra runs, not part of the ratios)")
     for pair in pairs:
@@ -891,6 +910,14 @@ def _counter_label(database: Database, redis_url: str | None, counter_file: str)
     return "none: one query per request"
 
 
+def pin_cpus(wanted: bool) -> None:
+    """Servers on this process's first CPU, the load generator on its last one."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if wanted and len(cpus) >= 2 and shutil.which("taskset"):
+        SERVER_CPUS[:] = ["taskset", "-c", ",".join(map(str, cpus[:-1]))]
+        LOAD_CPUS[:] = ["taskset", "-c", str(cpus[-1])]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="3 rounds of 1 s (a smoke run)")
@@ -913,8 +940,16 @@ def main() -> int:
     parser.add_argument(
         "--threads", type=int, default=4, help="gunicorn threads per worker (default 4)"
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="gunicorn workers per server (default 1)"
+    )
+    parser.add_argument(
+        "--no-pin", action="store_true", help="do not put servers and load on separate CPUs"
+    )
     args = parser.parse_args()
     GUNICORN_ARGS[GUNICORN_ARGS.index("--threads") + 1] = str(args.threads)
+    GUNICORN_ARGS[GUNICORN_ARGS.index("-w") + 1] = str(args.workers)
+    pin_cpus(not args.no_pin)
 
     rounds = args.rounds or (3 if args.quick else 5)
     seconds = args.seconds or (1 if args.quick else 3)
@@ -941,6 +976,11 @@ def main() -> int:
         say(
             f"servers: gunicorn {' '.join(GUNICORN_ARGS)}, access log off; load: {load_name},"
             f" {CONNECTIONS} keep-alive connections; {rounds} rounds of {seconds} s"
+        )
+        say(
+            f"CPUs: servers on {SERVER_CPUS[-1]}, load on {LOAD_CPUS[-1]}"
+            if SERVER_CPUS
+            else "CPUs: not pinned"
         )
         setup = Setup(database)
         started = time.perf_counter()
@@ -980,7 +1020,7 @@ def main() -> int:
         manifest = os.path.join(tmpdir, "bodies.json")
         with open(manifest, "w") as fh:
             json.dump(entries, fh)
-        bare = Server("bare", "public:bare_app()", {ENV_BODIES: manifest}, tmpdir)
+        bare = Server("bare", "public:bare_app()", {**env, ENV_BODIES: manifest}, tmpdir)
         running.append(bare)
         bare.wait_ready(entries[0]["path"])
 

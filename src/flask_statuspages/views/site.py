@@ -310,7 +310,7 @@ _CSP = "; ".join(
         "frame-ancestors 'self'",
     )
 )
-#: Every HTML answer carries a per-visitor token, so it is private.
+#: Every HTML answer carries its own CSP nonce, so no cache may hand it to another visitor.
 _HTML_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
