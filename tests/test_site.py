@@ -157,6 +157,24 @@ def test_every_html_answer_has_a_strict_csp_with_a_fresh_nonce(api: Any, page: A
     assert missing.status_code == 404 and "Content-Security-Policy" in missing.headers
 
 
+@pytest.mark.parametrize("join_limit", [site._JOIN_LIMIT, 16], ids=["joined", "in pieces"])
+def test_a_page_goes_out_whole_with_its_length_and_type(
+    api: Any, page: Any, monkeypatch: Any, join_limit: int
+) -> None:
+    """Small pages are sent as one string, big ones as their pieces: the same bytes."""
+    monkeypatch.setattr(site, "_JOIN_LIMIT", join_limit)
+    with api.client.get(SITE, buffered=False) as response:
+        chunks = list(response.response)
+    body = b"".join(chunks)
+    assert (len(chunks) > 1) == (join_limit == 16)
+    assert response.headers.getlist("Content-Type") == ["text/html; charset=utf-8"]
+    assert response.headers.getlist("Content-Length") == [str(len(body))]
+    nonce = re.search(r"script-src 'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+    assert nonce is not None and site.NONCE_SLOT.encode() not in body
+    assert body.count(f'nonce="{nonce.group(1)}"'.encode()) >= 2
+    assert b"Acme Status" in body and body.rstrip().endswith(b"</html>")
+
+
 # -------------------------------------------------------- freshness, speed
 
 

@@ -287,9 +287,9 @@ def check(ref: PageRef) -> None:
 
 def reachable(ref: PageRef) -> bool:
     """Whether the page exists for this visitor, locked or not (the password form may show)."""
-    return not rules.hidden(ref.is_public, ref.enabled) and rules.ip_allowed(
-        ref.ip_allowlist, request.remote_addr
-    )
+    if rules.hidden(ref.is_public, ref.enabled):
+        return False
+    return not ref.ip_allowlist or rules.ip_allowed(ref.ip_allowlist, request.remote_addr)
 
 
 # ------------------------------------------------------ password sessions

@@ -109,8 +109,14 @@ def links_for(slug: str) -> Links:
     if g.get("statuspages_custom_domain"):
         return Links("", "", True)
     config = current_app.config
-    site = (config["STATUSPAGES_SITE_PREFIX"] or "").rstrip("/")
-    api = config["STATUSPAGES_URL_PREFIX"].rstrip("/")
+    return _prefixed_links(
+        config["STATUSPAGES_SITE_PREFIX"], config["STATUSPAGES_URL_PREFIX"], slug
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _prefixed_links(site_prefix: str | None, url_prefix: str, slug: str) -> Links:
+    site, api = (site_prefix or "").rstrip("/"), url_prefix.rstrip("/")
     slug = quote(slug, safe="")
     return Links(f"{site}/{slug}", f"{api}/public/{slug}", False)
 
@@ -329,6 +335,7 @@ def _security_headers(nonce: str) -> list[tuple[str, str]]:
 
 
 _NONCE = NONCE_SLOT.encode()
+_HTML_TYPE = ("Content-Type", "text/html; charset=utf-8")
 #: Bodies up to this size are sent in one write (bytes).
 _JOIN_LIMIT = 1 << 20
 
@@ -355,16 +362,17 @@ def _answer(
     nonce = random_token(18)
     slot = nonce.encode()
     length = sum(map(len, pieces)) + len(slot) * (len(pieces) - 1)
+    # Content-Type first in the list: werkzeug then looks no further for it.
+    all_headers = [_HTML_TYPE, *_security_headers(nonce)]
     payload: bytes | list[bytes]
     if length <= _JOIN_LIMIT:
-        payload = slot.join(pieces)
+        payload = slot.join(pieces)  # werkzeug sets its Content-Length
     else:
         payload = [chunk for piece in pieces for chunk in (slot, piece)][1:]
-    all_headers = _security_headers(nonce)
-    all_headers.append(("Content-Length", str(length)))
+        all_headers.append(("Content-Length", str(length)))
     if headers:
         all_headers.extend(headers.items())
-    return Response(payload, status=status, mimetype="text/html", headers=all_headers)
+    return Response(payload, status=status, headers=all_headers)
 
 
 def _cached(
