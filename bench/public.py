@@ -76,6 +76,18 @@ ENV_DATABASE = "STATUSPAGES_BENCH_DATABASE_URL"
 ENV_REDIS = "STATUSPAGES_BENCH_REDIS_URL"
 ENV_COUNTER = "STATUSPAGES_BENCH_CHANGE_COUNTER_FILE"
 ENV_BODIES = "STATUSPAGES_BENCH_BODIES"
+#: Where the bare server answers a captured body without the extension's headers.
+BODY_ONLY = "/body-only"
+#: Headers the server or the response object sets by itself, not the view.
+TRANSPORT_HEADERS = {
+    "connection",
+    "content-length",
+    "content-type",
+    "date",
+    "keep-alive",
+    "server",
+    "transfer-encoding",
+}
 
 
 def say(text: str = "") -> None:
@@ -119,8 +131,13 @@ def extension_app(database_url: str | None = None, redis_url: str | None = None)
 
 
 def bare_app(manifest: str | None = None, database_url: str | None = None) -> Any:
-    """The baseline: one plain Flask route per captured body, same path, same type,
+    """The baseline: plain Flask routes answering what the extension answered,
     in the same host app as :func:`extension_app` without the extension.
+
+    Per captured answer, two routes: at the same path, the same response (its
+    body, ``Content-Type`` and every header the extension sent, ``ETag``, CORS
+    and security headers included); under :data:`BODY_ONLY`, the same body
+    with its ``Content-Type`` alone.
 
     What the host has whether or not it installs the extension is on both sides:
     its secret key (Flask's cookie session is opened on every request) and its
@@ -140,11 +157,19 @@ def bare_app(manifest: str | None = None, database_url: str | None = None) -> An
     for number, entry in enumerate(entries):
         with open(entry["file"], "rb") as body_file:
             body = body_file.read()
+        content_type = entry["content_type"]
+        headers = [tuple(header) for header in entry["headers"]]
 
-        def view(body: bytes = body, content_type: str = entry["content_type"]) -> Response:
+        def same_response(
+            body: bytes = body, content_type: str = content_type, headers: Any = headers
+        ) -> Response:
+            return Response(body, content_type=content_type, headers=headers)
+
+        def same_body(body: bytes = body, content_type: str = content_type) -> Response:
             return Response(body, content_type=content_type)
 
-        app.add_url_rule(entry["path"], f"body{number}", view)
+        app.add_url_rule(entry["path"], f"response{number}", same_response)
+        app.add_url_rule(BODY_ONLY + entry["path"], f"body{number}", same_body)
     return app
 
 
@@ -493,12 +518,13 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def fetch(url: str) -> tuple[int, str, bytes]:
+def fetch(url: str) -> tuple[int, Any, bytes]:
+    """Status, headers and body of a GET."""
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.headers.get("Content-Type", ""), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type", ""), error.read()
+        return error.code, error.headers, error.read()
 
 
 # ---------------------------------------------------------------------- load
@@ -633,7 +659,12 @@ class Pair:
     kind: str  # JSON or HTML
     size: str  # small (5 components) or big (500 components, 20,000 incidents)
     extension: Target
-    bare: Target
+    bare: Target  # the same response
+    body_only: Target | None = None  # the same body, with its Content-Type alone
+
+    @property
+    def targets(self) -> list[Target]:
+        return [self.extension, self.bare] + ([self.body_only] if self.body_only else [])
 
     @property
     def label(self) -> str:
@@ -683,13 +714,14 @@ def run_rounds(
     database: Database,
 ) -> None:
     for pair in pairs:
-        for target in (pair.extension, pair.bare):
+        for target in pair.targets:
             warm_up(target, warmup_runs, load)
     for number in range(rounds):
         for pair in pairs:
-            # The sides alternate which goes first, so a drift in the machine's load is shared.
-            order = (pair.extension, pair.bare) if number % 2 == 0 else (pair.bare, pair.extension)
-            for target in order:
+            # The sides take turns going first, so a drift in the machine's load is shared.
+            targets = pair.targets
+            shift = number % len(targets)
+            for target in targets[shift:] + targets[:shift]:
                 measure(target, seconds, load, database)
         say(
             f"  round {number + 1}/{rounds}: "
@@ -719,7 +751,16 @@ def report(pairs: list[Pair], postgres: bool) -> None:
             f"{pair.label:<40}{ext.rate:>10.0f}{bare.rate:>11.0f}{ext.rate / bare.rate:>7.2f}"
             f"{ext.cpu_us:>8.0f}us{bare.cpu_us:>8.0f}us{db_cpu}{_size(ext.body_bytes):>11}"
         )
-        for side, target in (("ext", ext), ("bare", bare)):
+        if pair.body_only is not None:
+            only = pair.body_only
+            say(
+                f"{'  bare, same body only':<40}{'':>10}{only.rate:>11.0f}"
+                f"{ext.rate / only.rate:>7.2f}{'':>10}{only.cpu_us:>8.0f}us"
+            )
+        sides = [("ext", ext), ("bare", bare)]
+        if pair.body_only is not None:
+            sides.append(("body", pair.body_only))
+        for side, target in sides:
             runs = " ".join(f"{r:.0f}" for r in target.rates)
             bad = f"  ({target.failures} FAILED requests)" if target.failures else ""
             say(f"    {side:<5}{runs}{bad}")
@@ -736,7 +777,7 @@ def summarize(pairs: list[Pair]) -> None:
             continue
         ratio = pair.extension.rate / pair.bare.rate
         say(
-            f"  ({part}) {kind} of the 5-component page, extension / bare{'':<18}"
+            f"  ({part}) {kind} of the 5-component page, extension / bare (same response){'':<2}"
             f"{ratio:5.2f}  target >= {TARGET}  {verdict(ratio)}"
         )
         cpu_ratio = pair.bare.cpu_us / pair.extension.cpu_us
@@ -746,6 +787,12 @@ def summarize(pairs: list[Pair]) -> None:
             f"      (best rounds: {ext.best_rate / bare.best_rate:.2f} by rate,"
             f" {bare.best_cpu_us / ext.best_cpu_us:.2f} by CPU)"
         )
+        if pair.body_only is not None:
+            only = pair.body_only
+            say(
+                f"      (against the same body with its Content-Type alone:"
+                f" {ext.rate / only.rate:.2f}, by CPU {only.cpu_us / ext.cpu_us:.2f})"
+            )
     for kind in ("JSON", "HTML"):
         small, big = found.get((kind, "small")), found.get((kind, "big"))
         if small is None or big is None:
@@ -886,16 +933,27 @@ def profile_all(database: Database, manifest: str, pairs: list[Pair]) -> None:
 # ---------------------------------------------------------------------- main
 
 
-def capture(server: Server, path: str, tmpdir: str, entries: list[dict[str, str]]) -> int | None:
-    """Fetch ``path`` once; note its body for the bare server. ``None`` when not 200."""
-    status, content_type, body = fetch(server.base + path)
+def capture(server: Server, path: str, tmpdir: str, entries: list[dict[str, Any]]) -> int | None:
+    """Fetch ``path`` once; note its answer for the bare server. ``None`` when not 200."""
+    status, headers, body = fetch(server.base + path)
     if status != 200:
         say(f"  {path} answered {status}: {body[:120]!r}")
         return None
     name = os.path.join(tmpdir, f"body{len(entries)}")
     with open(name, "wb") as fh:
         fh.write(body)
-    entries.append({"path": path, "file": name, "content_type": content_type})
+    entries.append(
+        {
+            "path": path,
+            "file": name,
+            "content_type": headers.get("Content-Type", ""),
+            "headers": [
+                (key, value)
+                for key, value in headers.items()
+                if key.lower() not in TRANSPORT_HEADERS
+            ],
+        }
+    )
     return len(body)
 
 
@@ -1003,7 +1061,7 @@ def main() -> int:
         site = setup.app.config["STATUSPAGES_SITE_PREFIX"]
         ext.wait_ready(f"{prefix}/public/{pages.small}")
 
-        entries: list[dict[str, str]] = []
+        entries: list[dict[str, Any]] = []
         wanted = [
             ("JSON", "small", f"{prefix}/public/{pages.small}"),
             ("HTML", "small", f"{site}/{pages.small}"),
@@ -1030,6 +1088,7 @@ def main() -> int:
                 size_name,
                 Target(ext, path, sizes[path]),
                 Target(bare, path, sizes[path]),
+                Target(bare, BODY_ONLY + path, sizes[path]) if size_name == "small" else None,
             )
             for kind, size_name, path in wanted
             if path in sizes

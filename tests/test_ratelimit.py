@@ -1,4 +1,4 @@
-"""Rate limit counting (the ``limits`` library, with a quieter memory storage)."""
+"""Rate limit counting (the ``limits`` library's storages, in memory and in Redis)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,22 @@ def limits_app() -> Flask:
     return app
 
 
-def test_a_client_over_the_limit_is_told_when_to_come_back(limits_app: Flask) -> None:
-    counter = RateLimits("memory://")
+@pytest.fixture(params=["memory", "redis"])
+def storage_uri(request: pytest.FixtureRequest) -> str:
+    if request.param == "redis":
+        return str(request.getfixturevalue("redis_url"))
+    return "memory://"
+
+
+def test_a_client_over_the_limit_is_told_when_to_come_back(
+    limits_app: Flask, storage_uri: str
+) -> None:
+    counter = RateLimits(storage_uri)
     with limits_app.test_request_context(environ_base={"REMOTE_ADDR": "10.0.0.1"}):
         counter.hit("TWO", "bucket")
         usage = counter.hit("TWO", "bucket", report=True)
         assert usage is not None and (usage.limit, usage.remaining) == (2, 0)
+        assert time.time() < usage.reset_at <= time.time() + 1
         with pytest.raises(RateLimited) as raised:
             counter.hit("TWO", "bucket")
         assert raised.value.retry_after >= 1 and raised.value.limit == "2 per 1 second"
@@ -35,12 +45,13 @@ def test_a_client_over_the_limit_is_told_when_to_come_back(limits_app: Flask) ->
         counter.hit("TWO", "bucket")  # a new window
 
 
-def test_every_limit_of_a_list_counts(limits_app: Flask) -> None:
-    counter = RateLimits("memory://")
+def test_every_limit_of_a_list_counts(limits_app: Flask, storage_uri: str) -> None:
+    counter = RateLimits(storage_uri)
     with limits_app.test_request_context():
         counter.hit("MANY", "bucket")
-        with pytest.raises(RateLimited):
+        with pytest.raises(RateLimited) as raised:
             counter.hit("MANY", "bucket")
+        assert raised.value.limit == "1 per 1 day" and raised.value.retry_after > 3600
 
 
 def test_the_memory_storage_starts_no_thread_per_request(limits_app: Flask) -> None:
