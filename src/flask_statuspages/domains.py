@@ -240,7 +240,10 @@ def _verified_domains() -> frozenset[str]:
 
 
 def _cache(app: Flask) -> DomainCache:
-    return app.extensions.setdefault(CACHE_KEY, DomainCache())  # type: ignore[no-any-return]
+    cache: DomainCache | None = app.extensions.get(CACHE_KEY)
+    if cache is None:  # first request, or forgotten after a verification
+        cache = app.extensions.setdefault(CACHE_KEY, DomainCache())
+    return cache
 
 
 def forget_domains(app: Flask) -> None:

@@ -75,7 +75,7 @@ class FileCounter:
         return self._map
 
     def value(self) -> int | None:
-        mapped = self._mapped()
+        mapped = self._map or self._mapped()  # read on every public request: no call once mapped
         return None if mapped is None else struct.unpack_from(self.FORMAT, mapped)[0]  # type: ignore[no-any-return]
 
     def bump(self) -> None:

@@ -73,7 +73,7 @@ from .schemas import (
     PublicPageSchema,
     format_timestamp,
 )
-from .state import db_session
+from .state import db_session, get_state
 
 RECENT_DAYS = 14
 RECENT_LIMIT = 20
@@ -169,8 +169,6 @@ class SnapshotCache:
 
 def get_snapshot(ref: PageRef) -> Snapshot:
     """The snapshot of ``ref``'s current public version, from the cache or built."""
-    from .state import get_state
-
     return get_state().snapshots.get_or_build(ref, utcnow())
 
 

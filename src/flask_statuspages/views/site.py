@@ -325,13 +325,9 @@ _HTML_HEADERS = (
 )
 
 
-def content_security_policy(nonce: str) -> str:
-    return _CSP.format(nonce=nonce)
-
-
 def _security_headers(nonce: str) -> list[tuple[str, str]]:
     """The headers of every HTML answer, built in one go (this is per request)."""
-    return [("Content-Security-Policy", content_security_policy(nonce)), *_HTML_HEADERS]
+    return [("Content-Security-Policy", _CSP.format(nonce=nonce)), *_HTML_HEADERS]
 
 
 _NONCE = NONCE_SLOT.encode()
@@ -341,9 +337,11 @@ _JOIN_LIMIT = 1 << 20
 
 
 @functools.lru_cache(maxsize=256)
-def _pieces(body: bytes) -> tuple[bytes, ...]:
-    """``body`` cut at its nonce slots, once per rendering (bytes keep their hash)."""
-    return tuple(body.split(_NONCE))
+def _pieces(body: bytes) -> tuple[tuple[bytes, ...], int]:
+    """``body`` cut at its nonce slots, and their length, once per rendering
+    (bytes keep their hash)."""
+    pieces = tuple(body.split(_NONCE))
+    return pieces, sum(map(len, pieces))
 
 
 def _answer(
@@ -358,10 +356,10 @@ def _answer(
     joined, since the server writes each item of a body with its own system
     call; a bigger page goes out as its pieces rather than be copied.
     """
-    pieces = _pieces(body.encode() if isinstance(body, str) else body)
+    pieces, length = _pieces(body.encode() if isinstance(body, str) else body)
     nonce = random_token(18)
     slot = nonce.encode()
-    length = sum(map(len, pieces)) + len(slot) * (len(pieces) - 1)
+    length += len(slot) * (len(pieces) - 1)
     # Content-Type first in the list: werkzeug then looks no further for it.
     all_headers = [_HTML_TYPE, *_security_headers(nonce)]
     payload: bytes | list[bytes]
