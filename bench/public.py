@@ -10,9 +10,10 @@ Three ratios, each against a baseline measured in the same run, with the
 servers alternating round by round:
 
 (a) requests/s of ``GET {prefix}/public/<slug>`` (the page JSON) / a bare
-    Flask route answering the same bytes (target >= 0.8);
-(b) requests/s of the HTML page ``GET {site}/<slug>`` / a bare Flask route
-    answering one captured response (target >= 0.8);
+    Flask route answering the same response, headers included (target >= 0.8);
+    a bare route answering the same body alone is measured beside it;
+(b) the same for the HTML page ``GET {site}/<slug>`` (one captured response:
+    its nonce differs per answer) (target >= 0.8);
 (c) requests/s of the JSON (and HTML) of a page with 500 components and
     20,000 past incidents / the same of a page with 5 components (target >= 0.8).
 
