@@ -336,6 +336,7 @@ def test_widget_on_another_origin_renders_and_stays_live(
     widget_text = lambda: str(host.evaluate(SHADOW_TEXT))  # noqa: E731
     expect(host).to_be_attached()
     wait_for(page, host, "degraded")
+    assert "Degraded system performance" in widget_text()  # as the status page says it
     incident = host.locator("a", has_text="Elevated checkout errors")  # pierces the shadow root
     expect(incident).to_be_visible()
     assert incident.evaluate("(a) => getComputedStyle(a).color") != "rgb(255, 0, 255)"
@@ -363,7 +364,7 @@ def test_widget_on_another_origin_renders_and_stays_live(
         f"/{scene.id}/components/{scene.components['Checkout API']['id']}",
         {"status": "major_outage"},
     )
-    wait_for(page, host, "major outage")
+    wait_for(page, host, "major system outage")
     assert "Elevated checkout errors" not in widget_text()
     assert watched.errors == []
 

@@ -13,6 +13,7 @@ import pytest
 
 from flask_statuspages import badge, domains, feeds, models
 from flask_statuspages.models import Page, utcnow
+from flask_statuspages.views import site
 
 SVG = "{http://www.w3.org/2000/svg}"
 XSS = "<script>alert(1)</script>\"'&"
@@ -371,7 +372,11 @@ def test_widget_script_carries_the_page_urls(api: Any, page: dict[str, Any]) -> 
     }
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
     assert "attachShadow" in script and "EventSource" in script
-    assert len(response.data) < 6 * 1024
+    assert len(response.data) < 6.5 * 1024  # small: one request, no dependencies
+    # The words of the status page, not words of its own.
+    text = re.search(r"const TEXT = (\{.*?\});", script)
+    assert text is not None and json.loads(text.group(1)) == site.OVERALL_LABELS
+    assert '"Under maintenance"' in script
 
     again = api.get("/public/acme/widget.js", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304

@@ -23,6 +23,7 @@ from ..links import PageUrls, page_html_urls, public_root
 from ..snapshot import Snapshot, get_snapshot
 from .responses import snapshot_response
 from .routing import Routes
+from .site import OVERALL_LABELS, STATUS_LABELS
 
 routes = Routes(tag="Public")
 PUBLIC_LIMIT = "STATUSPAGES_PUBLIC_RATE_LIMIT"
@@ -188,7 +189,12 @@ def widget_response(ref: PageRef) -> Any:
     urls = widget_urls(ref.slug)
 
     def make(snapshot: Snapshot) -> str:
-        return render_template("statuspages/widget.js", urls=urls)
+        return render_template(
+            "statuspages/widget.js",
+            urls=urls,
+            overall_labels=OVERALL_LABELS,
+            maintenance_label=STATUS_LABELS["under_maintenance"],
+        )
 
     key = ("widget", tuple(sorted(urls.items())))
     response = snapshot_response(ref, key, WIDGET_MEDIA_TYPE, make)

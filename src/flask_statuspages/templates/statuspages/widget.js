@@ -9,14 +9,9 @@
   for (const key of Object.keys(urls)) urls[key] = new URL(urls[key], base).href;
   const theme = (script && script.dataset.theme) === "dark" ? "dark" : "light";
   const targetSelector = script && script.dataset.target;
-  {#- Words for people, never the raw API values. #}
-  const TEXT = {
-    operational: "All systems operational",
-    under_maintenance: "Under maintenance",
-    degraded_performance: "Degraded performance",
-    partial_outage: "Partial outage",
-    major_outage: "Major outage",
-  };
+  {#- Words for people, never the raw API values: the status page's own. #}
+  const TEXT = {{ overall_labels|tojson }};
+  const UNDER_MAINTENANCE = {{ maintenance_label|tojson }};
   {#- "identified" -> "Identified", "partial_outage" -> "Partial outage". #}
   const words = (value) =>
     String(value || "").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
@@ -93,7 +88,7 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
       ...(page.active_incidents || []).map((i) => item("incident", i, "", " ",
         st(words(i.status)))),
       ...(page.active_maintenances || []).map((m) => item("maintenance", m, "", " ",
-        st(TEXT.under_maintenance))),
+        st(UNDER_MAINTENANCE))),
     ];
     const next = (page.upcoming_maintenances || [])[0];
     if (next) {
