@@ -5,10 +5,10 @@ limit notation (``"5 per minute;30 per hour"``), the fixed-window strategy,
 and the same storages (process memory, or Redis when
 ``STATUSPAGES_REDIS_URL`` is set, so every process shares the counts).
 A hit is the fixed-window strategy's own step, one ``incr`` of the storage,
-on a key whose limit-and-bucket part is built once: ``limits`` builds the
-whole key again on every hit, which was half of the counting's cost on a
-public request under gunicorn (measured: about 20 of 60 microseconds that a
-page's JSON costs over a bare Flask route, 10 with the key built once).
+on a key whose limit-and-bucket part is built once per limit. Through the
+strategy, ``limits`` built the whole key again on every hit: counting then
+took about 20 of the 60 microseconds a page's JSON costs over a bare Flask
+route under gunicorn, and half of that with the key built once.
 Flask-Limiter itself is not used: it installs ``before_request``,
 ``after_request`` and ``teardown_request`` hooks on the whole application,
 which would run (and add headers) on every route of the host app, and cost
