@@ -758,10 +758,8 @@ def report(pairs: list[Pair], postgres: bool) -> None:
                 f"{'  bare, same body only':<40}{'':>10}{only.rate:>11.0f}"
                 f"{ext.rate / only.rate:>7.2f}{'':>10}{only.cpu_us:>8.0f}us"
             )
-        sides = [("ext", ext), ("bare", bare)]
-        if pair.body_only is not None:
-            sides.append(("body", pair.body_only))
-        for side, target in sides:
+        # Without a body-only route, "body" has no target to pair with.
+        for side, target in zip(("ext", "bare", "body"), pair.targets, strict=False):
             runs = " ".join(f"{r:.0f}" for r in target.rates)
             bad = f"  ({target.failures} FAILED requests)" if target.failures else ""
             say(f"    {side:<5}{runs}{bad}")
