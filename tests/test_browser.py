@@ -9,6 +9,7 @@ screenshots in ``docs/screenshots`` (rewritten only with
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from collections.abc import Iterator
@@ -182,14 +183,61 @@ def test_page_shows_groups_components_incidents_and_uptime_bars(
     headings = page.locator("main h2").all_inner_texts()
     assert headings.index("Active incidents") < headings.index("Under maintenance"), headings
     assert headings.index("Scheduled maintenance") < headings.index("Components"), headings
-    # One bar per day, each told in words (date and uptime), for screen readers too.
-    bars = uptime_bars(page, "Checkout API")
-    assert bars.count() == scene.page["uptime_days"]
+    # Every day has its bar; days that read the same are one run, told in words
+    # (dates and uptime) as a tooltip and to screen readers.
+    runs = uptime_bars(page, "Checkout API")
+    days = runs.evaluate_all("(runs) => runs.map((run) => run.width.baseVal.value / 5)")
+    assert sum(days) == scene.page["uptime_days"], days
+    # They are painted, day bars in their status colour with gaps between them.
+    bar = page.get_by_role("list", name=re.compile("uptime of Checkout API", re.I))
+    box = bar.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] >= 24
+    colours = painted(page, bar, scene.page["uptime_days"])
+    degraded = page.evaluate(STATUS_COLOUR, "degraded_performance")
+    assert near(colours["today"], degraded), (colours, degraded)
+    assert not near(colours["gap"], degraded), (colours, degraded)
     labels = labels_of(page, "Checkout API")
     assert all(re.search(r"\d", label) for label in labels), labels[:3]
     assert sum("outage" in label.lower() for label in labels) >= 2, labels  # its bad days
     assert "degraded" in labels[-1].lower(), labels[-1]  # today, newest last
     assert all("outage" not in label.lower() for label in labels_of(page, "Website"))
+
+
+#: Pixels of a PNG (base64) at fractions of its width, halfway down, as [r, g, b].
+PIXELS = """async ({png, at}) => {
+  const image = new Image();
+  image.src = "data:image/png;base64," + png;
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.width; canvas.height = image.height;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  return at.map((x) => Array.from(
+    context.getImageData(Math.floor(x * image.width), image.height >> 1, 1, 1).data.slice(0, 3)));
+}"""
+
+#: The colour of a status on this page, as [r, g, b].
+STATUS_COLOUR = """(status) => {
+  const probe = document.createElement("span");
+  probe.className = "s-" + status;
+  probe.style.color = "var(--s)";
+  document.querySelector("main").append(probe);
+  const colour = getComputedStyle(probe).color.match(/\\d+/g).map(Number);
+  probe.remove();
+  return colour;
+}"""
+
+
+def painted(page: Page, bar: Any, days: int) -> dict[str, list[int]]:
+    """What the screen shows in the middle of a bar's last day and of the gap before it."""
+    png = base64.b64encode(bar.screenshot(animations="disabled")).decode()
+    unit = 1 / (days * 5 - 1)  # a day is a bar of 4 units and a gap of 1
+    today, gap = page.evaluate(PIXELS, {"png": png, "at": [1 - 2 * unit, 1 - 4.5 * unit]})
+    return {"today": today, "gap": gap}
+
+
+def near(one: list[int], other: list[int]) -> bool:
+    return all(abs(a - b) <= 8 for a, b in zip(one, other, strict=True))
 
 
 def component_block(page: Page, name: str) -> Any:
@@ -222,6 +270,8 @@ def test_a_status_change_reaches_the_open_page_without_reload(live: Live, watche
     expect(database).not_to_contain_text("Major outage", ignore_case=True)
     # A visitor in the middle of things: a group folded, an address half typed.
     page.locator("summary", has_text="Frontend").click()
+    choice = page.get_by_role("checkbox", name="Website")
+    choice.check()
     email = page.get_by_label("Email address")
     email.fill("ops@exam")
 
@@ -238,6 +288,7 @@ def test_a_status_change_reaches_the_open_page_without_reload(live: Live, watche
     assert page.evaluate("window.__marker") == "still here"  # no navigation happened
     expect(email).to_have_value("ops@exam")
     expect(email).to_be_focused()
+    expect(choice).to_be_checked()
     frontend = page.locator("details", has=page.locator("summary", has_text="Frontend"))
     assert frontend.evaluate("(details) => details.open") is False
     assert watched.errors == []

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from flask import g, template_rendered
 from sqlalchemy import func, select, update
 
-from flask_statuspages import history, models
+from flask_statuspages import history, models, rules
 from flask_statuspages.models import utcnow
 from flask_statuspages.views import site
 
@@ -77,10 +77,17 @@ def test_page_shows_status_components_groups_uptime_and_incidents(api: Any, page
     assert "Backend" in group and "REST API" in group and "Database" in group
     assert "Website" not in group and "Website" in body
     assert "Partial outage</span>" in body and "Operational</span>" in body
-    assert body.count('<li class="bar ') == 3 * 90
-    today = utcnow().date()
-    assert f'title="{today.day} {today:%b %Y}: 100.00% uptime, operational"' in body
-    assert f"{today.day} {today:%b %Y}: 70.00% uptime, partial outage" in body
+    # Each bar covers its 90 days, told by runs of days that read the same.
+    bars = re.findall(r'<svg class="bars"[^>]*>(.*?)</svg>', body)
+    assert len(bars) == 3
+    for bar in bars:
+        spans = [(int(x), int(w)) for x, w in re.findall(r'x="(\d+)" width="(\d+)"', bar)]
+        assert spans[0][0] == 0 and sum(w for _, w in spans) == 90 * 5
+        assert all(x + w == nx for (x, w), (nx, _) in zip(spans, spans[1:], strict=False))
+    today, first = utcnow().date(), utcnow().date() - timedelta(days=89)
+    assert f"<title>{today.day} {today:%b %Y}: 100.00% uptime, operational</title>" in body
+    assert f"<title>{today.day} {today:%b %Y}: 70.00% uptime, partial outage</title>" in body
+    assert f"{first.day} {first:%b}" in body and ": no data</title>" in body  # before they existed
     assert 'aria-label="Daily uptime of REST API, last 90 days"' in body
     active_section = body[body.index("Active incidents") : body.index("Components</h2>")]
     assert "Slow queries" in active_section and "An index was missing." in active_section
@@ -95,15 +102,53 @@ def test_page_shows_status_components_groups_uptime_and_incidents(api: Any, page
     assert f'action="{SITE}/subscribe"' in body
 
 
+def _day(day: date, uptime: float | None, worst: str | None) -> rules.UptimeDay:
+    return rules.UptimeDay(day, uptime, worst, 0.0, 0.0 if uptime is None else 86400.0)
+
+
+def test_bar_runs_join_days_that_read_the_same() -> None:
+    start = date(2025, 12, 29)
+    readings = [
+        (None, None),
+        (None, None),
+        (1.0, "operational"),
+        (1.0, "operational"),
+        (1.0, "operational"),
+        (0.9, "major_outage"),
+        (0.95, "major_outage"),  # same status, another uptime: a run of its own
+        (1.0, "degraded_performance"),
+        (1.0, "operational"),
+    ]
+    days = [_day(start + timedelta(days=n), *reading) for n, reading in enumerate(readings)]
+    runs = site.bar_runs(days)
+    assert [(r.start, r.days, r.worst) for r in runs] == [
+        (0, 2, None),
+        (2, 3, "operational"),
+        (5, 1, "major_outage"),
+        (6, 1, "major_outage"),
+        (7, 1, "degraded_performance"),
+        (8, 1, "operational"),
+    ]
+    assert [r.text for r in runs] == [
+        "29 – 30 Dec 2025: no data",
+        "31 Dec 2025 – 2 Jan 2026: 100.00% uptime, operational",
+        "3 Jan 2026: 90.00% uptime, major outage",
+        "4 Jan 2026: 95.00% uptime, major outage",
+        "5 Jan 2026: 100.00% uptime, degraded performance",
+        "6 Jan 2026: 100.00% uptime, operational",
+    ]
+    assert site.bar_runs([]) == []
+
+
 def test_uptime_bars_and_history_can_be_turned_off(api: Any, page: Any) -> None:
     api.make_component(page["id"], name="Shown")
     api.make_component(page["id"], name="Hidden bars", show_uptime=False)
     api.make_incident(page["id"], title="Old news", status="resolved")
     body = html(api.client.get(SITE))
-    assert body.count('<ol class="bars"') == 1 and "Past incidents" in body
+    assert body.count('<svg class="bars"') == 1 and "Past incidents" in body
     api.put(f"/{page['id']}", json={"show_uptime": False, "show_incident_history": False})
     body = html(api.client.get(SITE))
-    assert '<ol class="bars"' not in body
+    assert '<svg class="bars"' not in body
     assert "Past incidents" not in body and "Old news" not in body and "/history" not in body
 
 

@@ -26,7 +26,7 @@ import functools
 import math
 import re
 import secrets
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -257,10 +257,53 @@ def percent(ratio: float | None) -> str:
     return f"{math.floor(round(min(ratio, 1) * 10000, 6)) / 100:.2f}%"
 
 
-def bar_text(day: rules.UptimeDay) -> str:
+def day_span(first: date, last: date) -> str:
+    """Days from ``first`` to ``last``, as short as reads well: ``4 Sep 2026``,
+    ``4 – 9 Sep 2026``, ``4 Sep – 12 Oct 2026``, ``28 Dec 2025 – 3 Jan 2026``."""
+    if first == last:
+        return day_label(first)
+    if first.year != last.year:
+        start = day_label(first)
+    elif first.month != last.month:
+        start = f"{first.day} {first:%b}"
+    else:
+        start = str(first.day)
+    return f"{start} – {day_label(last)}"
+
+
+@dataclass(frozen=True)
+class BarRun:
+    """Consecutive days of an uptime bar that read the same: drawn as one stretch
+    of day bars, told once (a 90-day bar is a handful of runs, not 90 elements)."""
+
+    #: Index of its first day in the bar, and how many days it spans.
+    start: int
+    days: int
+    #: The worst status of its days (``None``: no data), which sets its colour.
+    worst: str | None
+    text: str
+
+
+def bar_runs(days: Sequence[rules.UptimeDay]) -> list[BarRun]:
+    """A component's days, oldest first, as runs of days with the same status and uptime."""
+    readings = [_day_reading(day) for day in days]
+    runs: list[BarRun] = []
+    start = 0
+    for end, reading in enumerate(readings, 1):
+        if end < len(readings) and readings[end] == reading:
+            continue
+        first, last = days[start], days[end - 1]
+        worst = None if last.uptime is None else last.worst
+        text = f"{day_span(first.day, last.day)}: {reading}"
+        runs.append(BarRun(start, end - start, worst, text))
+        start = end
+    return runs
+
+
+def _day_reading(day: rules.UptimeDay) -> str:
     if day.uptime is None or day.worst is None:
-        return f"{day_label(day.day)}: no data"
-    return f"{day_label(day.day)}: {percent(day.uptime)} uptime, {STATUS_LABELS[day.worst].lower()}"
+        return "no data"
+    return f"{percent(day.uptime)} uptime, {STATUS_LABELS[day.worst].lower()}"
 
 
 HELPERS: dict[str, Any] = {
@@ -273,7 +316,7 @@ HELPERS: dict[str, Any] = {
     "when": when,
     "month_label": month_label,
     "percent": percent,
-    "bar_text": bar_text,
+    "bar_runs": bar_runs,
 }
 
 

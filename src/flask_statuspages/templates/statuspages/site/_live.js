@@ -38,34 +38,48 @@
       });
   }
 
+  // An input is known by its id or, like the component checkboxes, by name and value.
+  function keyOf(input) { return input.id || input.name + "=" + input.value; }
+
+  function inputs() {
+    var found = {};
+    main.querySelectorAll("input:not([type=hidden])").forEach(function (input) {
+      found[keyOf(input)] = input;
+    });
+    return found;
+  }
+
   function remember() {
     var state = { fields: {}, open: {}, focus: null, x: window.scrollX, y: window.scrollY };
-    main.querySelectorAll("input[id]:not([type=hidden])").forEach(function (input) {
-      state.fields[input.id] = { value: input.value, checked: input.checked };
+    var fields = inputs();
+    Object.keys(fields).forEach(function (key) {
+      state.fields[key] = { value: fields[key].value, checked: fields[key].checked };
     });
     main.querySelectorAll("details[id]").forEach(function (details) {
       state.open[details.id] = details.open;
     });
     var active = document.activeElement;
-    if (active && active !== main && main.contains(active) && active.id) {
-      state.focus = { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+    if (active && active !== main && main.contains(active)) {
+      var key = active.tagName === "INPUT" ? keyOf(active) : active.id;
+      if (key) state.focus = { key: key, start: active.selectionStart, end: active.selectionEnd };
     }
     return state;
   }
 
   function restore(state) {
-    Object.keys(state.fields).forEach(function (id) {
-      var input = document.getElementById(id);
-      if (!input || !main.contains(input)) return;
-      input.value = state.fields[id].value;
-      input.checked = state.fields[id].checked;
+    var fields = inputs();
+    Object.keys(state.fields).forEach(function (key) {
+      var input = fields[key];
+      if (!input) return;
+      input.value = state.fields[key].value;
+      input.checked = state.fields[key].checked;
     });
     Object.keys(state.open).forEach(function (id) {
       var details = document.getElementById(id);
       if (details && main.contains(details)) details.open = state.open[id];
     });
     if (state.focus) {
-      var target = document.getElementById(state.focus.id);
+      var target = fields[state.focus.key] || document.getElementById(state.focus.key);
       if (target) {
         target.focus({ preventScroll: true });
         try { target.setSelectionRange(state.focus.start, state.focus.end); } catch (e) { /* not text */ }
