@@ -1,13 +1,14 @@
 #!/usr/bin/env python
 """Public-face benchmarks of flask-statuspages under gunicorn (see bench/README.md).
 
-    python bench/public.py                      # full run on SQLite (about 3 minutes)
+    python bench/public.py                      # full run on SQLite (about 4 minutes)
     python bench/public.py --quick              # fewer, shorter rounds (under a minute)
     python bench/public.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/statuspages_bench
     python bench/public.py --profile            # also profile one request of each kind
 
-Three ratios, each against a baseline measured in the same run, with the
-servers alternating round by round:
+Three ratios, each against a baseline measured in the same run: in every
+round the two servers (started afresh for it) are measured one after the
+other, and each ratio is the median of the rounds' ratios:
 
 (a) requests/s of ``GET {prefix}/public/<slug>`` (the page JSON) / a bare
     Flask route answering the same response, headers included (target >= 0.8);
@@ -713,11 +714,20 @@ def run_rounds(
     warmup_runs: int,
     load: Callable[..., LoadResult],
     database: Database,
+    restart: Callable[[], dict[str, Server]] | None = None,
 ) -> None:
-    for pair in pairs:
-        for target in pair.targets:
-            warm_up(target, warmup_runs, load)
+    """Measure every target once per round. With ``restart``, each round after the
+    first runs on servers started afresh (by name), warmed up again."""
     for number in range(rounds):
+        if number and restart is not None:
+            servers = restart()
+            for pair in pairs:
+                for target in pair.targets:
+                    target.server = servers[target.server.name]
+        if number == 0 or restart is not None:
+            for pair in pairs:
+                for target in pair.targets:
+                    warm_up(target, warmup_runs, load)
         for pair in pairs:
             # The sides take turns going first, so a drift in the machine's load is shared.
             targets = pair.targets
@@ -737,6 +747,22 @@ def verdict(ratio: float) -> str:
     return "met" if ratio >= TARGET else "MISSED"
 
 
+def paired(top: Target, bottom: Target) -> float:
+    """The median over rounds of ``top``'s rate divided by ``bottom``'s in the same round.
+
+    Both were measured within seconds of each other, on servers of the same
+    age: a round's ratio is steadier than its rates, which follow the machine.
+    """
+    return statistics.median(t / b for t, b in zip(top.rates, bottom.rates, strict=True))
+
+
+def paired_cost(cheap: Target, dear: Target) -> float:
+    """The median over rounds of ``cheap``'s CPU per request divided by ``dear``'s."""
+    return statistics.median(
+        c / d for c, d in zip(cheap.cpu_per_request, dear.cpu_per_request, strict=True)
+    )
+
+
 def report(pairs: list[Pair], postgres: bool) -> None:
     """The table: medians of every round, CPU per request, body size, each round's rate."""
     db_head = f"{'db CPU':>9}" if postgres else ""
@@ -749,14 +775,14 @@ def report(pairs: list[Pair], postgres: bool) -> None:
         ext, bare = pair.extension, pair.bare
         db_cpu = f"{ext.db_cpu_us:>7.0f}us" if postgres else ""
         say(
-            f"{pair.label:<40}{ext.rate:>10.0f}{bare.rate:>11.0f}{ext.rate / bare.rate:>7.2f}"
+            f"{pair.label:<40}{ext.rate:>10.0f}{bare.rate:>11.0f}{paired(ext, bare):>7.2f}"
             f"{ext.cpu_us:>8.0f}us{bare.cpu_us:>8.0f}us{db_cpu}{_size(ext.body_bytes):>11}"
         )
         if pair.body_only is not None:
             only = pair.body_only
             say(
                 f"{'  bare, same body only':<40}{'':>10}{only.rate:>11.0f}"
-                f"{ext.rate / only.rate:>7.2f}{'':>10}{only.cpu_us:>8.0f}us"
+                f"{paired(ext, only):>7.2f}{'':>10}{only.cpu_us:>8.0f}us"
             )
         # Without a body-only route, "body" has no target to pair with.
         for side, target in zip(("ext", "bare", "body"), pair.targets, strict=False):
@@ -774,12 +800,12 @@ def summarize(pairs: list[Pair]) -> None:
         if pair is None:
             say(f"  ({part}) {kind}, extension / bare: not measured")
             continue
-        ratio = pair.extension.rate / pair.bare.rate
+        ratio = paired(pair.extension, pair.bare)
         say(
             f"  ({part}) {kind} of the 5-component page, extension / bare (same response){'':<2}"
             f"{ratio:5.2f}  target >= {TARGET}  {verdict(ratio)}"
         )
-        cpu_ratio = pair.bare.cpu_us / pair.extension.cpu_us
+        cpu_ratio = paired_cost(pair.bare, pair.extension)
         say(f"      (by CPU per request, bare / extension: {cpu_ratio:.2f})")
         ext, bare = pair.extension, pair.bare
         say(
@@ -790,24 +816,24 @@ def summarize(pairs: list[Pair]) -> None:
             only = pair.body_only
             say(
                 f"      (against the same body with its Content-Type alone:"
-                f" {ext.rate / only.rate:.2f}, by CPU {only.cpu_us / ext.cpu_us:.2f})"
+                f" {paired(ext, only):.2f}, by CPU {paired_cost(only, ext):.2f})"
             )
     for kind in ("JSON", "HTML"):
         small, big = found.get((kind, "small")), found.get((kind, "big"))
         if small is None or big is None:
             say(f"  (c) {kind}, big page / small page: not measured")
             continue
-        ratio = big.extension.rate / small.extension.rate
+        ratio = paired(big.extension, small.extension)
         say(
             f"  (c) {kind}, big page / 5-component page, extension{'':<19}"
             f"{ratio:5.2f}  target >= {TARGET}  {verdict(ratio)}"
         )
-        bare_ratio = big.bare.rate / small.bare.rate
-        cpu_ratio = small.extension.cpu_us / big.extension.cpu_us
+        bare_ratio = paired(big.bare, small.bare)
+        cpu_ratio = paired_cost(small.extension, big.extension)
         say(
             f"      (by CPU per request, small / big: {cpu_ratio:.2f}; bare routes serving the"
             f" same two bodies: {bare_ratio:.2f}; extension / bare on the big page:"
-            f" {big.extension.rate / big.bare.rate:.2f})"
+            f" {paired(big.extension, big.bare):.2f})"
         )
 
 
@@ -1003,6 +1029,11 @@ def main() -> int:
     parser.add_argument(
         "--no-pin", action="store_true", help="do not put servers and load on separate CPUs"
     )
+    parser.add_argument(
+        "--same-servers",
+        action="store_true",
+        help="keep the two servers for every round (default: start them afresh each round)",
+    )
     args = parser.parse_args()
     GUNICORN_ARGS[GUNICORN_ARGS.index("--threads") + 1] = str(args.threads)
     GUNICORN_ARGS[GUNICORN_ARGS.index("-w") + 1] = str(args.workers)
@@ -1032,7 +1063,9 @@ def main() -> int:
         load_name = "wrk -t1" if load is wrk_load else "http.client threads (one process)"
         say(
             f"servers: gunicorn {' '.join(GUNICORN_ARGS)}, access log off; load: {load_name},"
-            f" {CONNECTIONS} keep-alive connections; {rounds} rounds of {seconds} s"
+            f" {CONNECTIONS} keep-alive connections; {rounds} rounds of {seconds} s,"
+            f" {'the same servers' if args.same_servers else 'servers started afresh'}"
+            " for each round"
         )
         say(
             f"CPUs: servers on {SERVER_CPUS[-1]}, load on {LOAD_CPUS[-1]}"
@@ -1077,9 +1110,23 @@ def main() -> int:
         manifest = os.path.join(tmpdir, "bodies.json")
         with open(manifest, "w") as fh:
             json.dump(entries, fh)
-        bare = Server("bare", "public:bare_app()", {**env, ENV_BODIES: manifest}, tmpdir)
+        bare_env = {**env, ENV_BODIES: manifest}
+        bare = Server("bare", "public:bare_app()", bare_env, tmpdir)
         running.append(bare)
         bare.wait_ready(entries[0]["path"])
+
+        def restart() -> dict[str, Server]:
+            """Both servers stopped and started again: new processes, new memory layout."""
+            while running:
+                running.pop().stop()
+            fresh = {
+                "extension": Server("extension", "public:extension_app()", env, tmpdir),
+                "bare": Server("bare", "public:bare_app()", bare_env, tmpdir),
+            }
+            running.extend(fresh.values())
+            fresh["extension"].wait_ready(f"{prefix}/public/{pages.small}")
+            fresh["bare"].wait_ready(entries[0]["path"])
+            return fresh
 
         pairs = [
             Pair(
@@ -1093,7 +1140,15 @@ def main() -> int:
             if path in sizes
         ]
         say()
-        run_rounds(pairs, rounds, seconds, warmup_runs, load, database)
+        run_rounds(
+            pairs,
+            rounds,
+            seconds,
+            warmup_runs,
+            load,
+            database,
+            None if args.same_servers else restart,
+        )
         report(pairs, database.postgres)
         summarize(pairs)
         for server in running:

@@ -148,22 +148,26 @@ def _serve(database_url: str, redis_url: str, port: int) -> subprocess.Popen[byt
 def _wait_until_up(port: int) -> None:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             conn.request("GET", f"{PREFIX}/openapi.json")
             conn.getresponse().read()
             return
         except OSError:
             time.sleep(0.1)
+        finally:
+            conn.close()  # a socket left to the collector warns, at any later test
     raise AssertionError(f"the server on port {port} did not start")
 
 
 def _http(port: int, method: str, path: str, body: Any = None) -> Any:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"X-Owner": "acme", "Content-Type": "application/json"}
-    conn.request(method, PREFIX + path, body=json.dumps(body) if body else None, headers=headers)
-    response = conn.getresponse()
-    return json.loads(response.read() or b"null")
+    try:
+        conn.request(method, PREFIX + path, body=json.dumps(body) if body else None, headers=headers)
+        return json.loads(conn.getresponse().read() or b"null")
+    finally:
+        conn.close()
 
 
 def test_an_event_raised_in_one_process_reaches_a_stream_of_another(

@@ -127,3 +127,20 @@ def test_missing_secret_key_is_a_clear_error(tmp_path) -> None:
     app.config["STATUSPAGES_SECRET_KEY"] = "own"
     with app.app_context():
         assert tokens.dump(tokens.Purpose.VERIFY, {})
+
+
+@pytest.mark.parametrize("queue", ["thread", "inline"])
+def test_one_hook_on_the_host_app_which_starts_the_thread_queue(tmp_path, queue) -> None:
+    app = _app(
+        tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/a.db", STATUSPAGES_QUEUE=queue
+    )
+    app.add_url_rule("/host", "host", lambda: "the host's own route")
+    StatusPages(app)
+    assert [len(funcs) for funcs in app.before_request_funcs.values()] == [1]
+    state = app.extensions["statuspages"]
+    assert app.test_client().get("/host").text == "the host's own route"
+    if queue == "thread":  # started by the first request, on any route
+        try:
+            assert state.queue._thread is not None and state.queue._thread.is_alive()
+        finally:
+            state.queue.stop()

@@ -202,22 +202,32 @@ def test_every_html_answer_has_a_strict_csp_with_a_fresh_nonce(api: Any, page: A
     assert missing.status_code == 404 and "Content-Security-Policy" in missing.headers
 
 
-@pytest.mark.parametrize("join_limit", [site._JOIN_LIMIT, 16], ids=["joined", "in pieces"])
+@pytest.mark.parametrize("copy_limit", [site._COPY_LIMIT, 16], ids=["joined", "in pieces"])
 def test_a_page_goes_out_whole_with_its_length_and_type(
-    api: Any, page: Any, monkeypatch: Any, join_limit: int
+    api: Any, page: Any, monkeypatch: Any, copy_limit: int
 ) -> None:
-    """Small pages are sent as one string, big ones as their pieces: the same bytes."""
-    monkeypatch.setattr(site, "_JOIN_LIMIT", join_limit)
+    """Small pages are sent as one string; a big piece goes out as it is: the same bytes."""
+    monkeypatch.setattr(site, "_COPY_LIMIT", copy_limit)
     with api.client.get(SITE, buffered=False) as response:
         chunks = list(response.response)
     body = b"".join(chunks)
-    assert (len(chunks) > 1) == (join_limit == 16)
+    assert (len(chunks) > 1) == (copy_limit == 16)
     assert response.headers.getlist("Content-Type") == ["text/html; charset=utf-8"]
     assert response.headers.getlist("Content-Length") == [str(len(body))]
     nonce = re.search(r"script-src 'nonce-([^']+)'", response.headers["Content-Security-Policy"])
     assert nonce is not None and site.NONCE_SLOT.encode() not in body
     assert body.count(f'nonce="{nonce.group(1)}"'.encode()) >= 2
     assert b"Acme Status" in body and body.rstrip().endswith(b"</html>")
+
+
+def test_big_pieces_go_out_uncopied_and_small_ones_joined(monkeypatch: Any) -> None:
+    monkeypatch.setattr(site, "_COPY_LIMIT", 4)
+    big, bigger = b"<big>", b"<bigger>"
+    pieces = (b"a", big, b"b", b"c", bigger)
+    chunks = site._chunks(pieces, b"N")
+    assert chunks == [b"aN", big, b"NbNcN", bigger]
+    assert chunks[1] is big and chunks[3] is bigger
+    assert site._chunks((b"a", b"b"), b"N") == [b"aNb"]
 
 
 # -------------------------------------------------------- freshness, speed

@@ -100,9 +100,6 @@ class StatusPages:
         )
         install_version_hook()
         realtime.connect(app, app.extensions[EXTENSION_KEY].broker)
-        if isinstance(queue, ThreadQueue):
-            # Retries due after a restart are picked up once the app serves again.
-            app.before_request(queue.ensure_started)
         if "mail" not in app.extensions:
             Mail(app)  # the host has no Flask-Mail: one from its MAIL_* settings
 
@@ -117,7 +114,9 @@ class StatusPages:
             app.register_blueprint(create_site_blueprint(app))
             if site_prefix.rstrip("/"):  # at the root, every 404 of the host would be ours
                 routing_errors.append(html_routing_errors(site_prefix.rstrip("/")))
-        app.before_request(_before_app_request(routing_errors))
+        # Retries due after a restart are picked up once the app serves again.
+        starts = queue.ensure_started if isinstance(queue, ThreadQueue) else None
+        app.before_request(_before_app_request(routing_errors, starts))
         app.cli.add_command(statuspages_cli)
 
     def _database_for(self, app: Flask, db: SQLAlchemy | None) -> SQLAlchemy:
@@ -159,16 +158,21 @@ class StatusPages:
         return get_state().db.session
 
 
-def _before_app_request(routing_errors: list[Callable[[], Any]]) -> Callable[[], Any]:
+def _before_app_request(
+    routing_errors: list[Callable[[], Any]], start_queue: Callable[[], None] | None
+) -> Callable[[], Any]:
     """The one hook the extension puts on every request of the host app.
 
-    It routes verified custom domains to the page's views, and answers 404
-    and 405 under our prefixes in our own format (routing errors never reach
-    a blueprint's handlers). One hook, with cheap exits, because it runs on
-    the host's own routes too.
+    It starts the notification thread if it does not run (``thread`` queue),
+    routes verified custom domains to the page's views, and answers 404 and
+    405 under our prefixes in our own format (routing errors never reach a
+    blueprint's handlers). One hook, with cheap exits, because it runs on the
+    host's own routes too.
     """
 
     def statuspages_before_request() -> Any:
+        if start_queue is not None:
+            start_queue()
         answer = domains.serve_custom_domains()
         if answer is None and request.routing_exception is not None:
             for routing_error in routing_errors:

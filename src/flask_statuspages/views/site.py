@@ -375,16 +375,39 @@ def _security_headers(nonce: str) -> list[tuple[str, str]]:
 
 _NONCE = NONCE_SLOT.encode()
 _HTML_TYPE = ("Content-Type", "text/html; charset=utf-8")
-#: Bodies up to this size are sent in one write (bytes).
-_JOIN_LIMIT = 1 << 20
+#: Pieces of a page up to this size (bytes) are copied into one write with the
+#: nonces between them; a bigger piece goes out as it is, in a write of its own.
+#: The server writes each item of a body with its own system call, which costs
+#: less than copying a big piece, and more than copying a small one.
+_COPY_LIMIT = 64 * 1024
 
 
 @functools.lru_cache(maxsize=256)
-def _pieces(body: bytes) -> tuple[tuple[bytes, ...], int]:
-    """``body`` cut at its nonce slots, and their length, once per rendering
-    (bytes keep their hash)."""
+def _pieces(body: bytes) -> tuple[tuple[bytes, ...], int, int]:
+    """``body`` cut at its nonce slots, their total length and the largest's,
+    once per rendering (bytes keep their hash)."""
     pieces = tuple(body.split(_NONCE))
-    return pieces, sum(map(len, pieces))
+    lengths = [len(piece) for piece in pieces]
+    return pieces, sum(lengths), max(lengths)
+
+
+def _chunks(pieces: tuple[bytes, ...], slot: bytes) -> list[bytes]:
+    """The pieces with ``slot`` between them, small neighbours joined, big pieces as they are."""
+    chunks: list[bytes] = []
+    pending: list[bytes] = []
+    for index, piece in enumerate(pieces):
+        if index:
+            pending.append(slot)
+        if len(piece) <= _COPY_LIMIT:
+            pending.append(piece)
+            continue
+        if pending:
+            chunks.append(b"".join(pending))
+            pending = []
+        chunks.append(piece)
+    if pending:
+        chunks.append(b"".join(pending))
+    return chunks
 
 
 def _answer(
@@ -395,21 +418,20 @@ def _answer(
     """An HTML answer: a fresh CSP nonce in its slots, the security headers set.
 
     The cached page is not searched per answer: it is cut at its slots once,
-    and the nonce goes between the pieces. Up to :data:`_JOIN_LIMIT` they are
-    joined, since the server writes each item of a body with its own system
-    call; a bigger page goes out as its pieces rather than be copied.
+    and the nonce goes between the pieces, in one write unless a piece is too
+    big to copy (:data:`_COPY_LIMIT`).
     """
-    pieces, length = _pieces(body.encode() if isinstance(body, str) else body)
+    pieces, length, largest = _pieces(body.encode() if isinstance(body, str) else body)
     nonce = random_token(18)
     slot = nonce.encode()
     length += len(slot) * (len(pieces) - 1)
     # Content-Type first in the list: werkzeug then looks no further for it.
     all_headers = [_HTML_TYPE, *_security_headers(nonce)]
     payload: bytes | list[bytes]
-    if length <= _JOIN_LIMIT:
+    if largest <= _COPY_LIMIT:
         payload = slot.join(pieces)  # werkzeug sets its Content-Length
     else:
-        payload = [chunk for piece in pieces for chunk in (slot, piece)][1:]
+        payload = _chunks(pieces, slot)
         all_headers.append(("Content-Length", str(length)))
     if headers:
         all_headers.extend(headers.items())
