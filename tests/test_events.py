@@ -163,8 +163,9 @@ def _wait_until_up(port: int) -> None:
 def _http(port: int, method: str, path: str, body: Any = None) -> Any:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"X-Owner": "acme", "Content-Type": "application/json"}
+    payload = json.dumps(body) if body else None
     try:
-        conn.request(method, PREFIX + path, body=json.dumps(body) if body else None, headers=headers)
+        conn.request(method, PREFIX + path, body=payload, headers=headers)
         return json.loads(conn.getresponse().read() or b"null")
     finally:
         conn.close()
