@@ -317,6 +317,7 @@ HELPERS: dict[str, Any] = {
     "month_label": month_label,
     "percent": percent,
     "bar_runs": bar_runs,
+    "statuses": tuple(STATUS_LABELS),
 }
 
 
