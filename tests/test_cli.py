@@ -42,3 +42,26 @@ def test_wheel_ships_templates_migrations_and_typing(tmp_path, monkeypatch) -> N
         "flask_statuspages/migrations/versions/0001_initial.py",
     ):
         assert expected in names
+
+
+def test_suite_imports_the_package_as_installed() -> None:
+    """``make test`` installs the package non-editable and the suite runs that copy.
+
+    The package sits beside ``tests/``; ``--import-mode=append`` keeps the
+    checkout behind site-packages, so a file left out of the wheel fails here.
+    An editable install (a developer's venv) points at the checkout itself.
+    """
+    import json
+    from importlib import metadata
+
+    import flask_statuspages
+
+    dist = metadata.distribution("flask-statuspages")
+    imported = Path(flask_statuspages.__file__).resolve()
+    direct_url = json.loads(dist.read_text("direct_url.json") or "{}")
+    if direct_url.get("dir_info", {}).get("editable"):
+        checkout = Path(direct_url["url"].removeprefix("file://")).resolve()
+        assert imported == checkout / "flask_statuspages" / "__init__.py"
+    else:
+        installed = Path(str(dist.locate_file("flask_statuspages/__init__.py"))).resolve()
+        assert imported == installed
