@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -66,7 +68,8 @@ def db_group() -> None:
 @click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
     """Upgrade the extension's tables to REVISION (default: the latest)."""
-    migrate.upgrade(revision)
+    with _history_elsewhere():
+        migrate.upgrade(revision)
     click.echo(f"statuspages tables upgraded to {revision}.")
 
 
@@ -74,14 +77,36 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Downgrade the extension's tables to REVISION ("base" removes them)."""
-    migrate.downgrade(revision)
+    with _history_elsewhere():
+        migrate.downgrade(revision)
     click.echo(f"statuspages tables downgraded to {revision}.")
+
+
+@db_group.command("stamp")
+@click.argument("revision")
+def db_stamp(revision: str) -> None:
+    """Record REVISION ("head": the latest) as the tables' version, migrating nothing.
+
+    For tables made by ``create_all()`` that match this version's models.
+    """
+    with _history_elsewhere():
+        migrate.stamp(revision)
+    click.echo(f"statuspages tables stamped at {revision}.")
 
 
 @db_group.command("current")
 def db_current() -> None:
-    """Show the revision the extension's tables are at."""
-    migrate.current()
+    """Show the revision the extension's tables are at, and where it is recorded."""
+    click.echo(migrate.current())
+
+
+@contextmanager
+def _history_elsewhere() -> Iterator[None]:
+    """A refused migration is one line and a non-zero exit, not a traceback."""
+    try:
+        yield
+    except migrate.HistoryElsewhere as refused:
+        raise click.ClickException(str(refused)) from None
 
 
 @statuspages_cli.command("worker")

@@ -17,6 +17,8 @@ from flask_statuspages.models import Base
 
 from .conftest import PG_URL
 
+(HEAD,) = ScriptDirectory(str(migrate.VERSIONS_DIR.parent)).get_heads()
+
 
 @pytest.fixture
 def empty_database_url(backend, tmp_path):
@@ -80,10 +82,9 @@ def test_cli_db_upgrade(empty_database_url) -> None:
         engine.dispose()
 
 
-# Flask-Migrate's generated env.py still tries the older get_engine() first.
-@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-def test_flask_migrate_recipe(empty_database_url, tmp_path, monkeypatch) -> None:
-    """docs/migrations.md: the host's Flask-Migrate runs our branch from its own history."""
+@pytest.fixture
+def migrated_by_host(empty_database_url, tmp_path, monkeypatch):
+    """docs/migrations.md: a host whose Flask-Migrate ran our branch from its own history."""
     import os
 
     import flask_migrate
@@ -114,11 +115,128 @@ def test_flask_migrate_recipe(empty_database_url, tmp_path, monkeypatch) -> None
     with app.app_context():
         flask_migrate.init()
         flask_migrate.upgrade(revision="statuspages@head")
-        engine = db.engine
-        assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
-        with engine.connect() as conn:
-            versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
-            assert list(versions) == ScriptDirectory(str(migrate.VERSIONS_DIR.parent)).get_heads()
-        flask_migrate.downgrade(revision="statuspages@base")
-        assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
+        yield app, db.engine
+        db.engine.dispose()
+
+
+# Flask-Migrate's generated env.py still tries the older get_engine() first.
+@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+def test_flask_migrate_recipe(migrated_by_host) -> None:
+    import flask_migrate
+
+    app, engine = migrated_by_host
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        assert list(versions) == [HEAD]
+    flask_migrate.downgrade(revision="statuspages@base")
+    assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
+
+
+# ------------------------------------------- a history kept somewhere else
+
+
+def _fingerprint(engine) -> dict[str, object]:
+    """Every table with its columns, indexes and rows: equal means the database is unchanged."""
+    found: dict[str, object] = {}
+    inspector = inspect(engine)
+    with engine.connect() as conn:
+        for name in sorted(inspector.get_table_names()):
+            columns = [c["name"] for c in inspector.get_columns(name)]
+            indexes = sorted(i["name"] or "" for i in inspector.get_indexes(name))
+            rows = sorted(map(repr, conn.execute(text(f"SELECT * FROM {name}")).all()))
+            found[name] = (columns, indexes, rows)
+    return found
+
+
+def _assert_refused(result, expected: str) -> None:
+    """One line saying what to run instead, a non-zero exit, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert expected in lines[0]
+
+
+@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+def test_cli_refuses_a_history_kept_by_the_hosts_alembic(migrated_by_host) -> None:
+    app, engine = migrated_by_host
+    before = _fingerprint(engine)
+    assert migrate.VERSION_TABLE not in before
+    runner = app.test_cli_runner()
+    upgrade = runner.invoke(args=["statuspages", "db", "upgrade"])
+    _assert_refused(upgrade, "run `flask db upgrade statuspages@head` instead")
+    assert f"alembic_version holds {HEAD}" in upgrade.output
+    downgrade = runner.invoke(args=["statuspages", "db", "downgrade", "base"])
+    _assert_refused(downgrade, "run `flask db downgrade statuspages@base` instead")
+    stamp = runner.invoke(args=["statuspages", "db", "stamp", "head"])
+    _assert_refused(stamp, "run `flask db stamp statuspages@head` instead")
+    assert _fingerprint(engine) == before
+    current = runner.invoke(args=["statuspages", "db", "current"])
+    assert current.exit_code == 0
+    assert current.output == (
+        f"{HEAD} (head), in your app's alembic_version:"
+        " migrated with `flask db`, not `flask statuspages db`.\n"
+    )
+
+
+def test_cli_asks_to_stamp_tables_made_by_create_all(empty_database_url) -> None:
+    app = Flask("created_all")
+    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    ext = StatusPages(app)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        engine = ext.session.get_bind()
+        ext.create_all()
+        before = _fingerprint(engine)
+        upgrade = runner.invoke(args=["statuspages", "db", "upgrade"])
+        _assert_refused(upgrade, "record that with `flask statuspages db stamp head`")
+        assert "flask db stamp" not in upgrade.output  # no Alembic of the host's here
+        assert _fingerprint(engine) == before
+        current = runner.invoke(args=["statuspages", "db", "current"])
+        assert "`flask statuspages db stamp head`" in current.output
+        stamped = runner.invoke(args=["statuspages", "db", "stamp", "head"])
+        assert stamped.exit_code == 0, stamped.output
+        assert runner.invoke(args=["statuspages", "db", "current"]).output == f"{HEAD} (head)\n"
+        assert runner.invoke(args=["statuspages", "db", "upgrade"]).exit_code == 0
+        assert _diff(engine) == []
+        engine.dispose()
+
+
+def test_create_all_beside_a_hosts_alembic_names_both_stamps(empty_database_url) -> None:
+    app = Flask("created_all_with_alembic")
+    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    ext = StatusPages(app)
+    with app.app_context():
+        engine = ext.session.get_bind()
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            conn.execute(text("INSERT INTO alembic_version VALUES ('9f1ad19d94ce')"))
+        ext.create_all()
+        before = _fingerprint(engine)
+        result = app.test_cli_runner().invoke(args=["statuspages", "db", "upgrade"])
+        _assert_refused(result, "`flask statuspages db stamp head` (or `flask db stamp")
+        assert _fingerprint(engine) == before
+        engine.dispose()
+
+
+def test_a_failing_upgrade_leaves_nothing_half_done(empty_database_url) -> None:
+    """The last revision fails (its index name is taken): no table and no version remain."""
+    app = Flask("half_done")
+    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    StatusPages(app)
+    with app.app_context():
+        engine = app.extensions["statuspages"].db.engine
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE host_thing (id INTEGER PRIMARY KEY)"))
+            conn.execute(
+                text(
+                    "CREATE INDEX ix_statuspages_maintenance_update_maintenance_id"
+                    " ON host_thing (id)"
+                )
+            )
+        before = _fingerprint(engine)
+        with pytest.raises(Exception, match="ix_statuspages_maintenance_update_maintenance_id"):
+            migrate.upgrade()
+        assert _fingerprint(engine) == before
         engine.dispose()
