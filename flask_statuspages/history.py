@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -82,9 +83,15 @@ def months_of_maintenances(
     return [{"month": month, "maintenances": found} for month, found in by_month.items()]
 
 
+def uptime_min_span() -> float:
+    """Seconds of data a component needs before any uptime figure is given."""
+    return float(current_app.config["STATUSPAGES_UPTIME_MIN_SPAN"])
+
+
 def component_uptime(
     page_id: str, component_id: str, days: int, now: datetime | None = None
-) -> tuple[Component, list[rules.UptimeDay]]:
+) -> tuple[Component, rules.Uptime]:
+    """One component of the page and its uptime over the last ``days`` days (404: none)."""
     now = now or utcnow()
     session = db_session()
     component = session.scalar(
@@ -109,4 +116,12 @@ def component_uptime(
     records: list[rules.StatusChange] = [
         (c.changed_at, c.old_status, c.new_status) for c in changes
     ]
-    return component, rules.daily_uptime(records, component.status, first_day, days, now)
+    return component, rules.uptime(
+        records,
+        component.status,
+        first_day,
+        days,
+        now,
+        born=component.created_at,
+        min_span=uptime_min_span(),
+    )

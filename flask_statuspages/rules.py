@@ -9,7 +9,7 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 #: Component statuses, best to worst. The order is the roll-up order.
@@ -128,7 +128,8 @@ StatusChange = tuple[datetime, "str | None", str]
 @dataclass(frozen=True)
 class UptimeDay:
     day: date
-    #: 0..1, or ``None`` when the component did not exist that day.
+    #: 0..1, or ``None`` when there is no figure: the component did not exist
+    #: that day, or it has too little data for any figure yet (see :func:`uptime`).
     uptime: float | None
     #: The worst status the component was in that day (``None``: no data).
     worst: str | None
@@ -136,18 +137,44 @@ class UptimeDay:
     observed_seconds: float
 
 
+@dataclass(frozen=True)
+class Uptime:
+    """A component's uptime over a window of days, saying what it covers."""
+
+    days: list[UptimeDay]
+    #: 0..1 over the time observed; ``None`` below the minimum span of data.
+    ratio: float | None
+    #: When the data begins, if after the window starts (a component younger
+    #: than the window); ``None`` when the data covers the whole window.
+    since: datetime | None
+    observed_seconds: float
+
+    @property
+    def too_little_data(self) -> bool:
+        """Whether figures are withheld because too little time was observed."""
+        return self.ratio is None
+
+
 def status_segments(
-    changes: Sequence[StatusChange], current: str, start: datetime, end: datetime
+    changes: Sequence[StatusChange],
+    current: str,
+    start: datetime,
+    end: datetime,
+    born: datetime | None = None,
 ) -> list[tuple[datetime, datetime, str | None]]:
     """The statuses a component was in between ``start`` and ``end``.
 
     ``changes`` are the ``(changed_at, old_status, new_status)`` records after
     ``start``, oldest first. The status before the first is its ``old_status``
     (``None``: the component did not exist yet); with no change at all, the
-    component was in its ``current`` status throughout.
+    component was in its ``current`` status throughout. ``born`` (its
+    creation time) bounds that first status: a component without a creation
+    record did not exist before it, unless a recorded change says otherwise.
     """
     status: str | None = changes[0][1] if changes else current
     cursor, segments = start, []
+    if born is not None and born > start and status is not None:
+        cursor = min(born, changes[0][0]) if changes else born
     for changed_at, _old, new in changes:
         if changed_at > cursor:
             segments.append((cursor, min(changed_at, end), status))
@@ -159,11 +186,24 @@ def status_segments(
 
 
 def daily_uptime(
-    changes: Sequence[StatusChange], current: str, first_day: date, days: int, now: datetime
+    changes: Sequence[StatusChange],
+    current: str,
+    first_day: date,
+    days: int,
+    now: datetime,
+    born: datetime | None = None,
 ) -> list[UptimeDay]:
     """One :class:`UptimeDay` per UTC day from ``first_day``, for ``days`` days."""
     start = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
-    segments = status_segments(changes, current, start, now)
+    return _days(status_segments(changes, current, start, now, born), start, days, now)
+
+
+def _days(
+    segments: Sequence[tuple[datetime, datetime, str | None]],
+    start: datetime,
+    days: int,
+    now: datetime,
+) -> list[UptimeDay]:
     result = []
     for offset in range(days):
         day_start = start + timedelta(days=offset)
@@ -188,6 +228,35 @@ def uptime_ratio(days: Iterable[UptimeDay]) -> float | None:
     days = list(days)
     observed = sum(d.observed_seconds for d in days)
     return 1 - sum(d.down_seconds for d in days) / observed if observed else None
+
+
+def uptime(
+    changes: Sequence[StatusChange],
+    current: str,
+    first_day: date,
+    days: int,
+    now: datetime,
+    *,
+    born: datetime | None = None,
+    min_span: float = 0.0,
+) -> Uptime:
+    """The uptime of a component over ``days`` days from ``first_day``, up to ``now``.
+
+    Days before the component existed have no data and count for nothing.
+    Below ``min_span`` seconds of data in all, no figure is given, neither
+    over the window nor for any day (the days keep their worst status): a
+    component a few seconds old has no meaningful uptime yet.
+    """
+    start = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
+    segments = status_segments(changes, current, start, now, born)
+    daily = _days(segments, start, days, now)
+    observed = sum(d.observed_seconds for d in daily)
+    seen = [seg_start for seg_start, _end, status in segments if status is not None]
+    since = seen[0] if seen and seen[0] > start else None
+    if observed <= 0 or observed < min_span:
+        daily = [replace(d, uptime=None) for d in daily]
+        return Uptime(daily, None, since, observed)
+    return Uptime(daily, uptime_ratio(daily), since, observed)
 
 
 # ----------------------------------------------------------- maintenance

@@ -460,7 +460,11 @@ class UptimeQuery(Schema):
 class UptimeDaySchema(Schema):
     date = fields.Date(attribute="day")
     uptime = fields.Float(
-        allow_none=True, metadata={"description": "0..1; null before the component existed."}
+        allow_none=True,
+        metadata={
+            "description": "0..1; null before the component existed, and while it has"
+            " too little data for any figure (see uptime_reason)."
+        },
     )
     status = fields.Str(
         attribute="worst", allow_none=True, metadata={"description": "The worst status that day."}
@@ -476,7 +480,35 @@ class UptimeComponentSchema(Schema):
 class UptimeSchema(Schema):
     component = fields.Nested(UptimeComponentSchema)
     days = fields.Int()
-    uptime = fields.Float(allow_none=True, metadata={"description": "Over the whole range."})
+    since = Timestamp(
+        allow_none=True,
+        metadata={
+            "description": "When the data begins, for a component younger than the range;"
+            " null when the data covers the whole range.",
+            "example": "2026-12-03T09:12:44.120Z",
+        },
+    )
+    observed_seconds = fields.Float(
+        metadata={"description": "Seconds of data in the range (the component's lifetime in it)."}
+    )
+    min_span_seconds = fields.Float(
+        metadata={"description": "Seconds of data needed before any figure is given."}
+    )
+    uptime = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "0..1 over the time observed in the range (from since, if set);"
+            " null when uptime_reason says why."
+        },
+    )
+    uptime_reason = fields.Str(
+        allow_none=True,
+        metadata={
+            "enum": ["too_little_data", None],
+            "description": "too_little_data: less than min_span_seconds observed, so no"
+            " figure (uptime and every day's uptime are null); null when uptime is given.",
+        },
+    )
     history = fields.List(fields.Nested(UptimeDaySchema), metadata={"description": "Oldest first."})
 
 

@@ -23,7 +23,10 @@ snapshot is made once and kept beside it with its ``ETag``.
     the roll-up of section 4 of the contract.
 ``components``
     public component dicts, in display order, each with ``uptime`` (a list of
-    :class:`rules.UptimeDay`, empty when bars are off) and ``uptime_ratio``.
+    :class:`rules.UptimeDay`, empty when bars are off), ``uptime_ratio``
+    (``None`` with too little data, see :func:`rules.uptime`) and
+    ``uptime_since`` (when the data begins, for a component younger than the
+    bars; else ``None``).
 ``groups``
     ``[{"name": str | None, "status": worst, "components": [...]}]`` in order.
 ``active_incidents``, ``recent_incidents``, ``latest_incidents``
@@ -53,6 +56,7 @@ from sqlalchemy.orm import Session
 from . import rules
 from .access import PageRef
 from .components import ordered_components
+from .history import uptime_min_span
 from .incidents import incidents_of, unresolved_incidents
 from .maintenances import OPEN_STATUSES, maintenances_of
 from .markup import render_markdown, sanitize_html
@@ -102,7 +106,8 @@ class Snapshot:
     ref: PageRef
     data: dict[str, Any]
     #: The snapshot goes stale by itself then (the day rolls over, an incident
-    #: leaves the recent list), even without a write.
+    #: leaves the recent list, a young component has enough data for its uptime
+    #: figure), even without a write.
     valid_until: datetime
     renderings: dict[Hashable, Rendering] = field(default_factory=dict)
 
@@ -261,15 +266,26 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
     )
 
     components = _component_schema.dump(component_rows)
+    min_span = uptime_min_span()
+    figures_due: list[datetime] = []
     for component, row in zip(components, component_rows, strict=True):
-        days = []
+        uptime = None
         if page.show_uptime and row.show_uptime:
-            days = rules.daily_uptime(
-                changes.get(row.id, []), row.status, first_day, page.uptime_days, now
+            uptime = rules.uptime(
+                changes.get(row.id, []),
+                row.status,
+                first_day,
+                page.uptime_days,
+                now,
+                born=row.created_at,
+                min_span=min_span,
             )
+            if uptime.too_little_data:  # the snapshot must not outlive "no data yet"
+                figures_due.append(now + timedelta(seconds=min_span - uptime.observed_seconds))
         component["created_at"] = format_timestamp(row.created_at)
-        component["uptime"] = days
-        component["uptime_ratio"] = rules.uptime_ratio(days)
+        component["uptime"] = uptime.days if uptime else []
+        component["uptime_ratio"] = uptime.ratio if uptime else None
+        component["uptime_since"] = uptime.since if uptime else None
 
     overall = rules.overall_status(
         (c.status for c in component_rows), (i.severity for i in active_rows)
@@ -315,13 +331,15 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
         "public": public,
         "generated_at": now,
     }
-    return Snapshot(ref, data, _valid_until(now, recent_rows))
+    return Snapshot(ref, data, _valid_until(now, recent_rows, figures_due))
 
 
-def _valid_until(now: datetime, recent: Any) -> datetime:
+def _valid_until(now: datetime, recent: Any, figures_due: list[datetime]) -> datetime:
+    """When the snapshot goes stale by itself: at midnight (a new uptime day), when a
+    recent incident stops being recent, or when a young component's uptime gets a figure."""
     midnight = datetime.combine(now.date() + timedelta(days=1), time.min, tzinfo=timezone.utc)
     leaving = [i.resolved_at + timedelta(days=RECENT_DAYS) for i in recent if i.resolved_at]
-    return min([midnight, *leaving])
+    return min([midnight, *leaving, *figures_due])
 
 
 # ------------------------------------------------------ version bumping

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -57,10 +58,27 @@ def renders(app: Any) -> Any:
 # ------------------------------------------------------------- content
 
 
-def test_page_shows_status_components_groups_uptime_and_incidents(api: Any, page: Any) -> None:
+def backdate_components(app: Any, db: Any, days: float) -> datetime:
+    """Make every component (and its creation record) ``days`` days old; returns when."""
+    born = utcnow() - timedelta(days=days)
+    with app.app_context():
+        db.session.execute(update(models.Component).values(created_at=born))
+        db.session.execute(
+            update(models.ComponentStatusChange)
+            .where(models.ComponentStatusChange.old_status.is_(None))
+            .values(changed_at=born)
+        )
+        db.session.commit()
+    return born
+
+
+def test_page_shows_status_components_groups_uptime_and_incidents(
+    app: Any, db: Any, api: Any, page: Any
+) -> None:
     api.make_component(page["id"], name="REST API", group_name="Backend", description="v2")
     api.make_component(page["id"], name="Database", group_name="Backend", status="partial_outage")
     api.make_component(page["id"], name="Website")
+    born = backdate_components(app, db, 10)
     active = api.make_incident(page["id"], title="Slow queries", severity="minor")
     api.put(
         f"/{page['id']}/incidents/{active['id']}",
@@ -85,10 +103,15 @@ def test_page_shows_status_components_groups_uptime_and_incidents(api: Any, page
         assert spans[0][0] == 0 and sum(w for _, w in spans) == 90 * 5
         assert all(x + w == nx for (x, w), (nx, _) in zip(spans, spans[1:], strict=False))
     today, first = utcnow().date(), utcnow().date() - timedelta(days=89)
-    assert f"<title>{today.day} {today:%b %Y}: 100.00% uptime, operational</title>" in body
-    assert f"<title>{today.day} {today:%b %Y}: 70.00% uptime, partial outage</title>" in body
+    lifetime = site.day_span(born.date(), today)
+    assert f"<title>{lifetime}: 100.00% uptime, operational</title>" in body
+    assert f"<title>{lifetime}: 70.00% uptime, partial outage</title>" in body
     assert f"{first.day} {first:%b}" in body and ": no data</title>" in body  # before they existed
-    assert 'aria-label="Daily uptime of REST API, last 90 days"' in body
+    # Ten days old: the figures say what they cover.
+    since = f"since {born.day} {born:%b}" + ("" if born.year == today.year else f" {born.year}")
+    assert f'aria-label="Daily uptime of REST API, last 90 days, data {since}"' in body
+    assert f'<span class="figure">100.00% uptime {since}</span>' in body
+    assert f'<span class="figure">70.00% uptime {since}</span>' in body
     active_section = body[body.index("Active incidents") : body.index("Components</h2>")]
     assert "Slow queries" in active_section and "An index was missing." in active_section
     assert "Investigating" in active_section and "Identified" in active_section
@@ -138,6 +161,27 @@ def test_bar_runs_join_days_that_read_the_same() -> None:
         "6 Jan 2026: 100.00% uptime, operational",
     ]
     assert site.bar_runs([]) == []
+
+
+def test_a_new_component_shows_no_uptime_figure_until_it_has_enough_data(
+    app: Any, api: Any, page: Any
+) -> None:
+    """A component seconds old has "No data yet", not "85.62% uptime" over 90 days;
+    once the minimum span has passed the page shows the figure without any write."""
+    app.config["STATUSPAGES_UPTIME_MIN_SPAN"] = 1.5
+    component = api.make_component(page["id"], name="API")
+    api.put(f"/{page['id']}/components/{component['id']}", json={"status": "partial_outage"})
+    body = html(api.client.get(SITE))
+    bar = body[body.index('<svg class="bars"') : body.index("</p>", body.index("bars-legend"))]
+    assert '<span class="figure">No data yet</span>' in bar
+    assert "%" not in bar
+    today = utcnow().date()
+    assert f"{today.day} {today:%b %Y}: partial outage, no uptime figure yet</title>" in bar
+    assert ": no data</title>" in bar  # the days before it existed
+    assert f", data since {today.day} {today:%b}" in bar
+    time.sleep(1.6)
+    later = html(api.client.get(SITE))
+    assert re.search(r'<span class="figure">\d+\.\d\d% uptime since \d+ \w+</span>', later)
 
 
 def test_uptime_bars_and_history_can_be_turned_off(api: Any, page: Any) -> None:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from flask_statuspages import models, rules
 from flask_statuspages.history import month_start
 from flask_statuspages.models import utcnow
+from flask_statuspages.schemas import format_timestamp
 
 from .conftest import PREFIX
 
@@ -47,6 +48,55 @@ def test_days_before_the_component_existed_have_no_data() -> None:
     assert rules.uptime_ratio(days[:1]) is None
 
 
+def test_a_young_component_is_measured_since_it_was_created() -> None:
+    changes = [
+        (at(10, 11), None, "operational"),
+        (at(10, 11.5), "operational", "partial_outage"),
+    ]
+    uptime = rules.uptime(changes, "partial_outage", date(2026, 3, 8), 3, NOON)
+    assert uptime.since == at(10, 11)
+    assert uptime.observed_seconds == 3600
+    assert uptime.ratio == 1 - 0.3 * 1800 / 3600
+    assert [d.uptime for d in uptime.days[:2]] == [None, None]  # before it existed
+    assert [d.worst for d in uptime.days[:2]] == [None, None]
+    assert uptime.days[2].uptime == uptime.ratio
+
+
+def test_below_the_minimum_span_there_is_no_figure() -> None:
+    changes = [
+        (at(10, 11.99), None, "operational"),
+        (at(10, 11.995), "operational", "partial_outage"),
+    ]
+    uptime = rules.uptime(changes, "partial_outage", date(2026, 3, 8), 3, NOON, min_span=3600)
+    assert uptime.too_little_data and uptime.ratio is None
+    assert uptime.since == at(10, 11.99)
+    assert [d.uptime for d in uptime.days] == [None, None, None]
+    assert uptime.days[2].worst == "partial_outage"  # the bar still shows what happened
+    enough = rules.uptime(changes, "partial_outage", date(2026, 3, 8), 3, NOON, min_span=36)
+    assert enough.ratio is not None and not enough.too_little_data
+    nothing = rules.uptime([(NOON, None, "operational")], "operational", date(2026, 3, 10), 1, NOON)
+    assert nothing.ratio is None and nothing.observed_seconds == 0
+
+
+def test_without_a_creation_record_the_creation_time_bounds_the_data() -> None:
+    uptime = rules.uptime(
+        [], "operational", date(2026, 3, 8), 3, NOON, born=at(10, 11), min_span=3600
+    )
+    assert uptime.since == at(10, 11) and uptime.observed_seconds == 3600
+    assert uptime.ratio == 1.0
+    assert [d.worst for d in uptime.days] == [None, None, "operational"]
+    # Older than the window: the data covers it all, and there is no "since".
+    old = rules.uptime([], "operational", date(2026, 3, 8), 3, NOON, born=at(1, 0))
+    assert old.since is None and old.observed_seconds == 60 * 3600
+
+
+def test_a_recorded_change_older_than_the_creation_time_is_believed() -> None:
+    changes = [(at(8, 6), "operational", "major_outage")]
+    uptime = rules.uptime(changes, "major_outage", date(2026, 3, 8), 3, NOON, born=at(9, 0))
+    assert uptime.since == at(8, 6)
+    assert uptime.days[0].down_seconds == 18 * 3600 and uptime.days[0].observed_seconds == 18 * 3600
+
+
 def test_month_start_goes_back_across_years() -> None:
     assert month_start(date(2026, 2, 17), 0) == date(2026, 2, 1)
     assert month_start(date(2026, 2, 17), 2) == date(2025, 12, 1)
@@ -71,6 +121,46 @@ def test_the_uptime_route_reports_each_day(app, api, db) -> None:
     assert body["history"][-1]["status"] == "major_outage"
     assert 0.9 < body["uptime"] <= 1.0
     assert api.get(url.removeprefix(PREFIX)).json["days"] == 90
+
+
+def test_the_uptime_route_says_what_a_young_component_covers(app, api, db) -> None:
+    page = api.make_page()
+    component = api.make_component(page["id"], name="API")
+    api.put(f"/{page['id']}/components/{component['id']}", json={"status": "partial_outage"})
+    url = f"/public/{page['slug']}/components/{component['id']}/uptime?days=30"
+    fresh = api.get(url).json
+    with app.app_context():  # the data begins with its creation record
+        born = db.session.query(models.ComponentStatusChange).filter_by(old_status=None).one()
+        assert fresh["since"] == format_timestamp(born.changed_at)
+    assert fresh["uptime"] is None and fresh["uptime_reason"] == "too_little_data"
+    assert 0 <= fresh["observed_seconds"] < 60 and fresh["min_span_seconds"] == 3600
+    assert all(day["uptime"] is None for day in fresh["history"])  # no figure anywhere
+    assert fresh["history"][-1]["status"] == "partial_outage"
+    assert {day["status"] for day in fresh["history"][:-2]} == {None}  # before it existed
+    # Two hours old (its creation record and time moved back): a figure, since then.
+    with app.app_context():
+        moved = utcnow() - timedelta(hours=2)
+        db.session.get(models.Component, component["id"]).created_at = moved
+        for change in db.session.query(models.ComponentStatusChange).filter_by(old_status=None):
+            change.changed_at = moved
+        db.session.commit()
+    older = api.get(url).json
+    assert older["since"].startswith(moved.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert older["uptime_reason"] is None and 0.7 < older["uptime"] < 1.0
+    assert 7200 <= older["observed_seconds"] < 7260
+    # The minimum span is configurable: none at all gives a figure at once.
+    app.config["STATUSPAGES_UPTIME_MIN_SPAN"] = 0
+    other = api.make_component(page["id"], name="Web")
+    at_once = api.get(f"/public/{page['slug']}/components/{other['id']}/uptime").json
+    assert at_once["uptime"] == 1.0 and at_once["min_span_seconds"] == 0
+    # A component older than the window has no "since".
+    with app.app_context():
+        db.session.get(models.Component, component["id"]).created_at -= timedelta(days=2)
+        for change in db.session.query(models.ComponentStatusChange).filter_by(old_status=None):
+            change.changed_at -= timedelta(days=2)
+        db.session.commit()
+    today = api.get(url.replace("days=30", "days=1")).json
+    assert today["since"] is None and today["uptime"] is not None
 
 
 def test_the_uptime_route_validates_and_scopes(api) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, stream_with_context
 
-from .. import access, history, rules, subscribers
+from .. import access, history, subscribers
 from ..errors import ApiError
 from ..realtime import stream
 from ..schemas import (
@@ -91,14 +91,23 @@ def public_history(slug: str, query: dict[str, Any]) -> Any:
     rate_limit=PUBLIC_LIMIT,
 )
 def component_uptime(slug: str, component_id: str, query: dict[str, Any]) -> Any:
-    """Daily uptime of one component over the last ``days`` days (1..365)."""
+    """Daily uptime of one component over the last ``days`` days (1..365).
+
+    A component younger than the window is measured from ``since``; below
+    ``min_span_seconds`` of data there is no figure (``uptime`` null,
+    ``uptime_reason`` ``too_little_data``).
+    """
     ref = access.visible_page(slug)
-    component, days = history.component_uptime(ref.id, component_id, query["days"])
+    component, uptime = history.component_uptime(ref.id, component_id, query["days"])
     return {
         "component": component,
         "days": query["days"],
-        "uptime": rules.uptime_ratio(days),
-        "history": days,
+        "since": uptime.since,
+        "observed_seconds": uptime.observed_seconds,
+        "min_span_seconds": history.uptime_min_span(),
+        "uptime": uptime.ratio,
+        "uptime_reason": "too_little_data" if uptime.too_little_data else None,
+        "history": uptime.days,
     }
 
 

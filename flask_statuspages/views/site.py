@@ -41,7 +41,7 @@ from ..access import PageRef
 from ..errors import ApiError, flatten_messages
 from ..incidents import incidents_of
 from ..maintenances import maintenances_of
-from ..models import Incident, Maintenance
+from ..models import Incident, Maintenance, utcnow
 from ..ratelimit import RateLimited
 from ..schemas import HistoryQuery, SubscriberInput
 from ..snapshot import Snapshot, get_snapshot, public_incidents, public_maintenances
@@ -257,6 +257,24 @@ def percent(ratio: float | None) -> str:
     return f"{math.floor(round(min(ratio, 1) * 10000, 6)) / 100:.2f}%"
 
 
+def since_label(moment: datetime, today: date | None = None) -> str:
+    """``since 3 Dec`` (with the year when it is not this one)."""
+    today = today or utcnow().date()
+    return f"since {moment.day} {moment:%b}" + (
+        "" if moment.year == today.year else f" {moment.year}"
+    )
+
+
+def uptime_caption(component: dict[str, Any]) -> str:
+    """What a bar's uptime figure says: ``99.95% uptime``, ``99.95% uptime since 3 Dec``
+    for a component younger than the bar, or ``No data yet`` below the minimum span."""
+    if component["uptime_ratio"] is None:
+        return "No data yet"
+    since = component["uptime_since"]
+    figure = f"{percent(component['uptime_ratio'])} uptime"
+    return f"{figure} {since_label(since)}" if since else figure
+
+
 def day_span(first: date, last: date) -> str:
     """Days from ``first`` to ``last``, as short as reads well: ``4 Sep 2026``,
     ``4 – 9 Sep 2026``, ``4 Sep – 12 Oct 2026``, ``28 Dec 2025 – 3 Jan 2026``."""
@@ -293,17 +311,19 @@ def bar_runs(days: Sequence[rules.UptimeDay]) -> list[BarRun]:
         if end < len(readings) and readings[end] == reading:
             continue
         first, last = days[start], days[end - 1]
-        worst = None if last.uptime is None else last.worst
         text = f"{day_span(first.day, last.day)}: {reading}"
-        runs.append(BarRun(start, end - start, worst, text))
+        runs.append(BarRun(start, end - start, last.worst, text))
         start = end
     return runs
 
 
 def _day_reading(day: rules.UptimeDay) -> str:
-    if day.uptime is None or day.worst is None:
+    if day.worst is None:
         return "no data"
-    return f"{percent(day.uptime)} uptime, {STATUS_LABELS[day.worst].lower()}"
+    status = STATUS_LABELS[day.worst].lower()
+    if day.uptime is None:  # a component too young for any figure
+        return f"{status}, no uptime figure yet"
+    return f"{percent(day.uptime)} uptime, {status}"
 
 
 HELPERS: dict[str, Any] = {
@@ -316,6 +336,8 @@ HELPERS: dict[str, Any] = {
     "when": when,
     "month_label": month_label,
     "percent": percent,
+    "uptime_caption": uptime_caption,
+    "since_label": since_label,
     "bar_runs": bar_runs,
     "statuses": tuple(STATUS_LABELS),
 }
