@@ -186,24 +186,13 @@ def status_segments(
 
 
 def daily_uptime(
-    changes: Sequence[StatusChange],
-    current: str,
-    first_day: date,
-    days: int,
-    now: datetime,
-    born: datetime | None = None,
-) -> list[UptimeDay]:
-    """One :class:`UptimeDay` per UTC day from ``first_day``, for ``days`` days."""
-    start = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
-    return _days(status_segments(changes, current, start, now, born), start, days, now)
-
-
-def _days(
     segments: Sequence[tuple[datetime, datetime, str | None]],
     start: datetime,
     days: int,
     now: datetime,
 ) -> list[UptimeDay]:
+    """One :class:`UptimeDay` per UTC day from ``start`` (a midnight), for ``days`` days,
+    from the :func:`status_segments` up to ``now``."""
     result = []
     for offset in range(days):
         day_start = start + timedelta(days=offset)
@@ -249,7 +238,7 @@ def uptime(
     """
     start = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
     segments = status_segments(changes, current, start, now, born)
-    daily = _days(segments, start, days, now)
+    daily = daily_uptime(segments, start, days, now)
     observed = sum(d.observed_seconds for d in daily)
     seen = [seg_start for seg_start, _end, status in segments if status is not None]
     since = seen[0] if seen and seen[0] > start else None

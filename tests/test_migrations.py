@@ -36,6 +36,13 @@ def empty_database_url(backend, tmp_path):
     admin.dispose()
 
 
+def _standalone_app(database_url: str) -> tuple[Flask, StatusPages]:
+    """An app on ``database_url`` with the extension's own Flask-SQLAlchemy."""
+    app = Flask("migrations")
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    return app, StatusPages(app)
+
+
 def _diff(engine) -> list:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -51,9 +58,7 @@ def _tables(engine) -> set[str]:
 
 
 def test_upgrade_matches_models_downgrade_and_upgrade_again(empty_database_url) -> None:
-    app = Flask("migrations")
-    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
-    StatusPages(app)
+    app, _ = _standalone_app(empty_database_url)
     with app.app_context():
         engine = app.extensions["statuspages"].db.engine
         migrate.upgrade()
@@ -67,9 +72,7 @@ def test_upgrade_matches_models_downgrade_and_upgrade_again(empty_database_url) 
 
 
 def test_cli_db_upgrade(empty_database_url) -> None:
-    app = Flask("migrations_cli")
-    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
-    StatusPages(app)
+    app, _ = _standalone_app(empty_database_url)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["statuspages", "db", "upgrade"]).exit_code == 0
     with app.app_context():
@@ -181,9 +184,7 @@ def test_cli_refuses_a_history_kept_by_the_hosts_alembic(migrated_by_host) -> No
 
 
 def test_cli_asks_to_stamp_tables_made_by_create_all(empty_database_url) -> None:
-    app = Flask("created_all")
-    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
-    ext = StatusPages(app)
+    app, ext = _standalone_app(empty_database_url)
     runner = app.test_cli_runner()
     with app.app_context():
         engine = ext.session.get_bind()
@@ -204,9 +205,7 @@ def test_cli_asks_to_stamp_tables_made_by_create_all(empty_database_url) -> None
 
 
 def test_create_all_beside_a_hosts_alembic_names_both_stamps(empty_database_url) -> None:
-    app = Flask("created_all_with_alembic")
-    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
-    ext = StatusPages(app)
+    app, ext = _standalone_app(empty_database_url)
     with app.app_context():
         engine = ext.session.get_bind()
         with engine.begin() as conn:
@@ -222,9 +221,7 @@ def test_create_all_beside_a_hosts_alembic_names_both_stamps(empty_database_url)
 
 def test_a_failing_upgrade_leaves_nothing_half_done(empty_database_url) -> None:
     """The last revision fails (its index name is taken): no table and no version remain."""
-    app = Flask("half_done")
-    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
-    StatusPages(app)
+    app, _ = _standalone_app(empty_database_url)
     with app.app_context():
         engine = app.extensions["statuspages"].db.engine
         with engine.begin() as conn:

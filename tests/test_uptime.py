@@ -19,7 +19,7 @@ def at(day: int, hour: float) -> datetime:
 
 
 def test_a_day_without_changes_is_all_up_in_the_current_status() -> None:
-    days = rules.daily_uptime([], "operational", date(2026, 3, 8), 3, NOON)
+    days = rules.uptime([], "operational", date(2026, 3, 8), 3, NOON).days
     assert [d.uptime for d in days] == [1.0, 1.0, 1.0]
     assert days[-1].observed_seconds == 12 * 3600  # today counts up to now only
     assert rules.uptime_ratio(days) == 1.0
@@ -33,7 +33,7 @@ def test_outages_weigh_by_status_and_duration() -> None:
         (at(9, 10), "partial_outage", "under_maintenance"),
         (at(9, 12), "under_maintenance", "operational"),
     ]
-    days = rules.daily_uptime(changes, "operational", date(2026, 3, 8), 3, NOON)
+    days = rules.uptime(changes, "operational", date(2026, 3, 8), 3, NOON).days
     assert days[0].uptime == 0.75 and days[0].worst == "major_outage"
     assert abs(days[1].uptime - (1 - 0.3 * 10 / 24)) < 1e-9
     assert days[1].worst == "partial_outage"
@@ -42,7 +42,7 @@ def test_outages_weigh_by_status_and_duration() -> None:
 
 def test_days_before_the_component_existed_have_no_data() -> None:
     changes = [(at(9, 18), None, "operational")]
-    days = rules.daily_uptime(changes, "operational", date(2026, 3, 8), 3, NOON)
+    days = rules.uptime(changes, "operational", date(2026, 3, 8), 3, NOON).days
     assert days[0].uptime is None and days[0].worst is None
     assert days[1].uptime == 1.0 and days[1].observed_seconds == 6 * 3600
     assert rules.uptime_ratio(days[:1]) is None
