@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import click
+from alembic.util import CommandError
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import CursorResult, delete, select
@@ -20,12 +22,29 @@ from .notify.queues import RqQueue, run_rq_worker
 from .notify.worker import drain
 from .state import db_session, get_state
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 statuspages_cli = AppGroup("statuspages", help="Status pages: tokens, migrations, demo data.")
+
+
+def _needs_tables(command: Callable[P, R]) -> Callable[P, R]:
+    """Commands that use the extension's tables say in one line how to create them."""
+
+    @functools.wraps(command)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        advice = migrate.missing_tables()
+        if advice is not None:
+            raise click.ClickException(advice)
+        return command(*args, **kwargs)
+
+    return checked
 
 
 @statuspages_cli.command("create-token")
 @click.argument("owner")
 @click.option("--name", help="A label to recognise the token by.")
+@_needs_tables
 def create_token_command(owner: str, name: str | None) -> None:
     """Create an API token for OWNER and print it (it is shown only this once)."""
     token, clear = create_token(owner, name)
@@ -35,6 +54,7 @@ def create_token_command(owner: str, name: str | None) -> None:
 
 @statuspages_cli.command("list-tokens")
 @click.argument("owner", required=False)
+@_needs_tables
 def list_tokens_command(owner: str | None) -> None:
     """List API tokens (ids, owners, labels; never the tokens themselves)."""
     query = select(ApiToken).order_by(ApiToken.created_at)
@@ -46,6 +66,7 @@ def list_tokens_command(owner: str | None) -> None:
 
 @statuspages_cli.command("revoke-token")
 @click.argument("token_id")
+@_needs_tables
 def revoke_token_command(token_id: str) -> None:
     """Revoke the API token TOKEN_ID."""
     session = db_session()
@@ -102,15 +123,17 @@ def db_current() -> None:
 
 @contextmanager
 def _history_elsewhere() -> Iterator[None]:
-    """A refused migration is one line and a non-zero exit, not a traceback."""
+    """A refused migration, or an unknown revision, is one line and a non-zero exit,
+    not a traceback (nothing was written: each command is one transaction)."""
     try:
         yield
-    except migrate.HistoryElsewhere as refused:
+    except (migrate.HistoryElsewhere, CommandError) as refused:
         raise click.ClickException(str(refused)) from None
 
 
 @statuspages_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Do all the work that is due now, then exit.")
+@_needs_tables
 def worker_command(burst: bool) -> None:
     """Deliver notifications: fan-out, sending and retries.
 
@@ -136,6 +159,7 @@ def worker_command(burst: bool) -> None:
 
 @statuspages_cli.command("demo")
 @click.option("--owner", default="demo", show_default=True, help="Tenant key of the demo page.")
+@_needs_tables
 def demo_command(owner: str) -> None:
     """Seed an example status page (does nothing when OWNER already has pages)."""
     page = seed_demo(owner)

@@ -17,9 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
@@ -48,6 +51,8 @@ class History:
     host_alembic: bool
     #: Whether any of the extension's tables exists.
     tables: bool
+    #: The extension's tables that do not exist (all of them in an empty database).
+    missing: tuple[str, ...] = ()
 
 
 def script_directory() -> ScriptDirectory:
@@ -65,6 +70,7 @@ def locate(connection: Connection) -> History:
         host=tuple(v for v in host if v in ours),
         host_alembic=HOST_VERSION_TABLE in names,
         tables=bool(names & set(Base.metadata.tables)),
+        missing=tuple(sorted(set(Base.metadata.tables) - names)),
     )
 
 
@@ -98,6 +104,17 @@ def refusal(history: History, action: str, revision: str) -> str | None:
         " create_all?); if they match this version's models, record that with"
         f" `flask statuspages db stamp head`{also}, then run this again."
     )
+
+
+def missing_tables() -> str | None:
+    """What to run, in one line, when some of the extension's tables do not exist."""
+    with _transaction(get_state().db.engine) as connection:
+        history = locate(connection)
+    if not history.missing:
+        return None
+    run = "flask db upgrade statuspages@head" if history.host else "flask statuspages db upgrade"
+    shown = ", ".join(history.missing[:3]) + (", ..." if len(history.missing) > 3 else "")
+    return f"The statuspages tables are not all there (no {shown}); run `{run}` first."
 
 
 def _host_target(revision: str) -> str:
@@ -160,9 +177,43 @@ def downgrade(revision: str) -> None:
 
 
 def stamp(revision: str) -> None:
-    """Record REVISION as the tables' version without running any migration."""
+    """Record REVISION as the tables' version without running any migration.
+
+    Stamping ``head`` first checks that the tables are the models' own: tables
+    made by an older version's ``create_all()`` would else never get what
+    they lack.
+    """
     with alembic_config("stamp", revision) as config:
+        if revision in ("head", "heads"):
+            differences = schema_differences(config.attributes["connection"])
+            if differences:
+                raise HistoryElsewhere(
+                    f"The statuspages tables differ from this version's models"
+                    f" ({len(differences)}, e.g. {differences[0]}); stamp the revision"
+                    " they match instead, then upgrade."
+                )
         command.stamp(config, revision)
+
+
+def schema_differences(connection: Connection) -> list[str]:
+    """How the extension's tables in the database differ from its models, one per line."""
+    context = MigrationContext.configure(
+        connection,
+        opts={
+            "compare_type": True,
+            "include_name": lambda name, type_, parents: (
+                type_ != "table" or name in Base.metadata.tables
+            ),
+        },
+    )
+    return [_describe(diff) for diff in compare_metadata(context, Base.metadata)]
+
+
+def _describe(diff: Any) -> str:
+    if isinstance(diff, list):  # modify_* come as lists of (kind, schema, table, column, ...)
+        kind, _schema, table, column = diff[0][:4]
+        return f"{kind} {table}.{column}"
+    return f"{diff[0]} {getattr(diff[1], 'name', diff[1])}"
 
 
 def current() -> str:

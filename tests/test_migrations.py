@@ -237,3 +237,55 @@ def test_a_failing_upgrade_leaves_nothing_half_done(empty_database_url) -> None:
             migrate.upgrade()
         assert _fingerprint(engine) == before
         engine.dispose()
+
+
+def test_cli_says_in_one_line_what_is_missing_and_writes_nothing(empty_database_url) -> None:
+    app, _ = _standalone_app(empty_database_url)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        engine = app.extensions["statuspages"].db.engine
+        for args in (
+            ["create-token", "acme"],
+            ["list-tokens"],
+            ["revoke-token", "x"],
+            ["demo"],
+            ["worker", "--burst"],
+        ):
+            result = runner.invoke(args=["statuspages", *args])
+            _assert_refused(result, "run `flask statuspages db upgrade` first")
+        for args in (["upgrade", "nonsense"], ["stamp", "nonsense"], ["downgrade", "nonsense"]):
+            result = runner.invoke(args=["statuspages", "db", *args])
+            _assert_refused(result, "Can't locate revision identified by 'nonsense'")
+        assert _fingerprint(engine) == {}
+        engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+def test_missing_tables_of_a_host_history_name_its_command(migrated_by_host) -> None:
+    app, engine = migrated_by_host
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE statuspages_api_token"))
+    result = app.test_cli_runner().invoke(args=["statuspages", "list-tokens"])
+    _assert_refused(result, "(no statuspages_api_token); run `flask db upgrade statuspages@head`")
+
+
+def test_stamping_head_checks_the_tables_first(empty_database_url) -> None:
+    """Tables made by an older version's create_all() are stamped at what they match."""
+    app, ext = _standalone_app(empty_database_url)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        engine = ext.session.get_bind()
+        ext.create_all()
+        with engine.begin() as conn:  # as made before maintenance windows existed
+            conn.execute(text("DROP TABLE statuspages_maintenance_update"))
+            conn.execute(text("DROP TABLE statuspages_maintenance"))
+        before = _fingerprint(engine)
+        refused = runner.invoke(args=["statuspages", "db", "stamp", "head"])
+        _assert_refused(refused, "differ from this version's models (")
+        assert "e.g. add_table statuspages_maintenance)" in refused.output
+        assert _fingerprint(engine) == before
+        stamped = runner.invoke(args=["statuspages", "db", "stamp", "0003_public_face"])
+        assert stamped.exit_code == 0, stamped.output
+        assert runner.invoke(args=["statuspages", "db", "upgrade"]).exit_code == 0
+        assert _diff(engine) == []
+        engine.dispose()
