@@ -131,7 +131,8 @@ def _transaction(engine: Engine) -> Iterator[Connection]:
 
     PostgreSQL has transactional DDL; SQLite has it too, but its Python
     driver commits before each DDL statement unless left in autocommit and
-    told ``BEGIN`` by hand, which is done here on this one connection only.
+    told ``BEGIN`` by hand, which is done here on this one connection only
+    (or by the app's own ``begin`` hook, SQLAlchemy's recipe for SQLite).
     """
     if engine.dialect.name != "sqlite":
         with engine.begin() as connection:
@@ -139,13 +140,15 @@ def _transaction(engine: Engine) -> Iterator[Connection]:
         return
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")
-        connection.exec_driver_sql("BEGIN")
-        try:
-            yield connection
-        except BaseException:
-            connection.exec_driver_sql("ROLLBACK")
-            raise
-        connection.exec_driver_sql("COMMIT")
+        with connection.begin():
+            if not getattr(connection.connection.dbapi_connection, "in_transaction", False):
+                connection.exec_driver_sql("BEGIN")
+            try:
+                yield connection
+            except BaseException:
+                connection.exec_driver_sql("ROLLBACK")
+                raise
+            connection.exec_driver_sql("COMMIT")
 
 
 @contextmanager

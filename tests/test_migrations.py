@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 from flask_statuspages import StatusPages, migrate
@@ -288,4 +288,25 @@ def test_stamping_head_checks_the_tables_first(empty_database_url) -> None:
         assert stamped.exit_code == 0, stamped.output
         assert runner.invoke(args=["statuspages", "db", "upgrade"]).exit_code == 0
         assert _diff(engine) == []
+        engine.dispose()
+
+
+def test_sqlite_apps_that_begin_transactions_themselves_migrate_too(tmp_path) -> None:
+    """SQLAlchemy's recipe for transactional SQLite (its own BEGIN in a "begin" hook)."""
+    app, ext = _standalone_app(f"sqlite:///{tmp_path / 'recipe.db'}")
+    with app.app_context():
+        engine = ext.session.get_bind()
+
+        @event.listens_for(engine, "connect")
+        def driver_in_autocommit(dbapi_connection, record):
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def emit_begin(connection):
+            connection.exec_driver_sql("BEGIN")
+
+        migrate.upgrade()
+        assert _diff(engine) == []
+        migrate.downgrade("base")
+        assert _tables(engine) == set()
         engine.dispose()
