@@ -14,10 +14,12 @@ can check them without the docs extra installed.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 PREFIX = "/api/ext/cockpit-pro/status-pages"
+_CODE_SPAN = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -77,15 +79,15 @@ def _bounds(schema: dict[str, Any]) -> str:
         parts.append("one of " + ", ".join(f"``{value}``" for value in schema["enum"]))
     for low, high, what in (
         ("minLength", "maxLength", "length"),
-        ("minimum", "maximum", "value"),
+        ("minimum", "maximum", ""),
         ("minItems", "maxItems", "items"),
     ):
         if low in schema and high in schema:
-            parts.append(f"{what} {schema[low]}..{schema[high]}")
+            parts.append(f"{what} {schema[low]}..{schema[high]}".strip())
         elif low in schema:
-            parts.append(f"{what} at least {schema[low]}")
+            parts.append(f"{what} at least {schema[low]}".strip())
         elif high in schema:
-            parts.append(f"{what} at most {schema[high]}")
+            parts.append(f"{what} at most {schema[high]}".strip())
     if "pattern" in schema:
         parts.append(f"pattern ``{schema['pattern']}``")
     if "default" in schema:
@@ -98,7 +100,8 @@ def _bounds(schema: dict[str, Any]) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` on one line, its Markdown code spans (single backticks) as reST literals."""
+    return _CODE_SPAN.sub(r"``\1``", " ".join(text.split()))
 
 
 def _parameter(param: dict[str, Any]) -> str:
@@ -122,7 +125,10 @@ def _responses(document: dict[str, Any], responses: dict[str, Any]) -> list[str]
         schema = body.get("application/json", {}).get("schema")
         shape = f" {_type(schema)}" if schema else ""
         sep = " " if types or shape else ""
-        lines.append(f"- **{status}** {_one_line(response['description'])}{sep}{types}{shape}")
+        headers = ", ".join(f"``{name}``" for name in response.get("headers", {}))
+        with_headers = f"; headers {headers}" if headers else ""
+        description = _one_line(response["description"])
+        lines.append(f"- **{status}** {description}{sep}{types}{shape}{with_headers}")
     return lines
 
 
@@ -139,7 +145,8 @@ def _operation(document: dict[str, Any], path: str, method: str, op: dict[str, A
     if body:
         for media, content in body["content"].items():
             required = " (required)" if body.get("required") else ""
-            lines += [f"**Body**{required}: ``{media}``, {_type(content['schema'])}", ""]
+            shape = _type(content.get("schema", {}))
+            lines += [f"**Body**{required}: ``{media}``, {shape}", ""]
     lines += ["**Responses:**", ""] + _responses(document, op["responses"]) + [""]
     return lines
 
