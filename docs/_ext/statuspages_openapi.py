@@ -34,6 +34,8 @@ def served_document() -> dict[str, Any]:
         SECRET_KEY="docs-build",
         SQLALCHEMY_DATABASE_URI="sqlite://",
         STATUSPAGES_QUEUE="inline",
+        # Links come only from a configured base URL (never from a request's Host).
+        STATUSPAGES_PUBLIC_URL="http://127.0.0.1:5000",
     )
     statuspages = StatusPages(app)
     with app.app_context():
