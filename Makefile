@@ -1,10 +1,10 @@
-# The two quick-start commands: `make demo` and `make test`.
+# The two quick-start commands: `make demo` and `make test`; `make docs` builds the site.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: demo test lint install clean
+.PHONY: demo test docs lint install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,14 @@ test: $(BIN)/python
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The documentation site, into docs/_build/html; any warning fails the build.
+docs: $(BIN)/python
+	$(BIN)/pip install --quiet ".[docs]"
+	rm -rf docs/_build
+	$(BIN)/sphinx-build -b html -W --keep-going -n -q docs docs/_build/html
+
 lint: $(BIN)/python
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache example_app/instance
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache example_app/instance docs/_build

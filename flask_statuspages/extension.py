@@ -83,6 +83,13 @@ class StatusPages:
             self.init_app(app)
 
     def init_app(self, app: Flask, *, db: SQLAlchemy | None = None) -> None:
+        """Set the extension up on ``app``: config defaults, blueprints, commands, state.
+
+        Set the ``STATUSPAGES_*`` keys before calling it. ``db`` (here or in
+        the constructor) is the Flask-SQLAlchemy instance whose database and
+        session the extension uses. Raises ``RuntimeError`` when called twice
+        on one app.
+        """
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError(
                 "flask-statuspages is already initialised on this application;"
@@ -151,6 +158,7 @@ class StatusPages:
         Base.metadata.create_all(get_state().db.engine)
 
     def drop_all(self) -> None:
+        """Drop the extension's tables (tests)."""
         Base.metadata.drop_all(get_state().db.engine)
 
     @property
