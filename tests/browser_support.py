@@ -80,12 +80,12 @@ class LiveServer:
 
 
 class OtherOrigin:
-    """A plain HTTP server on another port: a stranger's site embedding the widget.
+    """A plain HTTP server on another port (or loopback address): a stranger's site.
 
     ``pages[path]`` is the HTML it answers for ``path``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.pages: dict[str, str] = {}
         pages = self.pages
 
@@ -105,9 +105,9 @@ class OtherOrigin:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"http://{host}:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
 

@@ -33,7 +33,7 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
         "create_page": {"name": "Forged page"},
         "update_page": {"name": "Forged name"},
         "create_component": {"name": "Forged component"},
-        "update_component": {"status": "major_outage"},
+        "update_component": {"description": "Forged", "status": "major_outage"},
         "create_incident": {"title": "Forged incident", "severity": "critical"},
         "update_incident": {"status": "resolved", "message": "Forged update"},
         "create_maintenance": {
