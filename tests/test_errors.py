@@ -11,7 +11,7 @@ from .conftest import PREFIX
 
 
 def test_malformed_json_is_400(api) -> None:
-    for raw in ("{bad", "[1,", "\xff"):
+    for raw in ("{bad", "[1,", "\xff", '{"name": NaN}', '{"name": "x", "a": -Infinity}'):
         response = api.post("/", data=raw, content_type="application/json")
         assert response.status_code == 400
         assert response.json["error"]["code"] == "bad_request"

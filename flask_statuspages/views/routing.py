@@ -94,7 +94,7 @@ def html_page(template: str, status: int = 200, **context: Any) -> Response:
 def json_body() -> Any:
     """The request's JSON body; ``{}`` when there is none.
 
-    400 when it is not JSON, nests deeper than :data:`MAX_JSON_DEPTH` or holds a
+    400 when it is not JSON (``NaN`` is not), nests deeper than :data:`MAX_JSON_DEPTH` or holds a
     lone surrogate (``"\\ud800"``: valid JSON syntax, but no text a database
     can store); 413 over ``STATUSPAGES_MAX_CONTENT_LENGTH``, even chunked.
     """
@@ -106,7 +106,7 @@ def json_body() -> Any:
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "The request body is not valid JSON.") from None
     except RecursionError:  # far deeper than allowed
@@ -128,6 +128,11 @@ def _check_json(data: Any) -> None:
                 raise _too_deep()
             items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
             stack.extend((item, depth + 1) for item in items)
+
+
+def _not_json(constant: str) -> Any:
+    """Python reads ``NaN`` and ``Infinity``; JSON (RFC 8259) has no such values."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _too_deep() -> ApiError:
