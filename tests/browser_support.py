@@ -13,6 +13,8 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +23,7 @@ from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import delete, select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -50,6 +53,17 @@ SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
 PREFIX = "/api/ext/cockpit-pro/status-pages"
 SITE = "/status"
 OWNER = "acme"
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 # ------------------------------------------------------------ live servers

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 from flask import Flask, request, session
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, PREFIX, LiveServer, OtherOrigin
+from .browser_support import PREFIX, LiveServer, OtherOrigin, chromium
 from .conftest import make_app
 from .write_routes import WriteRoute, build_targets, database_rows, write_routes
 
@@ -102,10 +102,8 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostApp]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
