@@ -105,11 +105,6 @@ def cross_site(trusted: Iterable[str] = ()) -> bool:
     return not (same_origin(origin, request.host) or _is_trusted(origin, trusted))
 
 
-def valid_post(trusted: Iterable[str] = ()) -> bool:
-    """Whether this write may come from our own page (the opposite of :func:`cross_site`)."""
-    return not cross_site(trusted)
-
-
 def same_origin(origin: str, host: str) -> bool:
     """Whether the ``Origin`` header ``origin`` names ``host`` (``Host`` with its port)."""
     try:

@@ -42,6 +42,13 @@ class Refusal:
     message: str
 
 
+#: The answers of the rules that do not depend on the route.
+QUERY_NOT_UTF8 = Refusal(400, "bad_request", "The query string is not valid UTF-8.")
+CROSS_SITE = Refusal(
+    403, "cross_site_request", "This request came from another site's page; it was not accepted."
+)
+
+
 def guard(app: Flask, accepts: Callable[[], Collection[str]]) -> Callable[[], Refusal | None]:
     """The check of the module's rules, for a blueprint whose current route takes the
     media types ``accepts()`` returns. ``STATUSPAGES_TRUSTED_ORIGINS`` is checked here,
@@ -50,30 +57,32 @@ def guard(app: Flask, accepts: Callable[[], Collection[str]]) -> Callable[[], Re
 
     def check() -> Refusal | None:
         if not _query_decodes():
-            return Refusal(400, "bad_request", "The query string is not valid UTF-8.")
+            return QUERY_NOT_UTF8
         if request.method not in csrf.WRITE_METHODS:
             return None
-        if csrf.cross_site(csrf.trusted_origins(current_app.config)):
-            return Refusal(
-                403,
-                "cross_site_request",
-                "This request came from another site's page; it was not accepted.",
-            )
-        try:
-            body = read_body()
-        except RequestEntityTooLarge:
-            limit = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
-            return Refusal(413, "payload_too_large", f"The body is over {limit} bytes.")
-        accepted = accepts()
-        if body and request.mimetype not in accepted:
-            return Refusal(
-                415,
-                "unsupported_media_type",
-                f"The body must be sent as {' or '.join(accepted)}.",
-            )
-        return None
+        return write_refusal(accepts())
 
     return check
+
+
+def write_refusal(accepted: Collection[str]) -> Refusal | None:
+    """Why this write is refused, if it is: another site's (403), too large (413), or a
+    body in none of the ``accepted`` media types (415)."""
+    if csrf.cross_site(csrf.trusted_origins(current_app.config)):
+        return CROSS_SITE
+    try:
+        body = read_body()
+    except RequestEntityTooLarge:
+        return too_large()
+    if body and request.mimetype not in accepted:
+        message = f"The body must be sent as {' or '.join(accepted)}."
+        return Refusal(415, "unsupported_media_type", message)
+    return None
+
+
+def too_large() -> Refusal:
+    limit = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
+    return Refusal(413, "payload_too_large", f"The body is over {limit} bytes.")
 
 
 def read_body() -> bytes:

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, current_app, jsonify, render_template, request
+from flask import Response, jsonify, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from marshmallow import EXCLUDE, Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth import current_owner
 from ..errors import ApiError, validation_error
-from ..intake import JSON, read_body
+from ..intake import JSON, read_body, too_large
 
 #: How deep a JSON body may nest; ours go three levels deep at most.
 MAX_JSON_DEPTH = 32
@@ -101,8 +101,7 @@ def json_body() -> Any:
     try:
         raw = read_body()
     except RequestEntityTooLarge:
-        limit = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
-        raise ApiError(413, f"The body is over {limit} bytes.") from None
+        raise ApiError(413, too_large().message) from None
     if not raw.strip():
         return {}
     try:
