@@ -13,6 +13,8 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +23,7 @@ from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import delete, select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -52,6 +55,17 @@ SITE = "/status"
 OWNER = "acme"
 
 
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 # ------------------------------------------------------------ live servers
 
 
@@ -80,12 +94,12 @@ class LiveServer:
 
 
 class OtherOrigin:
-    """A plain HTTP server on another port: a stranger's site embedding the widget.
+    """A plain HTTP server on another port (or loopback address): a stranger's site.
 
     ``pages[path]`` is the HTML it answers for ``path``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.pages: dict[str, str] = {}
         pages = self.pages
 
@@ -105,9 +119,9 @@ class OtherOrigin:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"http://{host}:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
 

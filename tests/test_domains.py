@@ -247,8 +247,8 @@ def test_the_subscribe_form(api: Any, served: dict[str, Any]) -> None:
     # The same form posted from the host's own origin is another site's.
     foreign = {"Origin": "http://localhost"}
     refused = api.client.post("/subscribe", base_url=ON_DOMAIN, data=form, headers=foreign)
-    assert refused.status_code == 400
-    assert response.mimetype == "text/html"
+    assert refused.status_code == 403
+    assert refused.mimetype == "text/html"
     subscribers = api.get(f"/{served['id']}/subscribers").json["data"]
     assert [s["email"] for s in subscribers] == ["ann@example.com"]
 

@@ -11,7 +11,7 @@ from .conftest import PREFIX
 
 
 def test_malformed_json_is_400(api) -> None:
-    for raw in ("{bad", "[1,", "\xff"):
+    for raw in ("{bad", "[1,", "\xff", '{"name": NaN}', '{"name": "x", "a": -Infinity}'):
         response = api.post("/", data=raw, content_type="application/json")
         assert response.status_code == 400
         assert response.json["error"]["code"] == "bad_request"
@@ -24,9 +24,10 @@ def test_json_that_is_not_an_object_is_422(api) -> None:
         assert response.json["error"]["code"] == "validation_error"
 
 
-def test_body_without_content_type_is_still_read_as_json(api) -> None:
+def test_json_sent_as_text_plain_is_415(api) -> None:
     response = api.post("/", data='{"name": "Plain"}', content_type="text/plain")
-    assert response.status_code == 201
+    assert response.status_code == 415
+    assert response.json["error"]["code"] == "unsupported_media_type"
 
 
 def test_oversized_body_is_413_and_writes_nothing(api, app, db) -> None:

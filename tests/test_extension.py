@@ -136,7 +136,9 @@ def test_one_hook_on_the_host_app_which_starts_the_thread_queue(tmp_path, queue)
     )
     app.add_url_rule("/host", "host", lambda: "the host's own route")
     StatusPages(app)
-    assert [len(funcs) for funcs in app.before_request_funcs.values()] == [1]
+    hooks = app.before_request_funcs
+    assert len(hooks[None]) == 1, "one hook on every request of the host app"
+    assert set(hooks) - {None} <= {"statuspages", "statuspages_site"}, "the rest on ours only"
     state = app.extensions["statuspages"]
     assert app.test_client().get("/host").text == "the host's own route"
     if queue == "thread":  # started by the first request, on any route

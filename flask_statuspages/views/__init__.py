@@ -15,6 +15,7 @@ from werkzeug.exceptions import (
 )
 
 from ..errors import ApiError, error_response, handle_api_error, handle_http_exception
+from ..intake import JSON, guard
 from ..openapi import openapi_document
 from ..ratelimit import RateLimited
 from ..state import get_state
@@ -52,12 +53,27 @@ def create_blueprint(app: Flask) -> Blueprint:
             strict_slashes=False,
         )
     bp.add_url_rule("/openapi.json", "openapi", _openapi)
+    bp.before_request(_intake(app, bp.name))
     bp.after_request(_public_headers(prefix))
     bp.register_error_handler(ApiError, handle_api_error)
     bp.register_error_handler(RateLimited, _rate_limited)
     bp.register_error_handler(HTTPException, handle_http_exception)
     bp.register_error_handler(InternalServerError, _internal_error)
     return bp
+
+
+def _intake(app: Flask, name: str) -> Callable[[], Response | None]:
+    """The blueprint's ``before_request``: ``intake.guard``, refusals in the JSON error shape."""
+    consumes = {f"{name}.{declared.endpoint}": declared.consumes for declared in ENDPOINTS}
+    check = guard(app, lambda: consumes.get(request.endpoint or "", (JSON,)))
+
+    def refuse() -> Response | None:
+        refusal = check()
+        if refusal is None:
+            return None
+        return error_response(ApiError(refusal.status, refusal.message, code=refusal.code))
+
+    return refuse
 
 
 def _rate_limited_view(handler: Callable[..., Any], declared: Endpoint) -> Callable[..., Any]:

@@ -13,6 +13,7 @@ from flask import Response, current_app, jsonify, request, stream_with_context
 
 from .. import access, history, subscribers
 from ..errors import ApiError
+from ..intake import FORM, JSON, MULTIPART
 from ..realtime import stream
 from ..schemas import (
     AuthInput,
@@ -206,6 +207,8 @@ def subscribe(slug: str, body: dict[str, Any]) -> dict[str, str]:
     response=MessageSchema,
     errors=(400, 404),
     produces=("text/html",),
+    # RFC 8058: mail providers post "List-Unsubscribe=One-Click" in either form encoding.
+    consumes=(JSON, FORM, MULTIPART),
 )
 def unsubscribe(token: str) -> Any:
     """One-click unsubscribe (RFC 8058): ``GET`` asks to confirm, ``POST`` unsubscribes.

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, current_app, jsonify, render_template, request
+from flask import Response, jsonify, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from marshmallow import EXCLUDE, Schema, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth import current_owner
 from ..errors import ApiError, validation_error
+from ..intake import JSON, read_body, too_large
+
+#: How deep a JSON body may nest; ours go three levels deep at most.
+MAX_JSON_DEPTH = 32
+#: Half of a UTF-16 surrogate pair on its own (what JSON's ``\ud800`` escape decodes to).
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,8 @@ class Endpoint:
     errors: tuple[int, ...] = ()
     #: Other media types the route answers, for the OpenAPI document.
     produces: tuple[str, ...] = ()
+    #: The media types a body may come in (a write without a body needs none); see intake.py.
+    consumes: tuple[str, ...] = (JSON,)
     #: The config key holding the route's rate limit (Flask-Limiter syntax), if any.
     rate_limit: str | None = None
     #: Wraps the view, once the declaration is complete.
@@ -82,16 +92,50 @@ def html_page(template: str, status: int = 200, **context: Any) -> Response:
 
 
 def json_body() -> Any:
-    """The request's JSON body; 400 when it is not JSON, ``{}`` when there is none;
-    413 over ``STATUSPAGES_MAX_CONTENT_LENGTH`` (set here, as the body is read)."""
-    request.max_content_length = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
-    raw = request.get_data(cache=True)
+    """The request's JSON body; ``{}`` when there is none.
+
+    400 when it is not JSON (``NaN`` is not), nests deeper than :data:`MAX_JSON_DEPTH` or holds a
+    lone surrogate (``"\\ud800"``: valid JSON syntax, but no text a database
+    can store); 413 over ``STATUSPAGES_MAX_CONTENT_LENGTH``, even chunked.
+    """
+    try:
+        raw = read_body()
+    except RequestEntityTooLarge:
+        raise ApiError(413, too_large().message) from None
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
+        data = json.loads(raw, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "The request body is not valid JSON.") from None
+    except RecursionError:  # far deeper than allowed
+        raise _too_deep() from None
+    _check_json(data)
+    return data
+
+
+def _check_json(data: Any) -> None:
+    """400 if ``data`` nests too deep or a string (or key) in it is not valid Unicode."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise ApiError(400, "The request body holds a lone surrogate, which is not text.")
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise _too_deep()
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+
+
+def _not_json(constant: str) -> Any:
+    """Python reads ``NaN`` and ``Infinity``; JSON (RFC 8259) has no such values."""
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _too_deep() -> ApiError:
+    return ApiError(400, f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
 
 
 def load(schema: Schema, data: Any, source: str = "body", **kwargs: Any) -> Any:

@@ -11,7 +11,8 @@ nonce, is written into the cached bytes in place of a placeholder, random
 per process so that no page text can forge it. Forms carry no token: the
 browser's ``Sec-Fetch-Site`` and ``Origin`` headers tell a cross-site POST
 (see :mod:`..csrf`), so the page is the same for every visitor and sets no
-cookie.
+cookie. That check, the size of a form and its encoding are the blueprint's
+``before_request`` (:mod:`..intake`, the API's rule too), answered here as pages.
 
 Custom domains: the domain dispatcher sets ``g.statuspages_custom_domain``
 and calls these view functions with ``slug=``; every link goes through
@@ -34,12 +35,13 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 from marshmallow import EXCLUDE, ValidationError
-from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from .. import access, csrf, history, rules, subscribers
+from .. import access, history, rules, subscribers
 from ..access import PageRef
 from ..errors import ApiError, flatten_messages
 from ..incidents import incidents_of
+from ..intake import FORM, Refusal, guard
 from ..maintenances import maintenances_of
 from ..models import Incident, Maintenance, utcnow
 from ..ratelimit import RateLimited
@@ -485,11 +487,6 @@ def _not_found() -> Response:
     return error_page(404, "Page not found", "There is no status page at this address.")
 
 
-def _bad_form(links: Links) -> Response:
-    message = "The form expired or did not come from this site. Reload the page and try again."
-    return error_page(400, "Please try again", message, back=links("page"))
-
-
 def _too_many(error: RateLimited) -> Response:
     wait = error.retry_after
     message = f"Too many attempts from your address. Try again in {wait} seconds."
@@ -514,16 +511,6 @@ def _locked(ref: PageRef, links: Links, wrong: bool = False) -> Response:
         return _render("locked.html", links, wrong=wrong, **_page_context(snapshot))
 
     return _cached(ref, ("locked", links.mode, wrong), make, status=401)
-
-
-def _oversized_form() -> Response | None:
-    """A 413 page when the posted form is over ``STATUSPAGES_MAX_CONTENT_LENGTH``."""
-    request.max_content_length = current_app.config["STATUSPAGES_MAX_CONTENT_LENGTH"]
-    try:
-        request.form  # noqa: B018 - parsing is what may fail
-    except RequestEntityTooLarge:
-        return error_page(413, "Too much data", "The form sent more data than it can hold.")
-    return None
 
 
 def _limit_auth() -> None:
@@ -691,10 +678,6 @@ def unlock_page(slug: str) -> Response:
     links = links_for(slug)
     if ref.password_hash is None:  # nothing to unlock (any more)
         return _redirect(links("page"))
-    if oversized := _oversized_form():
-        return oversized
-    if not csrf.valid_post():
-        return _bad_form(links)
     try:
         _limit_auth()
     except RateLimited as error:
@@ -730,10 +713,6 @@ def subscribe(slug: str) -> Response:
     if isinstance(ref, Response):
         return ref
     links = links_for(slug)
-    if oversized := _oversized_form():
-        return oversized
-    if not csrf.valid_post():
-        return _bad_form(links)
     try:
         _limit_subscribe()
     except RateLimited as error:
@@ -785,6 +764,36 @@ def html_routing_errors(prefix: str) -> Callable[[], Response | None]:
     return hook
 
 
+#: What a refused request is told (:mod:`..intake`), by status: a title and a message.
+_REFUSALS = {
+    400: ("Bad address", "This address has characters that cannot be read."),
+    403: (
+        "Please try again",
+        "The form did not come from this site. Reload the page and try again.",
+    ),
+    413: ("Too much data", "The form sent more data than it can hold."),
+    415: ("Please try again", "The form was sent in a way this site does not take."),
+}
+
+
+def _intake(app: Flask) -> Callable[[], Response | None]:
+    """The blueprint's ``before_request``: ``intake.guard`` (forms are urlencoded), as pages."""
+    check = guard(app, lambda: (FORM,))
+
+    def refuse() -> Response | None:
+        refusal = check()
+        return None if refusal is None else _refusal_page(refusal)
+
+    return refuse
+
+
+def _refusal_page(refusal: Refusal) -> Response:
+    title, message = _REFUSALS.get(refusal.status, ("Please try again", refusal.message))
+    slug = (request.view_args or {}).get("slug")
+    back = links_for(slug)("page") if slug is not None else None
+    return error_page(refusal.status, title, message, back=back)
+
+
 def create_site_blueprint(app: Flask) -> Blueprint:
     prefix = (app.config["STATUSPAGES_SITE_PREFIX"] or "").rstrip("/")
     bp = Blueprint(
@@ -802,4 +811,5 @@ def create_site_blueprint(app: Flask) -> Blueprint:
         ("/<slug>/subscribe", subscribe, ["POST"]),
     ):
         bp.add_url_rule(rule, view.__name__, view, methods=methods, strict_slashes=False)
+    bp.before_request(_intake(app))
     return bp

@@ -1,0 +1,138 @@
+"""Every write route of the extension, read from the app's URL map, with real values for
+its arguments and a body it would take: what the cross-site and media-type tests try.
+
+A route added later is tried too; one with an argument or a body this module does not
+know fails :func:`write_routes` with what to add here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from flask_statuspages import tokens
+from flask_statuspages.models import Base, utcnow
+
+from .conftest import PREFIX, iso
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+BLUEPRINTS = ("statuspages.", "statuspages_site.")
+PASSWORD = "open sesame"
+
+
+def sample_bodies() -> dict[str, dict[str, Any]]:
+    """A body each view (by name, in either blueprint) would take; views missing here
+    take none."""
+    start = utcnow() + timedelta(days=3)
+    return {
+        "create_page": {"name": "Forged page"},
+        "update_page": {"name": "Forged name"},
+        "create_component": {"name": "Forged component"},
+        "update_component": {"description": "Forged", "status": "major_outage"},
+        "create_incident": {"title": "Forged incident", "severity": "critical"},
+        "update_incident": {"status": "resolved", "message": "Forged update"},
+        "create_maintenance": {
+            "title": "Forged maintenance",
+            "scheduled_for": iso(start),
+            "scheduled_until": iso(start + timedelta(hours=1)),
+        },
+        "update_maintenance": {"title": "Forged title"},
+        "create_subscriber": {"email": "forged-admin@example.org"},
+        "subscribe": {"email": "forged@example.org"},
+        "unlock_page": {"password": PASSWORD},
+    }
+
+
+@dataclass(frozen=True)
+class WriteRoute:
+    endpoint: str
+    method: str
+    path: str
+    body: dict[str, Any] | None
+
+    @property
+    def site(self) -> bool:
+        """A route of the HTML site (forms), not of the API (JSON)."""
+        return self.endpoint.startswith("statuspages_site.")
+
+    @property
+    def deletes(self) -> bool:
+        return self.method == "DELETE" or self.view == "unsubscribe"
+
+    @property
+    def view(self) -> str:
+        return self.endpoint.partition(".")[2]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def write_routes(app: Flask, values: dict[str, str]) -> list[WriteRoute]:
+    """Each (rule, write method) of the extension's blueprints, ``values`` filled in;
+    deletions (unsubscribing too) last, the page's own at the very end."""
+    bodies = sample_bodies()
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(BLUEPRINTS):
+            continue
+        missing = rule.arguments - values.keys()
+        assert not missing, f"{rule.rule}: give {missing} a value in tests/write_routes.py"
+        built = rule.build({name: values[name] for name in rule.arguments})
+        assert built is not None
+        view = rule.endpoint.partition(".")[2]
+        for method in sorted((rule.methods or set()) & set(WRITE_METHODS)):
+            found.append(WriteRoute(rule.endpoint, method, built[1], bodies.get(view)))
+    assert found, "no write route found"
+    return sorted(found, key=lambda r: (r.deletes, r.view == "delete_page"))
+
+
+def build_targets(client: FlaskClient, headers: dict[str, str]) -> dict[str, str]:
+    """A page with one of everything a write route names; the value of each URL argument.
+
+    ``client`` with ``headers`` must be logged in as the page's owner.
+    """
+
+    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = client.post(PREFIX + path, json=body, headers=headers)
+        assert response.status_code == 201, (path, response.json)
+        return response.json  # type: ignore[no-any-return]
+
+    page = post("/", {"name": "Target", "slug": "target"})
+    start = utcnow() + timedelta(days=1)
+    maintenance = {
+        "title": "Planned",
+        "scheduled_for": iso(start),
+        "scheduled_until": iso(start + timedelta(hours=1)),
+    }
+    subscriber = post(f"/{page['id']}/subscribers", {"email": "ops@example.org"})
+    values = {
+        "slug": page["slug"],
+        "page_id": page["id"],
+        "component_id": post(f"/{page['id']}/components", {"name": "API"})["id"],
+        "incident_id": post(f"/{page['id']}/incidents", {"title": "Outage"})["id"],
+        "maintenance_id": post(f"/{page['id']}/maintenances", maintenance)["id"],
+        "subscriber_id": subscriber["id"],
+    }
+    listed = client.get(f"{PREFIX}/{page['id']}/deliveries", headers=headers)
+    values["delivery_id"] = listed.json["data"][0]["id"]  # the verification email's
+    with client.application.app_context():
+        payload = {"s": subscriber["id"], "p": page["id"]}
+        values["token"] = tokens.dump(tokens.Purpose.UNSUBSCRIBE, payload)
+    return values
+
+
+def database_rows(app: Flask) -> dict[str, list[tuple[str, ...]]]:
+    """Every row of every table of the extension, to compare before and after."""
+    session = app.extensions["statuspages"].db.session
+    with app.app_context():
+        rows = {
+            table.name: sorted(tuple(map(str, row)) for row in session.execute(select(table)).all())
+            for table in Base.metadata.sorted_tables
+        }
+        session.remove()
+    return rows
