@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(BIN)/python
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# docs/screenshots/*.png, from the example app as `make demo` serves it (Debian's chromium)
+screenshots: $(BIN)/python
+	$(BIN)/pip install --quiet ".[dev]"
+	STATUSPAGES_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_screenshots.py
 
 lint: $(BIN)/python
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
