@@ -136,3 +136,13 @@ def test_blocks_are_found_and_compared() -> None:
         comparable('{\n  "id": "' + "cd" * 16 + '",\n  "a": "2027-01-01T00:00:00Z"\n}')
     )
     assert comparable('{"status": "resolved"}') != comparable('{"status": "identified"}')
+
+
+def test_a_drift_names_the_block_and_shows_the_diff() -> None:
+    block = Block("docs/api.md", 42, "sh", "api $API/")
+    problem = _check(block, "api $API/", 0, '{"status": "resolved"}\n', '{"status": "open"}')
+    assert problem is not None
+    assert problem.startswith("docs/api.md:42 (sh block): output differs")
+    assert '-  "status": "open"' in problem and '+  "status": "resolved"' in problem
+    failed = _check(block, "false", 1, "boom\n", None)
+    assert failed is not None and "exit status 1" in failed and "boom" in failed
