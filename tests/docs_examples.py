@@ -196,21 +196,18 @@ def pretty(value: Any) -> str:
 # ----------------------------------------------------------------- runners
 
 
-class Shell:
-    """One bash for a whole document: variables, functions and ``cd`` carry over."""
+class _Interpreter:
+    """A long-lived process fed code on its standard input; its output lines are queued."""
 
-    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
-        self.scratch = cwd / ".shell"
-        self.scratch.mkdir()
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str], **popen: Any) -> None:
         self.proc = subprocess.Popen(
-            ["bash", "--noprofile", "--norc"],
+            args,
             cwd=cwd,
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
             text=True,
-            start_new_session=True,
+            **popen,
         )
         self._lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -220,18 +217,47 @@ class Shell:
         for line in self.proc.stdout:
             self._lines.put(line)
 
+    def _send(self, text: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text)
+        self.proc.stdin.flush()
+
+    def _next_line(self, deadline: float, timeout: float) -> str:
+        try:
+            return self._lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+        except queue.Empty:
+            raise TimeoutError(f"still running after {timeout} s") from None
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait(5)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+class Shell(_Interpreter):
+    """One bash for a whole document: variables, functions and ``cd`` carry over."""
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.scratch = cwd / ".shell"
+        self.scratch.mkdir()
+        super().__init__(
+            ["bash", "--noprofile", "--norc"],
+            cwd,
+            env,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
     def run(self, script: str, timeout: float = BLOCK_TIMEOUT) -> tuple[int, str]:
         """Run ``script``; its exit status and its output (standard output and error)."""
         out = self.scratch / "out"
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(f'{{\n{script}\n}} >{out} 2>&1 </dev/null\necho "__rc__ $?"\n')
-        self.proc.stdin.flush()
+        self._send(f'{{\n{script}\n}} >{out} 2>&1 </dev/null\necho "__rc__ $?"\n')
         deadline = time.monotonic() + timeout
         while True:
-            try:
-                line = self._lines.get(timeout=max(deadline - time.monotonic(), 0.01))
-            except queue.Empty:
-                raise TimeoutError(f"still running after {timeout} s") from None
+            line = self._next_line(deadline, timeout)
             if line.startswith("__rc__ "):
                 return int(line.split()[1]), out.read_text(errors="replace")
 
@@ -239,16 +265,7 @@ class Shell:
         """Stop the shell and whatever a block left running in it."""
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        _close(self.proc)
-
-
-def _close(proc: subprocess.Popen[str]) -> None:
-    proc.kill()
-    proc.wait(5)
-    for stream in (proc.stdin, proc.stdout):
-        if stream is not None:
-            with contextlib.suppress(OSError):
-                stream.close()
+        super().close()
 
 
 _PYTHON_RUNNER = r"""
@@ -269,39 +286,19 @@ for line in sys.stdin:
 """
 
 
-class Python:
+class Python(_Interpreter):
     """One Python interpreter for a whole document: names defined by a block stay defined."""
 
     def __init__(self, cwd: Path, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _PYTHON_RUNNER],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
+        super().__init__(
+            [sys.executable, "-c", _PYTHON_RUNNER], cwd, env, stderr=subprocess.DEVNULL
         )
-        self._lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._lines.put(line)
 
     def run(self, code: str, timeout: float = BLOCK_TIMEOUT) -> tuple[int, str]:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(code) + "\n")
-        self.proc.stdin.flush()
-        try:
-            answer = json.loads(self._lines.get(timeout=timeout))
-        except queue.Empty:
-            raise TimeoutError(f"still running after {timeout} s") from None
+        """Run ``code``; 0 or 1 (it raised), and what it printed (with the traceback)."""
+        self._send(json.dumps(code) + "\n")
+        answer = json.loads(self._next_line(time.monotonic() + timeout, timeout))
         return (0 if answer["ok"] else 1), answer["output"]
-
-    def close(self) -> None:
-        _close(self.proc)
 
 
 # ------------------------------------------------------------ example app
