@@ -4,23 +4,27 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: demo test docs lint install clean
+.PHONY: demo test docs lint install clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # The example app on its embedded SQLite database, with demo data, on http://127.0.0.1:$(PORT)
+# (the `demo` extra adds aiosmtpd: `.venv/bin/python -m aiosmtpd -n -l localhost:8025` shows its emails)
 demo: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e ".[demo]"
 	cd example_app && ../$(BIN)/flask --app app statuspages db upgrade
 	cd example_app && ../$(BIN)/flask --app app statuspages demo --owner acme
-	cd example_app && ../$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
+	cd example_app && STATUSPAGES_PUBLIC_URL=http://127.0.0.1:$(PORT) \
+		../$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
 
 # The whole test suite (SQLite always; PostgreSQL and Redis when their URLs are set).
 test: $(BIN)/python
 	$(BIN)/pip install --quiet ".[dev]"
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	command -v jq >/dev/null && command -v curl >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq jq curl)
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -32,6 +36,11 @@ docs: $(BIN)/python
 	$(BIN)/pip install --quiet ".[docs]"
 	rm -rf docs/_build
 	$(BIN)/sphinx-build -b html -W --keep-going -n -q docs docs/_build/html
+
+# docs/screenshots/*.png, from the example app as `make demo` serves it (Debian's chromium)
+screenshots: $(BIN)/python
+	$(BIN)/pip install --quiet ".[dev]"
+	STATUSPAGES_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_screenshots.py
 
 lint: $(BIN)/python
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

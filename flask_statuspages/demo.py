@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from .components import create_component, update_component
 from .incidents import create_incident, update_incident
-from .models import Component, ComponentStatusChange, Page, utcnow
+from .models import Component, ComponentStatusChange, Incident, Page, utcnow
 from .pages import create_page
 from .state import db_session
 
@@ -32,6 +32,9 @@ OUTAGES = {
     "Email delivery": [(3, "partial_outage", 60), (81, "partial_outage", 240)],
 }
 HISTORY_DAYS = 90
+#: How long ago the active incident was opened, and when its cause was identified.
+ACTIVE_FOR = timedelta(minutes=45)
+IDENTIFIED_FOR = timedelta(minutes=20)
 
 
 def _backdate_with_outages(component: Component, outages: list[tuple[int, str, int]]) -> None:
@@ -84,6 +87,7 @@ def seed_demo(owner: str) -> Page | None:
         _backdate_with_outages(component, OUTAGES.get(name, []))
         if status != "operational":
             update_component(component, {"status": status})
+            _backdate_last_change(component, utcnow() - ACTIVE_FOR)
     active = create_incident(
         page,
         {
@@ -99,6 +103,7 @@ def seed_demo(owner: str) -> Page | None:
             "message": "A slow database query was found; a fix is rolling out.",
         },
     )
+    _backdate_timeline(active, utcnow() - ACTIVE_FOR, utcnow() - IDENTIFIED_FOR)
     past = create_incident(
         page,
         {
@@ -108,7 +113,43 @@ def seed_demo(owner: str) -> Page | None:
         },
     )
     update_incident(past, {"status": "resolved", "message": "The queue has drained."})
-    past.created_at = utcnow() - timedelta(days=3)
-    past.resolved_at = utcnow() - timedelta(days=3) + timedelta(hours=1)
-    db_session().commit()
+    _backdate_timeline(past, *_outage_window("Email delivery", 0))
     return page
+
+
+def _backdate_last_change(component: Component, when: datetime) -> None:
+    """Date ``component``'s latest status change ``when`` (the active incident's start)."""
+    change = db_session().scalar(
+        select(ComponentStatusChange)
+        .where(ComponentStatusChange.component_id == component.id)
+        .order_by(ComponentStatusChange.changed_at.desc(), ComponentStatusChange.id.desc())
+        .limit(1)
+    )
+    if change is not None:
+        change.changed_at = when
+        db_session().commit()
+
+
+def _outage_window(component: str, index: int) -> tuple[datetime, datetime]:
+    """Start and end of the ``index``-th past outage of ``component`` in ``OUTAGES``."""
+    days_ago, _status, minutes = OUTAGES[component][index]
+    start = utcnow() - timedelta(days=days_ago, hours=3)
+    return start, start + timedelta(minutes=minutes)
+
+
+def _backdate_timeline(incident: Incident, opened: datetime, last: datetime) -> None:
+    """Move an incident and its whole timeline to ``opened`` .. ``last``.
+
+    Its first update is when it was opened, its last one at ``last`` (the resolution,
+    when it is resolved), and any between are spread evenly, so the incident's dates
+    agree with its timeline.
+    """
+    timeline = sorted(incident.updates, key=lambda update: (update.created_at, update.seq))
+    step = (last - opened) / max(len(timeline) - 1, 1)
+    for n, update in enumerate(timeline):
+        update.created_at = opened + step * n
+    incident.created_at = opened
+    incident.updated_at = last
+    if incident.resolved_at is not None:
+        incident.resolved_at = last
+    db_session().commit()

@@ -2,15 +2,14 @@
 
 What a visitor sees (components by group, incidents, maintenance, uptime bars), live
 updates without a reload, the widget on someone else's site, the password
-form, accessibility (axe-core), a clean console under the strict CSP, and the
-screenshots in ``docs/screenshots`` (rewritten only with
-``STATUSPAGES_SCREENSHOTS=1``).
+form, accessibility (axe-core), a clean console under the strict CSP, and a page
+that fits a phone (the README's screenshots come from the example app:
+tests/test_screenshots.py).
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from .browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     PREFIX,
-    SCREENSHOTS,
     SITE,
     Admin,
     LiveServer,
@@ -608,8 +606,7 @@ SHOTS: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("name", list(SHOTS))
 def test_screenshots(live: Live, scene: Scene, browser: Browser, tmp_path: Path, name: str) -> None:
-    """Always taken (the page must fit the phone); kept in docs only when asked."""
-    keep = os.environ.get("STATUSPAGES_SCREENSHOTS") == "1"
+    """The scene fits every screen (the page must fit the phone); pictures in tmp_path."""
     options: dict[str, Any] = SHOTS[name]
     ctx = browser.new_context(**options)
     try:
@@ -620,8 +617,7 @@ def test_screenshots(live: Live, scene: Scene, browser: Browser, tmp_path: Path,
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
-        target = (SCREENSHOTS if keep else tmp_path) / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = tmp_path / name
         page.screenshot(path=str(target), full_page=True, animations="disabled")
         assert target.stat().st_size > 10_000
     finally:

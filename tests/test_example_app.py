@@ -65,3 +65,32 @@ def test_plan_limit(example) -> None:
         for n in range(3)
     ]
     assert codes == [201, 201, 403]
+
+
+def test_home_links_to_the_html_status_page(example) -> None:
+    client = example.test_client()
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="http://localhost/status/acme-status"' in home
+    page = client.get("/status/acme-status")
+    assert page.status_code == 200 and b"Acme Status" in page.data
+
+
+def test_seeded_incidents_are_dated_like_their_timelines(example) -> None:
+    """Opened at the first update, last changed at the last, resolved at the resolution."""
+    body = example.test_client().get(PREFIX + "/public/acme-status").json
+    incidents = body["active_incidents"] + body["recent_incidents"]
+    assert [i["title"] for i in incidents] == [
+        "Elevated API latency",
+        "Delayed email notifications",
+    ]
+    for incident in incidents:
+        times = [update["created_at"] for update in incident["updates"]]
+        assert times == sorted(times, reverse=True), incident["title"]  # newest first
+        assert incident["created_at"] == times[-1], incident["title"]
+        assert incident["updated_at"] == times[0], incident["title"]
+        assert len(set(times)) == len(times), f"{incident['title']}: updates at the same instant"
+    active, past = incidents
+    assert active["resolved_at"] is None
+    assert past["resolved_at"] == past["updates"][0]["created_at"]
+    assert past["updates"][0]["status"] == "resolved"
+    assert past["created_at"] < past["resolved_at"] < active["created_at"]
