@@ -134,3 +134,21 @@ def test_refused_at_delivery(
     }
     assert set(refused) == set(urls)
     assert all("may not reach" in error for error in refused.values()), refused
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://2130706433/hook",  # 127.0.0.1 as one decimal number
+        "http://0x7f000001/hook",
+        "http://0177.0.0.1/hook",  # octal
+        "http://127.1/hook",
+        "http://[::ffff:7f00:1]/hook",
+        "http://[0:0:0:0:0:ffff:a9fe:a9fe]/hook",
+        "http://[fe80::1%25eth0]/hook",
+    ],
+)
+def test_other_spellings_are_refused(app: Flask, url: str) -> None:
+    """Numeric host spellings resolve (by the system) to the address they stand for."""
+    with app.app_context(), pytest.raises(netguard.UnsafeUrl):
+        netguard.check_url(url)
