@@ -8,16 +8,17 @@ which puts the visitor's address from ``X-Forwarded-For`` there.
 
 Reading ``X-Forwarded-For`` here instead would trust a header any client can
 send; only the host knows how many proxies it has. So the extension does not
-read it, but it tells the host once, with a :class:`ProxyHeadersWarning`, when
-requests carry ``X-Forwarded-For`` from a loopback or private peer (a proxy
-of the host's own, by all signs) and no ``ProxyFix`` has run (it leaves
-``werkzeug.proxy_fix.orig`` in the environ).
+read it, but it tells the host once per app, with a warning in the log
+(logger ``flask_statuspages.clients``, where operators look, whatever the
+process's warning filters), when requests carry ``X-Forwarded-For`` from a
+loopback or private peer (a proxy of the host's own, by all signs) and no
+``ProxyFix`` has run (it leaves ``werkzeug.proxy_fix.orig`` in the environ).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import warnings
+import logging
 
 from flask import Flask, current_app, request
 
@@ -25,8 +26,7 @@ from flask import Flask, current_app, request
 WARNED_KEY = "statuspages.proxy_warned"
 
 
-class ProxyHeadersWarning(UserWarning):
-    """Requests come through a proxy, but the app sees the proxy's address for every visitor."""
+log = logging.getLogger(__name__)
 
 
 def client_address() -> str | None:
@@ -45,14 +45,13 @@ def _check_proxy(app: Flask) -> None:
     if not behind_own_proxy(peer):
         return
     app.extensions[WARNED_KEY] = True
-    warnings.warn(
-        f"flask-statuspages: requests carry X-Forwarded-For from {peer}, a proxy, but no"
-        " ProxyFix is installed: every visitor has the proxy's address, so the public rate"
-        " limits and IP allow-lists treat them all as one client. Wrap the app:"
-        " app.wsgi_app = ProxyFix(app.wsgi_app, x_for=<number of proxies in front>)"
+    log.warning(
+        "requests carry X-Forwarded-For from %s, a proxy, but no ProxyFix is installed:"
+        " every visitor has the proxy's address, so the public rate limits and IP"
+        " allow-lists treat them all as one client. Wrap the app: app.wsgi_app ="
+        " ProxyFix(app.wsgi_app, x_for=<number of proxies in front>)"
         " (werkzeug.middleware.proxy_fix).",
-        ProxyHeadersWarning,
-        stacklevel=2,
+        peer,
     )
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
+import logging
 from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from flask_statuspages.clients import ProxyHeadersWarning, behind_own_proxy
+from flask_statuspages.clients import behind_own_proxy
 
 from .conftest import PREFIX
 
@@ -33,14 +33,19 @@ def get(app: Flask, slug: str, forwarded: str | None = None, peer: str = "127.0.
     )
 
 
-def test_forwarded_requests_without_proxyfix_warn_once(app: Flask, slug: str) -> None:
-    with pytest.warns(ProxyHeadersWarning, match="ProxyFix") as caught:
-        assert get(app, slug, "203.0.113.7").status_code == 200
-    assert len(caught) == 1
-    assert "127.0.0.1" in str(caught[0].message) and "x_for" in str(caught[0].message)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # once: no second warning
-        assert get(app, slug, "203.0.113.8").status_code == 200
+def proxy_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "flask_statuspages.clients"]
+
+
+def test_forwarded_requests_without_proxyfix_warn_once(
+    app: Flask, slug: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="flask_statuspages.clients")
+    assert get(app, slug, "203.0.113.7").status_code == 200
+    [message] = proxy_warnings(caplog)
+    assert "127.0.0.1" in message and "ProxyFix" in message and "x_for" in message
+    assert get(app, slug, "203.0.113.8").status_code == 200
+    assert len(proxy_warnings(caplog)) == 1  # once
     # And the whole audience did share the proxy's bucket:
     assert get(app, slug, "203.0.113.9").status_code == 429
 
@@ -53,11 +58,11 @@ def test_forwarded_requests_without_proxyfix_warn_once(app: Flask, slug: str) ->
     ],
 )
 def test_no_warning_without_a_proxy_of_ours(
-    app: Flask, slug: str, forwarded: str | None, peer: str
+    app: Flask, slug: str, forwarded: str | None, peer: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert get(app, slug, forwarded, peer).status_code == 200
+    caplog.set_level(logging.WARNING, logger="flask_statuspages.clients")
+    assert get(app, slug, forwarded, peer).status_code == 200
+    assert proxy_warnings(caplog) == []
 
 
 @pytest.mark.parametrize(
@@ -85,11 +90,13 @@ def proxied(app: Flask) -> Flask:
     return app
 
 
-def test_rate_limits_per_visitor_behind_proxyfix(proxied: Flask, slug: str) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # ProxyFix is there: no warning
-        ann = [get(proxied, slug, "203.0.113.7").status_code for _ in range(3)]
-        bob = [get(proxied, slug, "203.0.113.8").status_code for _ in range(2)]
+def test_rate_limits_per_visitor_behind_proxyfix(
+    proxied: Flask, slug: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="flask_statuspages.clients")
+    ann = [get(proxied, slug, "203.0.113.7").status_code for _ in range(3)]
+    bob = [get(proxied, slug, "203.0.113.8").status_code for _ in range(2)]
+    assert proxy_warnings(caplog) == []  # ProxyFix is there: no warning
     assert ann == [200, 200, 429]
     assert bob == [200, 200]  # a bucket of its own
     # A visitor cannot pick its bucket: with x_for=1 only the proxy's own entry counts.
