@@ -29,6 +29,7 @@ from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from werkzeug.security import check_password_hash
 
 from . import freshness, rules, tokens
+from .clients import client_address
 from .errors import ApiError, not_found
 from .models import Page
 from .state import UNRESOLVED, db_session, get_state
@@ -275,7 +276,7 @@ def visible_page(slug: str) -> PageRef:
 def check(ref: PageRef) -> None:
     if rules.hidden(ref.is_public, ref.enabled):
         raise not_found("Page")
-    if ref.ip_allowlist and not rules.ip_allowed(ref.ip_allowlist, request.remote_addr):
+    if ref.ip_allowlist and not rules.ip_allowed(ref.ip_allowlist, client_address()):
         raise not_found("Page")
     if ref.password_hash is not None and not has_session(ref):
         raise ApiError(
@@ -289,7 +290,7 @@ def reachable(ref: PageRef) -> bool:
     """Whether the page exists for this visitor, locked or not (the password form may show)."""
     if rules.hidden(ref.is_public, ref.enabled):
         return False
-    return not ref.ip_allowlist or rules.ip_allowed(ref.ip_allowlist, request.remote_addr)
+    return not ref.ip_allowlist or rules.ip_allowed(ref.ip_allowlist, client_address())
 
 
 # ------------------------------------------------------ password sessions

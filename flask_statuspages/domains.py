@@ -1,11 +1,30 @@
-"""Custom domains: proving a page's domain points at us, then serving the page there.
+"""Custom domains: proving a page owns its domain and that it points at us, then serving it.
 
-Verification asks DNS (dnspython) for the CNAME of the page's
-``custom_domain`` and follows the chain, hop by hop, until it reaches
-``STATUSPAGES_CNAME_TARGET``. Only then is ``custom_domain_verified_at`` set,
-and only a verified domain is ever served: changing the domain clears it
-(:mod:`.pages`). A failed check leaves an earlier verification as it was, so
-a passing DNS outage does not take a working domain off the air.
+A CNAME to ``STATUSPAGES_CNAME_TARGET`` proves nothing about *who* set it:
+every tenant's domain points at the same target. So verification asks DNS
+(dnspython) for two records, which the page's admin answer lists
+(:func:`dns_records`):
+
+- the CNAME of the page's ``custom_domain``, followed hop by hop until it
+  reaches the target (the domain reaches us);
+- a TXT record at ``_statuspages.<domain>`` holding the page's own token,
+  ``statuspages-verification=<token>`` (whoever controls the domain's DNS
+  chose *this* page). The token is an HMAC of the page id keyed by the secret
+  key (:func:`ownership_token`): other tenants cannot compute it, reading it
+  in public DNS helps nobody else's page, and no column stores it.
+
+Only then is ``custom_domain_verified_at`` set, and only a verified domain is
+ever served: changing the domain clears it (:mod:`.pages`). Any page may
+claim a domain, but a verified domain is unique (a partial unique index):
+no other page can claim or verify it until its page lets it go. A failed
+check leaves an earlier verification as it was, so a passing DNS outage does
+not take a working domain off the air; domains verified before the TXT rule
+stay verified, and a re-check of them needs the TXT record.
+
+Rotating the secret key changes every token: verified domains stay verified,
+but a re-check needs the new value (shown in the page's answer). Keys listed
+in Flask's ``SECRET_KEY_FALLBACKS`` are still accepted for a re-check, so a
+rotation can be staged.
 
 Serving is an app-level ``before_request`` hook, :func:`serve_custom_domains`.
 For a request whose ``Host`` is a verified domain and whose path is one of
@@ -22,6 +41,8 @@ verified by another process is served by this one at most that long after.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import logging
 import time
@@ -33,13 +54,13 @@ import dns.nameserver
 import dns.resolver
 from flask import Flask, after_this_request, current_app, g, request
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
 from . import access, signals
 from .changes import commit, event
-from .errors import ApiError, handle_http_exception
+from .errors import ApiError, conflict, handle_http_exception
 from .models import Page, utcnow
 from .state import db_session
 
@@ -60,22 +81,18 @@ class DomainCheckFailed(Exception):
 
 
 def verify_domain(page: Page) -> Page:
-    """Check ``page``'s custom domain in DNS and mark it verified; else 422.
+    """Check ``page``'s custom domain in DNS and mark it verified; else 422 or 409.
 
     The 422 is a ``validation_error`` whose ``fields.custom_domain`` says what
-    is wrong: no domain set, no CNAME, a CNAME pointing elsewhere, DNS out of
-    reach (try again), or a server not configured for custom domains.
+    is wrong: no domain set, no CNAME, a CNAME pointing elsewhere, no TXT
+    record with the page's token, DNS out of reach (try again), or a server
+    not configured for custom domains. The 409: another page has verified
+    the domain (which page is not said).
     """
-    target = current_app.config["STATUSPAGES_CNAME_TARGET"]
+    if page.custom_domain and domain_verified_elsewhere(page.custom_domain, page.id):
+        raise domain_taken()
     try:
-        if not target:
-            raise DomainCheckFailed(
-                "This server is not configured for custom domains"
-                " (STATUSPAGES_CNAME_TARGET is not set)."
-            )
-        if not page.custom_domain:
-            raise DomainCheckFailed("The page has no custom domain: set custom_domain first.")
-        check_cname(page.custom_domain, normalise(target), make_resolver())
+        check_domain(page)
     except DomainCheckFailed as failure:
         raise ApiError(
             422,
@@ -84,9 +101,116 @@ def verify_domain(page: Page) -> Page:
             fields={"custom_domain": [str(failure)]},
         ) from None
     page.custom_domain_verified_at = utcnow()
-    commit(event(signals.page_updated, page=page))
+    try:
+        commit(event(signals.page_updated, page=page))
+    except IntegrityError:  # another page verified it meanwhile
+        db_session().rollback()
+        raise domain_taken() from None
     forget_domains(current_app)  # this process serves it at once
     return page
+
+
+def domain_taken() -> ApiError:
+    """The 409 for a domain verified elsewhere: never says which page, slug or owner has it."""
+    return conflict("This custom domain is verified by another page.")
+
+
+def domain_verified_elsewhere(domain: str, page_id: str | None = None) -> bool:
+    """Whether a page other than ``page_id`` has verified ``domain``."""
+    query = select(Page.id).where(
+        Page.custom_domain == domain, Page.custom_domain_verified_at.is_not(None)
+    )
+    if page_id:
+        query = query.where(Page.id != page_id)
+    return db_session().scalar(query) is not None
+
+
+def check_domain(page: Page) -> None:
+    """Both records of ``page``'s domain, in DNS now; :class:`DomainCheckFailed` if not."""
+    target = current_app.config["STATUSPAGES_CNAME_TARGET"]
+    if not target:
+        raise DomainCheckFailed(
+            "This server is not configured for custom domains"
+            " (STATUSPAGES_CNAME_TARGET is not set)."
+        )
+    if not page.custom_domain:
+        raise DomainCheckFailed("The page has no custom domain: set custom_domain first.")
+    resolver = make_resolver()
+    check_cname(page.custom_domain, normalise(target), resolver)
+    check_ownership(page.custom_domain, page.id, resolver)
+
+
+# -------------------------------------------------------------- ownership
+
+#: Where the ownership record lives, under the custom domain.
+OWNERSHIP_LABEL = "_statuspages"
+#: What the TXT record holds before the page's token.
+OWNERSHIP_PREFIX = "statuspages-verification="
+
+
+def ownership_token(page_id: str, key: str | bytes | None = None) -> str:
+    """The page's token: HMAC-SHA256 of its id, keyed by the secret key (32 hex digits)."""
+    secret = key if key is not None else _secret_keys()[0]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    message = b"statuspages-domain-ownership\x00" + page_id.encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def _secret_keys() -> list[str | bytes]:
+    """The current secret key, then Flask's fallbacks (when the app's own key is the one used)."""
+    config = current_app.config
+    own = config.get("STATUSPAGES_SECRET_KEY")
+    current = own or config.get("SECRET_KEY")
+    if not current:
+        raise RuntimeError(
+            "flask-statuspages signs tokens: set SECRET_KEY or STATUSPAGES_SECRET_KEY."
+        )
+    fallbacks = [] if own else list(config.get("SECRET_KEY_FALLBACKS") or [])
+    return [current, *fallbacks]
+
+
+def ownership_record(domain: str) -> str:
+    """The name of the TXT record that proves who owns ``domain``."""
+    return f"{OWNERSHIP_LABEL}.{normalise(domain)}"
+
+
+def dns_records(page: Page) -> list[dict[str, str]]:
+    """The records the page's owner adds to its DNS (none without a custom domain)."""
+    if not page.custom_domain:
+        return []
+    target = current_app.config["STATUSPAGES_CNAME_TARGET"]
+    records = []
+    if target:
+        records.append({"type": "CNAME", "name": page.custom_domain, "value": normalise(target)})
+    value = OWNERSHIP_PREFIX + ownership_token(page.id)
+    records.append({"type": "TXT", "name": ownership_record(page.custom_domain), "value": value})
+    return records
+
+
+def check_ownership(domain: str, page_id: str, resolver: dns.resolver.Resolver) -> None:
+    """The domain's TXT record must hold the page's token; :class:`DomainCheckFailed` if not."""
+    name = ownership_record(domain)
+    expected = {OWNERSHIP_PREFIX + ownership_token(page_id, key) for key in _secret_keys()}
+    found = _txt(name, resolver)
+    if expected & set(found):
+        return
+    wanted = OWNERSHIP_PREFIX + ownership_token(page_id)
+    if not found:
+        raise DomainCheckFailed(
+            f"{name} has no TXT record: add one with the value {wanted} to prove the"
+            " domain is this page's (DNS changes can take a while to show)."
+        )
+    raise DomainCheckFailed(
+        f"The TXT records of {name} do not hold this page's token: add one with the value {wanted}."
+    )
+
+
+def _txt(name: str, resolver: dns.resolver.Resolver) -> list[str]:
+    """The texts of ``name``'s TXT records (each one's strings joined)."""
+    answer = _resolve(name, "TXT", resolver)
+    if answer is None:
+        return []
+    return [b"".join(record.strings).decode("utf-8", "replace").strip() for record in answer]
 
 
 def normalise(name: str) -> str:
@@ -119,8 +243,14 @@ def check_cname(domain: str, target: str, resolver: dns.resolver.Resolver) -> li
 
 def _cname(name: str, resolver: dns.resolver.Resolver) -> str | None:
     """The target of ``name``'s CNAME record, or ``None`` when it has none."""
+    answer = _resolve(name, "CNAME", resolver)
+    return None if answer is None else normalise(answer[0].target.to_text())
+
+
+def _resolve(name: str, rdtype: str, resolver: dns.resolver.Resolver) -> Any:
+    """``name``'s records of ``rdtype``, ``None`` when it has none; DNS away: try again."""
     try:
-        answer = resolver.resolve(name, "CNAME")
+        return resolver.resolve(name, rdtype)
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.YXDOMAIN):
         return None
     except dns.exception.Timeout:
@@ -131,7 +261,6 @@ def _cname(name: str, resolver: dns.resolver.Resolver) -> str | None:
         raise DomainCheckFailed(
             f"DNS could not be reached to check {name} (server failure); try again in a moment."
         ) from None
-    return normalise(answer[0].target.to_text())
 
 
 def make_resolver() -> dns.resolver.Resolver:

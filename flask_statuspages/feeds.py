@@ -5,9 +5,13 @@ of each, merged newest change first, 50 in all), its timeline of updates in
 the entry's HTML content; a window's entry also says when it is scheduled.
 An entry's id is a ``urn:uuid:`` made from the object's id, so readers see
 an updated incident as the same entry (changed ``updated``), never as a new
-one. The text comes from admins: titles go in as XML text (lxml escapes
-them), bodies are the sanitised ``message_html`` with the rest of the
-entry's HTML escaped here.
+one. The text comes from admins: bodies are the sanitised ``message_html``
+with the rest of the entry's HTML escaped here. Plain texts (the page's name
+and description, titles, categories) differ by format. In Atom they are text
+constructs (``type="text"``), which readers must show as text. RSS has no
+such type, and readers render its ``<description>`` (and often its titles) as
+HTML, so there every text is HTML-escaped first (:func:`rss_text`): a reader
+that renders it shows the text as written, never markup.
 """
 
 from __future__ import annotations
@@ -40,6 +44,11 @@ MAINTENANCE_PREFIX = "Maintenance: "
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML cannot carry (control characters)."""
     return _NOT_XML.sub("", text)
+
+
+def rss_text(text: str) -> str:
+    """Plain ``text`` as the HTML an RSS reader renders: escaped, so it shows as written."""
+    return str(escape(xml_safe(text)))
 
 
 def urn(kind: str, object_id: str) -> str:
@@ -156,12 +165,13 @@ def build_feed(data: dict[str, Any], kind: FeedKind, links: FeedLinks) -> bytes:
     """The ``kind`` feed of a snapshot's ``data``."""
     page = data["page"]
     items = entries(data, links)
+    text = rss_text if kind == "rss" else xml_safe
     feed = FeedGenerator()
     feed.id(urn("page", page["id"]))
-    feed.title(xml_safe(page["name"]))
+    feed.title(text(page["name"]))
     subtitle = page["description"] or f"Incidents, maintenance and updates of {page['name']}"
-    feed.subtitle(xml_safe(subtitle))
-    feed.author({"name": xml_safe(page["name"])})
+    feed.subtitle(text(subtitle))  # RSS: the channel's <description>
+    feed.author({"name": text(page["name"])})
     feed.link(href=links.self_url, rel="self", type=MEDIA_TYPES[kind])
     feed.link(href=links.page_url, rel="alternate")  # last: feedgen's RSS <link>
     feed.generator("flask-statuspages")
@@ -170,21 +180,23 @@ def build_feed(data: dict[str, Any], kind: FeedKind, links: FeedLinks) -> bytes:
     changed += [_time(m["updated_at"]) for m in data["latest_maintenances"]]
     feed.updated(max([*changed, page["updated_at"]]))
     for item in items:
-        _add_entry(feed, item, kind)
+        _add_entry(feed, item, kind, text)
     body: bytes = feed.rss_str() if kind == "rss" else feed.atom_str()
     return body
 
 
-def _add_entry(feed: FeedGenerator, item: _Entry, kind: FeedKind) -> None:
+def _add_entry(
+    feed: FeedGenerator, item: _Entry, kind: FeedKind, text: Callable[[str], str]
+) -> None:
     entry = feed.add_entry(order="append")
     entry_id = urn(item.kind, item.id)
     entry.id(entry_id)
     entry.guid(entry_id, permalink=False)
-    entry.title(xml_safe(item.title))
+    entry.title(text(item.title))
     entry.link(href=item.link)
     entry.published(_time(item.created_at))
     entry.updated(_time(item.updated_at))
-    entry.category(term=item.status, label=_label(item.status))
+    entry.category(term=xml_safe(item.status), label=text(_label(item.status)))
     if kind == "rss":
         entry.description(item.html)
     else:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -92,7 +93,9 @@ class Page(Timestamped, Base):
     slug: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     is_public: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
-    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    #: Claimed freely; unique only once verified (``uq_statuspages_page_verified_domain``),
+    #: so nobody can block a domain by claiming it first.
+    custom_domain: Mapped[str | None] = mapped_column(String(253))
     theme: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     #: ``False`` hides the page everywhere public, as ``is_public = False`` does.
     enabled: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
@@ -119,7 +122,16 @@ class Page(Timestamped, Base):
         back_populates="page", cascade="save-update, merge", passive_deletes="all"
     )
 
-    __table_args__ = (Index("ix_statuspages_page_owner_created", "owner", "created_at"),)
+    __table_args__ = (
+        Index("ix_statuspages_page_owner_created", "owner", "created_at"),
+        Index(
+            "uq_statuspages_page_verified_domain",
+            "custom_domain",
+            unique=True,
+            sqlite_where=text("custom_domain_verified_at IS NOT NULL"),
+            postgresql_where=text("custom_domain_verified_at IS NOT NULL"),
+        ),
+    )
 
 
 class Component(Timestamped, Base):

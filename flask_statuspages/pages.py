@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from . import rules, signals
+from . import domains, rules, signals
 from .auth import page_limit
 from .changes import commit, event
 from .errors import ApiError, conflict, not_found
@@ -50,15 +50,6 @@ def _slug_taken(slug: str, except_id: str | None = None) -> bool:
     return db_session().scalar(query) is not None
 
 
-def _domain_taken(domain: str | None, except_id: str | None = None) -> bool:
-    if not domain:
-        return False
-    query = select(Page.id).where(Page.custom_domain == domain)
-    if except_id:
-        query = query.where(Page.id != except_id)
-    return db_session().scalar(query) is not None
-
-
 def _free_slug(base: str) -> str:
     taken = db_session().scalars(
         select(Page.slug).where(or_(Page.slug == base, Page.slug.like(f"{base}-%")))
@@ -66,11 +57,14 @@ def _free_slug(base: str) -> str:
     return rules.next_free_slug(base, taken)
 
 
-def _check_unique(slug: str | None, domain: str | None, except_id: str | None = None) -> None:
+def _check_unique(slug: str | None, domain: str | None, page: Page | None = None) -> None:
+    """409 for a taken slug, or a domain another page has verified (claims may overlap)."""
+    except_id = page.id if page else None
     if slug and _slug_taken(slug, except_id):
         raise conflict(f"The slug {slug!r} is taken.")
-    if _domain_taken(domain, except_id):
-        raise conflict(f"The custom domain {domain!r} is used by another page.")
+    claimed = page.custom_domain if page else None
+    if domain and domain != claimed and domains.domain_verified_elsewhere(domain, except_id):
+        raise domains.domain_taken()
 
 
 def _check_page_limit(owner: str) -> None:
@@ -100,7 +94,7 @@ def create_page(owner: str, data: dict[str, Any]) -> Page:
         try:
             commit(event(signals.page_created, page=page))
         except IntegrityError:
-            session.rollback()  # a concurrent create won the slug or the domain: look again
+            session.rollback()  # a concurrent create won the slug: look again
             continue
         return page
     raise conflict("Could not find a free slug for this page; try again.")
@@ -108,13 +102,13 @@ def create_page(owner: str, data: dict[str, Any]) -> Page:
 
 def update_page(page: Page, data: dict[str, Any]) -> Page:
     session = db_session()
-    _check_unique(data.get("slug"), data.get("custom_domain"), except_id=page.id)
+    _check_unique(data.get("slug"), data.get("custom_domain"), page)
     _apply(page, data)
     try:
         commit(event(signals.page_updated, page=page))
     except IntegrityError:
         session.rollback()
-        raise conflict("The slug or custom domain was just taken by another page.") from None
+        raise conflict("The slug was just taken by another page.") from None
     return page
 
 

@@ -27,9 +27,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
 
-from flask import current_app, request
+from flask import current_app
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, Storage, storage_from_string
+
+from .clients import client_address
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ class RateLimits:
         Raises :class:`RateLimited` past any of them. With ``report``, returns
         the first limit's usage (one more storage read), for the headers.
         """
-        client = request.remote_addr or "unknown"
+        client = client_address() or "unknown"
         storage = self.storage
         try:
             counters = _counters(current_app.config[config_key], bucket)

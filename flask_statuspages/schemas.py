@@ -202,6 +202,24 @@ class PageInput(InputSchema):
     )
 
 
+class DnsRecordSchema(Schema):
+    type = fields.Str(metadata={"enum": ["CNAME", "TXT"], "example": "TXT"})
+    name = fields.Str(metadata={"example": "_statuspages.status.acme.com"})
+    value = fields.Str(metadata={"example": "statuspages-verification=3f2a..."})
+
+
+class DomainRecords(fields.List):
+    """The DNS records a page's owner adds for its custom domain, computed when dumped."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(fields.Nested(DnsRecordSchema), dump_only=True, **kwargs)
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        from .domains import dns_records  # domains is above the schemas
+
+        return dns_records(obj)
+
+
 class PageSchema(Schema):
     id = fields.Str()
     name = fields.Str()
@@ -210,6 +228,12 @@ class PageSchema(Schema):
     is_public = fields.Bool()
     custom_domain = fields.Str(allow_none=True)
     custom_domain_verified_at = Timestamp(allow_none=True)
+    custom_domain_records = DomainRecords(
+        metadata={
+            "description": "What to add to the domain's DNS before verifying it: a CNAME to"
+            " this server and a TXT record with the page's own token. Empty without a domain."
+        }
+    )
     theme = fields.Dict()
     enabled = fields.Bool()
     password_protected = fields.Function(lambda page: page.password_hash is not None)

@@ -2,7 +2,8 @@
 
 It answers UDP and TCP on one free port from a dict of records, so the code
 under test speaks real DNS through dnspython. ``records`` maps a name to its
-records: ``{"status.acme.test": [("CNAME", "status.example.net")]}``. A name
+records: ``{"status.acme.test": [("CNAME", "status.example.net")]}`` (types
+``CNAME``, ``A`` and ``TXT``). A name
 it does not know is NXDOMAIN; a known name asked for another type answers
 no records (what dnspython calls ``NoAnswer``).
 """
@@ -15,12 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dnslib import CNAME, QTYPE, RCODE, RR, A, DNSRecord
+from dnslib import CNAME, QTYPE, RCODE, RR, TXT, A, DNSRecord
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 Records = dict[str, list[tuple[str, str]]]
 
-_RDATA: dict[str, Any] = {"CNAME": CNAME, "A": A}
+_RDATA: dict[str, Any] = {"CNAME": CNAME, "A": A, "TXT": TXT}
 
 
 def _key(name: Any) -> str:

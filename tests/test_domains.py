@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from flask_statuspages import access, domains
+from flask_statuspages.models import Page, utcnow
 
 from .conftest import PREFIX, count_queries, make_app
 from .dns_server import LoopbackDNS, loopback_dns, silent_nameserver
@@ -58,13 +59,27 @@ def domain_error(response: Any) -> str:
     return response.json["error"]["fields"]["custom_domain"][0]  # type: ignore[no-any-return]
 
 
+def publish(dns_server: LoopbackDNS, page: dict[str, Any], *types: str) -> None:
+    """Add to DNS the records the page's answer asks for (of ``types``; all by default)."""
+    for record in page["custom_domain_records"]:
+        if not types or record["type"] in types:
+            dns_server.records.setdefault(record["name"], []).append(
+                (record["type"], record["value"])
+            )
+
+
+def prove(dns_server: LoopbackDNS, page: dict[str, Any]) -> None:
+    """Add the page's ownership (TXT) record only, as its owner would."""
+    publish(dns_server, page, "TXT")
+
+
 @pytest.fixture
 def served(api: Any, dns_server: LoopbackDNS) -> dict[str, Any]:
     """A page with a component and an incident, verified for ``DOMAIN``."""
     page = api.make_page(name="Acme Status", custom_domain=DOMAIN)
     api.make_component(page["id"], name="Checkout", status="degraded_performance")
     api.make_incident(page["id"], title="Slow checkout", severity="minor")
-    dns_server.records[DOMAIN] = [("CNAME", TARGET)]
+    publish(dns_server, page)
     verified = verify(api, page)
     assert verified.status_code == 200
     return verified.json  # type: ignore[no-any-return]
@@ -77,6 +92,7 @@ def test_verify_a_direct_cname(api: Any, dns_server: LoopbackDNS) -> None:
     page = api.make_page(custom_domain=DOMAIN)
     assert page["custom_domain_verified_at"] is None
     dns_server.records[DOMAIN] = [("CNAME", TARGET + ".")]
+    prove(dns_server, page)
     response = verify(api, page)
     assert response.status_code == 200, response.json
     assert response.json["id"] == page["id"]
@@ -89,6 +105,7 @@ def test_verify_follows_a_chain_of_cnames(api: Any, dns_server: LoopbackDNS) -> 
     page = api.make_page(custom_domain=DOMAIN)
     dns_server.records[DOMAIN] = [("CNAME", "edge.acme-cdn.test")]
     dns_server.records["edge.acme-cdn.test"] = [("CNAME", "PAGES.statuspages.test")]
+    prove(dns_server, page)
     response = verify(api, page)
     assert response.status_code == 200, response.json
     assert response.json["custom_domain_verified_at"] is not None
@@ -213,6 +230,121 @@ def test_wrong_dns_settings_are_explained(app: Flask, api: Any) -> None:
     assert "ns1.example.com" in domain_error(verify(api, page))
     app.config["STATUSPAGES_DNS_NAMESERVERS"] = []
     assert "no nameserver" in domain_error(verify(api, page))
+
+
+# -------------------------------------------------------------- ownership
+
+
+def test_the_answer_lists_the_records_to_add(api: Any) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    cname, txt = page["custom_domain_records"]
+    assert cname == {"type": "CNAME", "name": DOMAIN, "value": TARGET}
+    assert txt["type"] == "TXT" and txt["name"] == f"_statuspages.{DOMAIN}"
+    assert re.fullmatch(r"statuspages-verification=[0-9a-f]{32}", txt["value"])
+    other = api.make_page(name="Other", custom_domain=DOMAIN)  # a claim proves nothing
+    assert other["custom_domain_records"][1]["value"] != txt["value"]
+    assert api.get(f"/{page['id']}").json["custom_domain_records"] == [cname, txt]
+    assert api.make_page(name="No domain")["custom_domain_records"] == []
+    public = api.client.get(f"{PREFIX}/public/{page['slug']}").text
+    assert txt["value"] not in public
+
+
+def test_a_cname_alone_proves_nothing(api: Any, dns_server: LoopbackDNS) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    publish(dns_server, page, "CNAME")
+    message = domain_error(verify(api, page))
+    txt = page["custom_domain_records"][1]
+    assert f"_statuspages.{DOMAIN} has no TXT record" in message and txt["value"] in message
+    other = api.make_page(name="Other", custom_domain="status.other.test")
+    dns_server.records[txt["name"]] = [("TXT", other["custom_domain_records"][1]["value"])]
+    message = domain_error(verify(api, page))
+    assert "do not hold this page's token" in message and txt["value"] in message
+    dns_server.records[txt["name"]].append(("TXT", txt["value"]))  # beside others: fine
+    assert verify(api, page).status_code == 200
+
+
+def assert_reveals_nothing(response: Any, page: dict[str, Any]) -> None:
+    assert response.status_code == 409, response.json
+    assert response.json["error"]["code"] == "conflict"
+    for secret in (page["id"], page["slug"], page["name"]):
+        assert secret not in response.text
+
+
+def test_a_verified_domain_cannot_be_taken(api: Any, dns_server: LoopbackDNS) -> None:
+    """The takeover: tenant B claims and verifies a domain that points at tenant A's page."""
+    acme = api.make_page(name="Acme Internal", slug="acme-internal", is_public=False)
+    acme = api.put(f"/{acme['id']}", json={"custom_domain": DOMAIN}).json
+    publish(dns_server, acme)
+    assert verify(api, acme).status_code == 200
+    globex = api.as_owner("globex")
+    assert_reveals_nothing(globex.post("/", json={"name": "G", "custom_domain": DOMAIN}), acme)
+    page = globex.make_page(name="Globex")
+    assert_reveals_nothing(globex.put(f"/{page['id']}", json={"custom_domain": DOMAIN}), acme)
+    assert globex.get(f"/{page['id']}").json["custom_domain"] is None
+    assert api.get(f"/{acme['id']}").json["custom_domain_verified_at"] is not None
+    # The owner itself may send its own domain again.
+    assert api.put(f"/{acme['id']}", json={"custom_domain": DOMAIN}).status_code == 200
+
+
+def test_a_claim_blocks_nobody(api: Any, dns_server: LoopbackDNS) -> None:
+    """Tenant B claims A's domain first: B cannot verify it, and A still can."""
+    globex = api.as_owner("globex")
+    squatter = globex.make_page(name="Globex", custom_domain=DOMAIN)
+    acme = api.make_page(name="Acme Status", slug="acme-status", custom_domain=DOMAIN)
+    publish(dns_server, acme)  # the domain's DNS is A's: its CNAME and A's token
+    assert "do not hold this page's token" in domain_error(verify(globex, squatter))
+    assert verify(api, acme).status_code == 200
+    assert_reveals_nothing(verify(globex, squatter), acme)
+    summary = api.client.get("/api/v2/summary.json", base_url=ON_DOMAIN)
+    assert summary.json["page"]["name"] == "Acme Status"
+
+
+def test_the_database_keeps_one_verified_page_per_domain(
+    api: Any, dns_server: LoopbackDNS, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two verifications racing: the unique index refuses the second one (409, not 500)."""
+    first = api.make_page(name="First", custom_domain=DOMAIN)
+    second = api.as_owner("globex").make_page(name="Second", custom_domain=DOMAIN)
+    publish(dns_server, first)
+    publish(dns_server, second, "TXT")  # both tokens in DNS
+    assert verify(api, first).status_code == 200
+    monkeypatch.setattr(domains, "domain_verified_elsewhere", lambda *a: False)  # raced
+    assert_reveals_nothing(verify(api.as_owner("globex"), second), first)
+    assert api.as_owner("globex").get(f"/{second['id']}").json["custom_domain_verified_at"] is None
+
+
+def test_rotating_the_secret_key(app: Flask, api: Any, dns_server: LoopbackDNS) -> None:
+    """Tokens follow the key: verified domains stay; a re-check needs the new record,
+    or the old one while the old key is in ``SECRET_KEY_FALLBACKS``."""
+    page = api.make_page(custom_domain=DOMAIN)
+    publish(dns_server, page)
+    assert verify(api, page).status_code == 200
+    old_key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "rotated-secret"
+    answer = api.get(f"/{page['id']}").json
+    assert answer["custom_domain_verified_at"] is not None
+    assert answer["custom_domain_records"] != page["custom_domain_records"]
+    assert api.client.get("/badge.svg", base_url=ON_DOMAIN).status_code == 200
+    assert "do not hold this page's token" in domain_error(verify(api, page))
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert verify(api, page).status_code == 200
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    prove(dns_server, answer)
+    assert verify(api, page).status_code == 200
+
+
+def test_a_domain_verified_before_the_txt_rule_stays(
+    app: Flask, api: Any, db: Any, dns_server: LoopbackDNS
+) -> None:
+    page = api.make_page(custom_domain=DOMAIN)
+    dns_server.records[DOMAIN] = [("CNAME", TARGET)]  # all that was checked then
+    with app.app_context():
+        db.session.get(Page, page["id"]).custom_domain_verified_at = utcnow()
+        db.session.commit()
+    domains.forget_domains(app)  # as after a restart on the new version
+    assert api.client.get("/badge.svg", base_url=ON_DOMAIN).status_code == 200
+    assert "no TXT record" in domain_error(verify(api, page))  # a re-check needs it
+    assert api.client.get("/badge.svg", base_url=ON_DOMAIN).status_code == 200
 
 
 # ---------------------------------------------------------------- serving
@@ -363,7 +495,7 @@ def test_an_unverified_domain_is_not_served(api: Any, dns_server: LoopbackDNS) -
     page = api.make_page(custom_domain=DOMAIN)
     assert api.client.get("/", base_url=ON_DOMAIN).text == "host home"
     assert api.client.get("/api/v2/summary.json", base_url=ON_DOMAIN).status_code == 404
-    dns_server.records[DOMAIN] = [("CNAME", TARGET)]
+    publish(dns_server, page)
     assert verify(api, page).status_code == 200
     # Served at once by the process that verified it (others within DOMAIN_CACHE_SECONDS).
     assert api.client.get("/api/v2/summary.json", base_url=ON_DOMAIN).status_code == 200

@@ -52,15 +52,21 @@ def test_explicit_slug_taken_is_409(api) -> None:
     assert response.json["error"]["code"] == "conflict"
 
 
-def test_custom_domain_is_unique_across_pages(api) -> None:
+def test_an_unverified_custom_domain_blocks_nobody(api) -> None:
+    """A claim proves nothing: the page that proves ownership in DNS gets the domain.
+
+    Once verified, the domain is unique (409): see ``test_domains.py``.
+    """
     api.make_page(custom_domain="status.acme.com")
     response = api.as_owner("globex").post(
         "/", json={"name": "G", "custom_domain": "STATUS.acme.com"}
     )
-    assert response.status_code == 409
+    assert response.status_code == 201
+    assert response.json["custom_domain"] == "status.acme.com"
     second = api.make_page(name="Second")
     response = api.put(f"/{second['id']}", json={"custom_domain": "status.acme.com"})
-    assert response.status_code == 409
+    assert response.status_code == 200
+    assert response.json["custom_domain_verified_at"] is None
 
 
 def test_validation_reports_every_failing_field(api, db, app) -> None:
