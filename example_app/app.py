@@ -88,6 +88,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAIL_SERVER=os.environ.get("MAIL_SERVER", "localhost"),
         MAIL_PORT=int(os.environ.get("MAIL_PORT", "8025")),
         MAIL_DEFAULT_SENDER="status@example.com",
+        # Where the links in emails and webhooks point (never a visitor's Host header).
+        STATUSPAGES_PUBLIC_URL=os.environ.get("STATUSPAGES_PUBLIC_URL", "http://127.0.0.1:5000"),
     )
     app.config.update(config or {})
     db.init_app(app)

@@ -51,6 +51,7 @@ def _tables(engine) -> set[str]:
 def test_upgrade_matches_models_downgrade_and_upgrade_again(empty_database_url) -> None:
     app = Flask("migrations")
     app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    app.config.update(SECRET_KEY="s", SERVER_NAME="localhost")
     StatusPages(app)
     with app.app_context():
         engine = app.extensions["statuspages"].db.engine
@@ -67,6 +68,7 @@ def test_upgrade_matches_models_downgrade_and_upgrade_again(empty_database_url) 
 def test_cli_db_upgrade(empty_database_url) -> None:
     app = Flask("migrations_cli")
     app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    app.config.update(SECRET_KEY="s", SERVER_NAME="localhost")
     StatusPages(app)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["statuspages", "db", "upgrade"]).exit_code == 0
@@ -94,6 +96,7 @@ def test_flask_migrate_recipe(empty_database_url, tmp_path, monkeypatch) -> None
     monkeypatch.setattr("logging.config.fileConfig", lambda *args, **kwargs: None)
     app = Flask("host_with_migrate")
     app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    app.config.update(SECRET_KEY="s", SERVER_NAME="localhost")
     db = SQLAlchemy(app)
     StatusPages(app, db=db)
 
