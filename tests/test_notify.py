@@ -443,7 +443,7 @@ def test_a_failing_delivery_mid_batch_fails_alone_on_both_channels(
 
     def faulty_signature(secret, timestamp, body):
         if secret == poisoned_hook["secret"]:
-            raise RuntimeError("a fault in this delivery")
+            raise RuntimeError("a fault\x00in this delivery\ud800")  # text no column takes
         return signature(secret, timestamp, body)
 
     monkeypatch.setattr(webhook, "signature", faulty_signature)
@@ -463,7 +463,8 @@ def test_a_failing_delivery_mid_batch_fails_alone_on_both_channels(
     assert poisoned[poisoned_email["id"]]["last_error"] == "BadHeaderError"
     assert poisoned[poisoned_hook["id"]]["status"] == "failed"
     assert poisoned[poisoned_hook["id"]]["attempts"] == 3
-    assert poisoned[poisoned_hook["id"]]["last_error"] == "RuntimeError: a fault in this delivery"
+    error = poisoned[poisoned_hook["id"]]["last_error"]
+    assert error == "RuntimeError: a fault\ufffdin this delivery?"
 
     emails = [m["To"] for m in smtp.messages if m["Subject"].endswith("Poison")]
     assert sorted(emails) == ["five@acme.com", "one@acme.com"]

@@ -156,7 +156,7 @@ def record(jobs: list[Job], results: dict[str, str | None], now: datetime) -> No
         delay = rules.retry_delay(
             job.attempts, float(config["STATUSPAGES_RETRY_BACKOFF"]), random.uniform(0.8, 1.2)
         )
-        values: dict[str, Any] = {"last_error": (results[job.delivery_id] or "")[:2000]}
+        values: dict[str, Any] = {"last_error": storable(results[job.delivery_id] or "")}
         values.update(
             {"status": "failed"} if final else {"next_attempt_at": now + timedelta(seconds=delay)}
         )
@@ -172,6 +172,14 @@ def record(jobs: list[Job], results: dict[str, str | None], now: datetime) -> No
     session.commit()
     _signal(signals.notification_sent, [j.delivery_id for j in sent])
     _signal(signals.notification_failed, [j.delivery_id for j in given_up])
+
+
+def storable(error: str) -> str:
+    """An error text any database stores: no NUL (PostgreSQL refuses it), no lone
+    surrogate, at most 2,000 characters; a text that cannot be recorded would
+    leave the whole batch unrecorded."""
+    text = error.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    return text[:2000]
 
 
 def _reset_streaks(subscriber_ids: list[str]) -> None:
