@@ -389,7 +389,8 @@ def test_with_no_subscribers_nothing_is_sent(api, page, app, db) -> None:
 # ---------------------------------------------- one delivery's failure is its own
 
 
-def test_line_breaks_in_titles_give_a_clean_one_line_subject(api, smtp) -> None:
+def test_line_breaks_in_titles_give_a_clean_one_line_subject(api, app, smtp) -> None:
+    app.config["STATUSPAGES_MAIL_SENDER"] = ("Acme\r\nStatus\n", "status@acme.com")
     page = api.make_page(name="Acme\r\nStatus")
     component = api.make_component(page["id"], name="Data\nbase")
     subscribe_verified(api, page, email="ops@acme.com")
@@ -402,6 +403,9 @@ def test_line_breaks_in_titles_give_a_clean_one_line_subject(api, smtp) -> None:
         "[Acme Status] Data base is now major outage",
         "[Acme Status] Maintenance in progress: DB swap now",
     ]
+    for message in messages:
+        [sender] = message["From"].addresses
+        assert (sender.display_name, sender.addr_spec) == ("Acme Status", "status@acme.com")
     for raw in smtp.raw[1:]:
         head = raw.split(b"\r\n\r\n", 1)[0]
         assert b"\r\nBcc:" not in head and b"\nbody" not in head
