@@ -125,6 +125,8 @@ def extension_app(database_url: str | None = None, redis_url: str | None = None)
         STATUSPAGES_PUBLIC_RATE_LIMIT=RATE_LIMIT,
         STATUSPAGES_REDIS_URL=redis_url or os.environ.get(ENV_REDIS) or None,
         STATUSPAGES_CHANGE_COUNTER_FILE=os.environ.get(ENV_COUNTER) or None,
+        # Where links point (a production host sets it; never a visitor's Host).
+        STATUSPAGES_PUBLIC_URL="http://127.0.0.1",
     )
     db = SQLAlchemy(app)
     ext = StatusPages(app, db=db)

@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 
-from . import domains, realtime
+from . import domains, links, realtime
 from .models import Base
 from .notify.queues import ThreadQueue, make_queue
 from .ratelimit import RateLimits
@@ -98,6 +98,8 @@ class StatusPages:
             )
         for key, value in DEFAULT_CONFIG.items():
             app.config.setdefault(key, value)
+        _check_secret_key(app)
+        links.check_config(app)
         queue = make_queue(app)
         app.extensions[EXTENSION_KEY] = State(
             extension=self,
@@ -166,6 +168,16 @@ class StatusPages:
     def session(self) -> Any:
         """The SQLAlchemy session the extension's writes go through."""
         return get_state().db.session
+
+
+def _check_secret_key(app: Flask) -> None:
+    """Tokens (subscription, unsubscribe, page sessions) are signed: a key must be set."""
+    if not (app.config["STATUSPAGES_SECRET_KEY"] or app.config.get("SECRET_KEY")):
+        raise RuntimeError(
+            "flask-statuspages signs its tokens (subscription, unsubscribe, page"
+            " sessions): set SECRET_KEY, or STATUSPAGES_SECRET_KEY to keep them apart"
+            " from Flask's sessions, before init_app."
+        )
 
 
 def _before_app_request(

@@ -8,6 +8,8 @@ from typing import Any
 from flask import current_app, render_template
 from flask_mail import Connection, Message
 
+from .headers import SUBJECT_MAX, header_value
+
 
 class StatusMessage(Message):
     """A Flask-Mail message whose header lines may run to RFC 5322's 998 characters.
@@ -30,14 +32,21 @@ def connection() -> Connection:
 
 
 def sender() -> Any:
+    """The ``From`` of our emails: an address, or a ``(name, address)`` pair, on one line."""
     config = current_app.config
-    return config["STATUSPAGES_MAIL_SENDER"] or config.get("MAIL_DEFAULT_SENDER")
+    value = config["STATUSPAGES_MAIL_SENDER"] or config.get("MAIL_DEFAULT_SENDER")
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return (header_value(value[0]), header_value(value[1]))
+    return header_value(value) if value else value
 
 
 def build_message(template: str, recipient: str, subject: str, **context: Any) -> Message:
-    """A text + HTML message from ``statuspages/email/<template>.txt`` and ``.html``."""
+    """A text + HTML message from ``statuspages/email/<template>.txt`` and ``.html``.
+
+    ``subject`` may come from titles and names: it is made one bounded line.
+    """
     return StatusMessage(
-        subject=subject,
+        subject=header_value(subject, SUBJECT_MAX),
         sender=sender(),
         recipients=[recipient],
         body=render_template(f"statuspages/email/{template}.txt", **context),

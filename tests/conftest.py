@@ -121,6 +121,8 @@ def make_app(database_url: str, **config: Any) -> tuple[Flask, StatusPages, SQLA
             "MAIL_PORT": 1,  # nothing listens: tests that want mail start an SMTP server
             "MAIL_DEFAULT_SENDER": "status@example.com",
             "STATUSPAGES_QUEUE": "inline",
+            # Links in emails and webhooks come from a trusted host, not a request's Host.
+            "SERVER_NAME": "localhost",
             **config,
         }
     )

@@ -15,6 +15,7 @@ def create_app() -> Flask:
     app.config.update(
         TESTING=True,
         SECRET_KEY="test-secret",
+        SERVER_NAME="localhost",  # where links in emails point, as in tests/conftest.py
         SQLALCHEMY_DATABASE_URI=os.environ["HOSTAPP_DATABASE_URL"],
         MAIL_SUPPRESS_SEND=False,
         MAIL_SERVER="127.0.0.1",

@@ -14,7 +14,7 @@ from flask_statuspages.state import get_state
 
 def _app(tmp_path, name: str = "host", **config) -> Flask:
     app = Flask(name, instance_path=str(tmp_path / name))
-    app.config.update(SECRET_KEY="s", **config)
+    app.config.update({"SECRET_KEY": "s", "SERVER_NAME": "status.example.com", **config})
     return app
 
 
@@ -116,17 +116,18 @@ def test_without_flask_mail_one_is_set_up_from_mail_config(tmp_path) -> None:
     assert app.extensions["mail"].server == "smtp.example.org"
 
 
-def test_missing_secret_key_is_a_clear_error(tmp_path) -> None:
+def test_missing_secret_key_fails_at_init_app_naming_both_keys(tmp_path) -> None:
     from flask_statuspages import tokens
 
-    app = Flask("nosecret")
-    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
-    StatusPages(app)
-    with app.app_context(), pytest.raises(RuntimeError, match="SECRET_KEY"):
-        tokens.dump(tokens.Purpose.VERIFY, {})
+    app = _app(tmp_path, SECRET_KEY=None, SQLALCHEMY_DATABASE_URI="sqlite://")
+    with pytest.raises(RuntimeError) as refused:
+        StatusPages(app)
+    assert "SECRET_KEY" in str(refused.value) and "STATUSPAGES_SECRET_KEY" in str(refused.value)
+    assert "statuspages" not in app.extensions and "statuspages" not in app.blueprints
     app.config["STATUSPAGES_SECRET_KEY"] = "own"
+    StatusPages(app)
     with app.app_context():
-        assert tokens.dump(tokens.Purpose.VERIFY, {})
+        assert tokens.load(tokens.Purpose.VERIFY, tokens.dump(tokens.Purpose.VERIFY, {})) == {}
 
 
 @pytest.mark.parametrize("queue", ["thread", "inline"])

@@ -40,6 +40,7 @@ def _standalone_app(database_url: str) -> tuple[Flask, StatusPages]:
     """An app on ``database_url`` with the extension's own Flask-SQLAlchemy."""
     app = Flask("migrations")
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    app.config.update(SECRET_KEY="s", SERVER_NAME="localhost")
     return app, StatusPages(app)
 
 
@@ -98,6 +99,7 @@ def migrated_by_host(empty_database_url, tmp_path, monkeypatch):
     monkeypatch.setattr("logging.config.fileConfig", lambda *args, **kwargs: None)
     app = Flask("host_with_migrate")
     app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    app.config.update(SECRET_KEY="s", SERVER_NAME="localhost")
     db = SQLAlchemy(app)
     StatusPages(app, db=db)
 

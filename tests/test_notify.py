@@ -8,11 +8,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from flask_statuspages import models, signals
 from flask_statuspages.models import utcnow
-from flask_statuspages.notify import fanout
+from flask_statuspages.notify import delivery, fanout, webhook
 from flask_statuspages.notify.worker import drain
 
 from .conftest import PREFIX, free_port
@@ -384,3 +384,113 @@ def test_with_no_subscribers_nothing_is_sent(api, page, app, db) -> None:
         assert db.session.scalar(select(func.count()).select_from(models.Delivery)) == 0
         events = db.session.scalars(select(models.NotificationEvent)).all()
         assert [e.fanned_out_at is not None for e in events] == [True]
+
+
+# ---------------------------------------------- one delivery's failure is its own
+
+
+def test_line_breaks_in_titles_give_a_clean_one_line_subject(api, app, smtp) -> None:
+    app.config["STATUSPAGES_MAIL_SENDER"] = ("Acme\r\nStatus\n", "status@acme.com")
+    page = api.make_page(name="Acme\r\nStatus")
+    component = api.make_component(page["id"], name="Data\nbase")
+    subscribe_verified(api, page, email="ops@acme.com")
+    api.make_incident(page["id"], title="API\r\ndown\nBcc: spy@evil.example\r\n\r\nbody")
+    api.patch(f"/{page['id']}/components/{component['id']}", json={"status": "major_outage"})
+    api.make_maintenance(page["id"], utcnow() - timedelta(minutes=1), title="DB\rswap\u2028now")
+    messages = smtp.wait_for(4)[1:]  # after the verification
+    assert [m["Subject"] for m in messages] == [
+        "[Acme Status] Investigating: API down Bcc: spy@evil.example body",
+        "[Acme Status] Data base is now major outage",
+        "[Acme Status] Maintenance in progress: DB swap now",
+    ]
+    for message in messages:
+        [sender] = message["From"].addresses
+        assert (sender.display_name, sender.addr_spec) == ("Acme Status", "status@acme.com")
+    for raw in smtp.raw[1:]:
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        assert b"\r\nBcc:" not in head and b"\nbody" not in head
+        [subject] = [line for line in head.split(b"\r\n") if line.startswith(b"Subject:")]
+        assert not head.split(subject, 1)[1].startswith((b"\r\n ", b"\r\n\t")), "one line"
+    assert all(d["status"] == "sent" for d in deliveries(api, page))
+
+
+def test_a_long_title_gives_a_bounded_subject(api, page, smtp) -> None:
+    subscribe_verified(api, page, email="ops@acme.com")
+    api.make_incident(page["id"], title="x" * 250)
+    [message] = smtp.wait_for(2)[1:]
+    assert len(message["Subject"]) == 200 and message["Subject"].endswith("\u2026")
+
+
+def test_a_failing_delivery_mid_batch_fails_alone_on_both_channels(
+    api, page, app, db, smtp, receiver, monkeypatch
+) -> None:
+    """One email and one webhook that raise, among good ones in the same batch:
+    every other message arrives exactly once, and each poisoned delivery ends
+    failed after STATUSPAGES_MAX_ATTEMPTS with its error recorded."""
+    app.config["STATUSPAGES_MAX_ATTEMPTS"] = 3
+    subscribers = [
+        subscribe_verified(api, page, email="one@acme.com"),
+        subscribe_verified(api, page, webhook_url=f"{receiver.url}?n=1"),
+        poisoned_email := subscribe_verified(api, page, email="three@acme.com"),
+        poisoned_hook := subscribe_verified(api, page, webhook_url=f"{receiver.url}?n=4"),
+        subscribe_verified(api, page, email="five@acme.com"),
+        subscribe_verified(api, page, webhook_url=f"{receiver.url}?n=6"),
+    ]
+    with app.app_context():  # stored data the API would refuse: Flask-Mail raises on it
+        db.session.execute(
+            update(models.Subscriber)
+            .where(models.Subscriber.id == poisoned_email["id"])
+            .values(email="three@acme.com\r\nBcc: spy@evil.example")
+        )
+        db.session.commit()
+    signature = webhook.signature
+
+    def faulty_signature(secret, timestamp, body):
+        if secret == poisoned_hook["secret"]:
+            raise RuntimeError("a fault\x00in this delivery\ud800")  # text no column takes
+        return signature(secret, timestamp, body)
+
+    monkeypatch.setattr(webhook, "signature", faulty_signature)
+    smtp.wait_for(3)
+    api.make_incident(page["id"], title="Poison")
+    for hours in (1, 2, 4, 8, 16):  # every retry comes due, and every lease runs out
+        later(app, minutes=60 * hours)
+
+    good = {s["id"] for s in subscribers} - {poisoned_email["id"], poisoned_hook["id"]}
+    incident = [d for d in deliveries(api, page) if d["event"] == "incident.created"]
+    assert {d["subscriber_id"] for d in incident if d["status"] == "sent"} == good
+    assert all(d["attempts"] == 1 for d in incident if d["status"] == "sent")
+    poisoned = {d["subscriber_id"]: d for d in incident if d["status"] != "sent"}
+    assert set(poisoned) == {poisoned_email["id"], poisoned_hook["id"]}
+    assert poisoned[poisoned_email["id"]]["status"] == "failed"
+    assert poisoned[poisoned_email["id"]]["attempts"] == 3
+    assert poisoned[poisoned_email["id"]]["last_error"] == "BadHeaderError"
+    assert poisoned[poisoned_hook["id"]]["status"] == "failed"
+    assert poisoned[poisoned_hook["id"]]["attempts"] == 3
+    error = poisoned[poisoned_hook["id"]]["last_error"]
+    assert error == "RuntimeError: a fault\ufffdin this delivery?"
+
+    emails = [m["To"] for m in smtp.messages if m["Subject"].endswith("Poison")]
+    assert sorted(emails) == ["five@acme.com", "one@acme.com"]
+    hooks = [r["headers"]["X-Statuspages-Delivery"] for r in notifications(receiver)]
+    assert len(hooks) == len(set(hooks)) == 2
+
+
+def test_a_delivery_whose_last_attempt_left_no_outcome_ends_failed(
+    api, page, app, receiver, delivery_signals
+) -> None:
+    """A worker that dies mid-send records nothing; the lease runs out, and a
+    delivery that used every attempt is failed, not claimed once more."""
+    app.config["STATUSPAGES_MAX_ATTEMPTS"] = 2
+    subscribe_verified(api, page, webhook_url=receiver.url)
+    receiver.plan = [500]
+    api.make_incident(page["id"])
+    with app.app_context():
+        [job] = delivery.claim(utcnow() + timedelta(minutes=5))  # attempt 2, then it "dies"
+    assert job.attempts == 2
+    later(app, minutes=60)
+    [failed] = deliveries(api, page, "failed")
+    assert failed["attempts"] == 2
+    assert failed["last_error"] == "HTTP 500", "the last error known is kept"
+    assert len(notifications(receiver)) == 0
+    assert delivery_signals["notification_failed"] == [(failed["id"], "failed", "incident.created")]

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 
 from .. import rules, signals
 from ..models import Delivery, NotificationEvent, Subscriber
 from ..state import db_session
 from . import email, webhook
-from .jobs import Job
+from .jobs import Job, error_text
+
+log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 250
 
@@ -103,10 +107,32 @@ def claim(now: datetime, limit: int = CLAIM_BATCH) -> list[Job]:
     ]
 
 
+#: Each channel's sender: it puts every job's outcome into the results as it is known.
+CHANNELS: dict[str, Callable[[list[Job], dict[str, str | None]], None]] = {
+    "email": email.send_batch,
+    "webhook": webhook.send_batch,
+}
+
+
 def send(jobs: list[Job]) -> dict[str, str | None]:
-    """Send every job on its channel: delivery id -> error, or None once delivered."""
-    results = email.send_batch(j for j in jobs if j.channel == "email")
-    results.update(webhook.send_batch([j for j in jobs if j.channel == "webhook"]))
+    """Send every job on its channel: delivery id -> error, or None once delivered.
+
+    A channel fails only its own jobs; a job without an outcome gets an error,
+    so every claimed delivery is recorded.
+    """
+    results: dict[str, str | None] = {}
+    for channel, send_batch in CHANNELS.items():
+        batch = [j for j in jobs if j.channel == channel]
+        if not batch:
+            continue
+        try:
+            send_batch(batch, results)
+        except Exception as exc:  # a defect of ours: what went out is still recorded as sent
+            log.exception("flask-statuspages: sending %s notifications failed", channel)
+            for job in batch:
+                results.setdefault(job.delivery_id, error_text(exc))
+    for job in jobs:
+        results.setdefault(job.delivery_id, f"no channel {job.channel!r}")
     return results
 
 
@@ -130,7 +156,7 @@ def record(jobs: list[Job], results: dict[str, str | None], now: datetime) -> No
         delay = rules.retry_delay(
             job.attempts, float(config["STATUSPAGES_RETRY_BACKOFF"]), random.uniform(0.8, 1.2)
         )
-        values: dict[str, Any] = {"last_error": (results[job.delivery_id] or "")[:2000]}
+        values: dict[str, Any] = {"last_error": storable(results[job.delivery_id] or "")}
         values.update(
             {"status": "failed"} if final else {"next_attempt_at": now + timedelta(seconds=delay)}
         )
@@ -144,8 +170,16 @@ def record(jobs: list[Job], results: dict[str, str | None], now: datetime) -> No
             given_up.append(job)
     _count_failures([j.subscriber_id for j in failed if j.channel == "webhook"], now)
     session.commit()
-    _signal(signals.notification_sent, sent)
-    _signal(signals.notification_failed, given_up)
+    _signal(signals.notification_sent, [j.delivery_id for j in sent])
+    _signal(signals.notification_failed, [j.delivery_id for j in given_up])
+
+
+def storable(error: str) -> str:
+    """An error text any database stores: no NUL (PostgreSQL refuses it), no lone
+    surrogate, at most 2,000 characters; a text that cannot be recorded would
+    leave the whole batch unrecorded."""
+    text = error.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    return text[:2000]
 
 
 def _reset_streaks(subscriber_ids: list[str]) -> None:
@@ -176,20 +210,54 @@ def _count_failures(subscriber_ids: list[str], now: datetime) -> None:
         )
 
 
-def _signal(signal: Any, jobs: list[Job]) -> None:
-    if not jobs or not signal.receivers:
+def _signal(signal: Any, delivery_ids: list[str]) -> None:
+    if not delivery_ids or not signal.receivers:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    deliveries = db_session().scalars(
-        select(Delivery).where(Delivery.id.in_([j.delivery_id for j in jobs]))
-    )
+    deliveries = db_session().scalars(select(Delivery).where(Delivery.id.in_(delivery_ids)))
     for delivery in deliveries:
         signal.send(app, delivery=delivery)
 
 
+def give_up_exhausted(now: datetime) -> list[str]:
+    """Fail the deliveries due again after their last allowed attempt left no outcome.
+
+    A worker that died mid-send (or a fault before :func:`record`) leaves its
+    claimed rows to come due when the lease ends; those that used every
+    attempt are failed here instead of being claimed beyond
+    ``STATUSPAGES_MAX_ATTEMPTS``.
+    """
+    session = db_session()
+    max_attempts = int(current_app.config["STATUSPAGES_MAX_ATTEMPTS"])
+    exhausted = (
+        Delivery.status == "pending",
+        Delivery.next_attempt_at <= now,
+        Delivery.attempts >= max_attempts,
+    )
+    # Read first: the write (a lock on SQLite) only when there is something to fail.
+    candidates = list(session.scalars(select(Delivery.id).where(*exhausted).limit(CLAIM_BATCH)))
+    if not candidates:
+        session.rollback()
+        return []
+    lost = f"no outcome was recorded for attempt {max_attempts} (the worker stopped while sending)"
+    ids = list(
+        session.scalars(
+            update(Delivery)
+            .where(Delivery.id.in_(candidates), *exhausted)
+            .values(status="failed", last_error=func.coalesce(Delivery.last_error, lost))
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    session.commit()
+    return ids
+
+
 def deliver_due(now: datetime) -> int:
     """Claim, send and record one batch; the number of deliveries handled."""
+    exhausted = give_up_exhausted(now)
+    _signal(signals.notification_failed, exhausted)
     jobs = claim(now)
     if jobs:
         record(jobs, send(jobs), now)
-    return len(jobs)
+    return len(jobs) + len(exhausted)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from contextlib import ExitStack
 from typing import Any
 
 from flask_mail import Message
 
 from .. import mail, tokens
+from ..headers import header_value
 from ..links import external_url
-from .jobs import Job
+from .jobs import Job, error_text
 
 log = logging.getLogger(__name__)
 
@@ -61,36 +62,76 @@ def build(job: Job) -> Message:
         template, job.email or "", subject(payload), unsubscribe_url=link, **context
     )
     message.extra_headers = {
-        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe": header_value(f"<{link}>"),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
     return message
 
 
-def send_batch(jobs: Iterable[Job]) -> dict[str, str | None]:
-    """Send every job's email over one connection: delivery id -> error (None: sent)."""
-    jobs = list(jobs)
-    results: dict[str, str | None] = {}
+def send_batch(jobs: list[Job], results: dict[str, str | None]) -> None:
+    """Send every job's email, over one SMTP connection while it holds.
+
+    Each outcome goes into ``results`` (delivery id -> error, ``None``: sent)
+    as soon as it is known, so a caller that is interrupted still records what
+    went out. One message's failure, whatever it is, is that delivery's alone:
+    the connection is opened again if the failure may have left it unusable,
+    and the next message goes on. Only a failure to connect fails the rest.
+    """
+    stack, connection = ExitStack(), None
     try:
-        with mail.connection() as connection:
-            for job in jobs:
-                results[job.delivery_id] = _send_one(connection, job)
-    except (OSError, smtplib.SMTPException) as exc:  # connecting or closing failed
-        for job in jobs:
-            results.setdefault(job.delivery_id, f"SMTP: {exc}")
-    return results
+        for position, job in enumerate(jobs):
+            if connection is None:
+                connection, error = _connect(stack)
+                if connection is None:
+                    for rest in jobs[position:]:
+                        results[rest.delivery_id] = error
+                    return
+            results[job.delivery_id], reconnect = _send_one(connection, job)
+            if reconnect:
+                _close(stack)
+                connection = None
+    finally:
+        _close(stack)
 
 
-def _send_one(connection: Any, job: Job) -> str | None:
+def _connect(stack: ExitStack) -> tuple[Any, str | None]:
+    """A new SMTP connection closed with ``stack``; or ``None`` and why."""
+    try:
+        # Flask-Mail types __exit__ as never given None: a context manager all the same.
+        return stack.enter_context(mail.connection()), None  # type: ignore[arg-type]
+    except (OSError, smtplib.SMTPException) as exc:
+        return None, f"SMTP: {exc}"
+    except Exception as exc:  # a bad MAIL_* setting, say: no message can go
+        log.exception("flask-statuspages could not connect to the SMTP server")
+        return None, f"SMTP: {error_text(exc)}"
+
+
+def _close(stack: ExitStack) -> None:
+    """Say QUIT on the connection, if the server still listens (what was sent is sent)."""
+    try:
+        stack.close()
+    except Exception as exc:
+        log.debug("flask-statuspages: closing the SMTP connection failed: %s", exc)
+
+
+#: The server refused this message (sender, recipients or data); smtplib sent RSET.
+_REFUSED = (smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+
+
+def _send_one(connection: Any, job: Job) -> tuple[str | None, bool]:
+    """Build and send one message: its error (``None``: sent), and whether to reconnect."""
     try:
         message = build(job)
     except Exception as exc:  # a broken template must not sink the rest of the batch
         log.exception("flask-statuspages could not build the email of delivery %s", job.delivery_id)
-        return f"building the message failed: {exc}"
+        return f"building the message failed: {error_text(exc)}", False
     try:
         connection.send(message)
-    except smtplib.SMTPServerDisconnected:
-        raise
+    except _REFUSED as exc:  # smtplib reset the transaction: the session goes on
+        return f"SMTP: {exc}", False
     except (OSError, smtplib.SMTPException) as exc:
-        return f"SMTP: {exc}"
-    return None
+        return f"SMTP: {exc}", True
+    except Exception as exc:  # anything else may have left the session mid-message
+        log.exception("flask-statuspages could not send the email of delivery %s", job.delivery_id)
+        return error_text(exc), True
+    return None, False

@@ -19,3 +19,9 @@ class Job:
     secret: str | None
     #: Where links in the message point (the base URL of the request behind the event).
     base_url: str | None = None
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception as a delivery's ``last_error``: its type, and its text when it has one."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

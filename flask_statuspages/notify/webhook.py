@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -13,9 +14,12 @@ import urllib3
 from flask import current_app
 
 from .. import __version__, netguard
+from ..headers import header_value
 from ..models import utcnow
 from ..schemas import format_timestamp
-from .jobs import Job
+from .jobs import Job, error_text
+
+log = logging.getLogger(__name__)
 
 _pools: dict[int, ThreadPoolExecutor] = {}
 _pools_lock = threading.Lock()
@@ -62,8 +66,8 @@ def request_parts(job: Job, now: int) -> tuple[bytes, dict[str, str]]:
     ).encode()
     headers = {
         "Content-Type": "application/json",
-        "X-Statuspages-Event": job.payload["event"],
-        "X-Statuspages-Delivery": job.delivery_id,
+        "X-Statuspages-Event": header_value(job.payload["event"]),
+        "X-Statuspages-Delivery": header_value(job.delivery_id),
         "X-Statuspages-Timestamp": str(now),
         "X-Statuspages-Signature": signature(job.secret or "", now, body),
     }
@@ -71,7 +75,18 @@ def request_parts(job: Job, now: int) -> tuple[bytes, dict[str, str]]:
 
 
 def send(job: Job, timeout: float, pool_size: int) -> str | None:
-    """POST one delivery; the error as text, or ``None`` when the receiver took it (2xx)."""
+    """POST one delivery; the error as text, or ``None`` when the receiver took it (2xx).
+
+    Whatever goes wrong is this delivery's error: it never reaches the batch.
+    """
+    try:
+        return _post(job, timeout, pool_size)
+    except Exception as exc:
+        log.exception("flask-statuspages: the webhook of delivery %s failed", job.delivery_id)
+        return error_text(exc)
+
+
+def _post(job: Job, timeout: float, pool_size: int) -> str | None:
     url = job.webhook_url or ""
     try:
         netguard.check_url(url)
@@ -91,8 +106,9 @@ def send(job: Job, timeout: float, pool_size: int) -> str | None:
     return f"HTTP {response.status}"
 
 
-def send_batch(jobs: list[Job]) -> dict[str, str | None]:
-    """Send webhooks side by side: delivery id -> error (None: sent)."""
+def send_batch(jobs: list[Job], results: dict[str, str | None]) -> None:
+    """Send webhooks side by side; each outcome goes into ``results`` (delivery id ->
+    error, ``None``: sent) as soon as it is known."""
     config = current_app.config
     timeout = float(config["STATUSPAGES_WEBHOOK_TIMEOUT"])
     workers = max(1, int(config["STATUSPAGES_WEBHOOK_CONCURRENCY"]))
@@ -103,6 +119,8 @@ def send_batch(jobs: list[Job]) -> dict[str, str | None]:
             return send(job, timeout, workers)
 
     if len(jobs) == 1 or workers == 1:
-        return {job.delivery_id: send(job, timeout, workers) for job in jobs}
-    errors = list(_pool(workers).map(send_in_app, jobs))
-    return {job.delivery_id: error for job, error in zip(jobs, errors, strict=True)}
+        for job in jobs:
+            results[job.delivery_id] = send(job, timeout, workers)
+        return
+    for job, error in zip(jobs, _pool(workers).map(send_in_app, jobs), strict=True):
+        results[job.delivery_id] = error
