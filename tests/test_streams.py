@@ -9,6 +9,7 @@ distinct client address to the server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -183,10 +184,11 @@ async def _hold(port: int, slug: str, index: int, opened: Any, change: Any) -> b
         return True
     finally:
         writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
 async def _thousand(port: int, slug: str, changed: Any) -> dict[str, Any]:
-    loop = asyncio.get_running_loop()
     count, all_open, change = [0], asyncio.Event(), asyncio.Event()
 
     def opened() -> None:
@@ -196,6 +198,18 @@ async def _thousand(port: int, slug: str, changed: Any) -> dict[str, Any]:
 
     started = time.monotonic()
     tasks = [asyncio.create_task(_hold(port, slug, i, opened, change)) for i in range(STREAMS)]
+    try:
+        return await _measure(port, slug, changed, tasks, all_open, change, started)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _measure(
+    port: int, slug: str, changed: Any, tasks: list[Any], all_open: Any, change: Any, started: float
+) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
     await asyncio.wait_for(all_open.wait(), 40)
     held = time.monotonic() - started
     status, json_time = await loop.run_in_executor(None, _public_json, port, slug)
@@ -249,7 +263,7 @@ def test_a_gevent_worker_holds_a_thousand_streams_and_still_answers(tmp_path: Pa
     }
     command = [
         sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
-        "--worker-connections", "1200", "--bind", f"127.0.0.1:{port}",
+        "--worker-connections", "1200", "--graceful-timeout", "5", "--bind", f"127.0.0.1:{port}",
         "tests.hostapp:create_app()",
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -265,7 +279,11 @@ def test_a_gevent_worker_holds_a_thousand_streams_and_still_answers(tmp_path: Pa
         figures = asyncio.run(_thousand(port, page["slug"], change))
     finally:
         server.terminate()
-        _, errors = server.communicate(timeout=20)
+        try:
+            _, errors = server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            _, errors = server.communicate()
     print(f"\n{STREAMS} streams under gevent: {figures}")
     assert figures["received"] == STREAMS, figures
     assert figures["json_status"] == 200
