@@ -7,7 +7,6 @@ Every ``/public/<slug>/...`` route checks the visitor's access first
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, stream_with_context
@@ -149,14 +148,6 @@ def _release_connection() -> None:
     db_session().close()
 
 
-def _freeing(body: Iterator[str], free: Callable[[], None]) -> Iterator[str]:
-    """``body``, freeing the stream's slot the moment it ends (before the server closes it)."""
-    try:
-        yield from body
-    finally:
-        free()
-
-
 @routes.route(
     "/public/<slug>/events",
     "GET",
@@ -179,23 +170,19 @@ def events(slug: str) -> Response:
     config = current_app.config
     last_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     state = get_state()
+    body = stream(
+        state.broker,
+        ref.id,
+        last_id,
+        # Built once subscribed: a change made meanwhile is in it or comes live.
+        lambda: _state(ref),
+        config["STATUSPAGES_SSE_HEARTBEAT"],
+        config["STATUSPAGES_SSE_MAX_DURATION"],
+        socket_closed(request.environ),
+    )
     free = state.stream_slots.take(request.remote_addr or "unknown", configured_caps())
-    try:
-        body = stream(
-            state.broker,
-            ref.id,
-            last_id,
-            # Built once subscribed: a change made meanwhile is in it or comes live.
-            lambda: _state(ref),
-            config["STATUSPAGES_SSE_HEARTBEAT"],
-            config["STATUSPAGES_SSE_MAX_DURATION"],
-            socket_closed(request.environ),
-        )
-        response = Response(stream_with_context(_freeing(body, free)), mimetype="text/event-stream")
-    except BaseException:
-        free()
-        raise
-    # The server closes every response, iterated or not: the slot cannot leak.
+    response = Response(stream_with_context(body), mimetype="text/event-stream")
+    # Servers close every response, iterated to its end or not: the slot cannot leak.
     response.call_on_close(free)
     _release_connection()
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
