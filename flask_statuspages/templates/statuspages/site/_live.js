@@ -129,11 +129,11 @@
     });
     // A refused stream (503 when the server holds as many as it may) is not
     // retried by the browser: open it again later, backing off.
-    source.onerror = function () {
+    source.addEventListener("error", function () {
       if (source.readyState !== EventSource.CLOSED) return;
       setTimeout(listen, retry);
       retry = Math.min(retry * 2, 300000);
-    };
+    });
   }
   listen();
 })();
