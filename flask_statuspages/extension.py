@@ -50,6 +50,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "STATUSPAGES_CHANGE_COUNTER_FILE": None,
     "STATUSPAGES_SSE_HEARTBEAT": 15,
     "STATUSPAGES_SSE_MAX_DURATION": 300,
+    "STATUSPAGES_SSE_MAX_PER_CLIENT": None,
+    "STATUSPAGES_SSE_MAX_PER_PROCESS": None,
 }
 
 #: Used only when the extension brings its own Flask-SQLAlchemy and none is configured.

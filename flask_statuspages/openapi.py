@@ -26,6 +26,7 @@ _ERROR_DESCRIPTIONS = {
     429: "Too many requests: wait for the seconds of `Retry-After`.",
     422: "The body or query failed validation; `fields` lists every failing field.",
     500: "Something went wrong on the server.",
+    503: "Busy (for instance too many live streams): wait for the seconds of `Retry-After`.",
 }
 _SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No content"}
 

@@ -67,14 +67,37 @@ def _check_unique(slug: str | None, domain: str | None, page: Page | None = None
         raise domains.domain_taken()
 
 
+def _serialise_creates(owner: str) -> None:
+    """Make concurrent creates of ``owner`` count one after another, until commit.
+
+    Without it two creates both count the pages before either inserts, and
+    both pass the limit. PostgreSQL takes an advisory lock per owner for the
+    transaction. SQLite has a single writer per database file, across
+    processes: its write (``RESERVED``) lock is taken before counting and held
+    until the create commits, which it would take a moment later for the
+    insert anyway. Outside a transaction that is ``BEGIN IMMEDIATE``; inside
+    the host's own open transaction, a write that changes no row takes it
+    without ending that transaction.
+    """
+    session = db_session()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
+    elif dialect == "sqlite":
+        driver_connection = session.connection().connection.dbapi_connection
+        if getattr(driver_connection, "in_transaction", True):
+            table = Page.__tablename__
+            session.execute(text(f"UPDATE {table} SET id = id WHERE 0"))
+        else:
+            session.execute(text("BEGIN IMMEDIATE"))
+
+
 def _check_page_limit(owner: str) -> None:
     limit = page_limit(owner)
     if limit is None:
         return
     session = db_session()
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialises concurrent creates of one owner so the count stays true.
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
+    _serialise_creates(owner)
     count = session.scalar(select(func.count()).select_from(owned_pages(owner).subquery())) or 0
     if count >= limit:
         raise ApiError(403, f"This plan allows {limit} status pages.", code="page_limit_reached")

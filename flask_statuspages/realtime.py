@@ -16,10 +16,13 @@ import itertools
 import json
 import logging
 import queue
+import random
+import select
+import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -297,6 +300,10 @@ def connect(app: Flask, broker: MemoryBroker) -> None:
 
 #: Events after which a stream ends, so the client reconnects and its access is checked again.
 CLOSING_EVENTS = {"page.updated", "page.deleted"}
+#: The reconnection delay a stream asks of browsers, in milliseconds.
+RETRY_MS = 3000
+#: Seconds between two checks that a quiet stream's client is still there.
+GONE_CHECK = 1.0
 
 
 def stream(
@@ -306,18 +313,23 @@ def stream(
     state: Any,
     heartbeat: float,
     max_duration: float,
+    client_gone: Callable[[], bool] = lambda: False,
 ) -> Iterator[str]:
     """The SSE stream of a page.
 
     It starts with the events missed since ``last_id`` when the backlog still
     has them, else with a ``state`` event carrying the whole public page
     (``state()`` makes it). Then it passes on live events, and a comment
-    every ``heartbeat`` seconds so proxies keep the connection open. After
-    ``max_duration`` seconds it ends; browsers reconnect with ``Last-Event-ID``.
+    every ``heartbeat`` seconds so proxies keep the connection open. Every
+    ``GONE_CHECK`` seconds without an event it asks ``client_gone()`` and
+    ends when the client has left, so its thread is free within a second
+    rather than at the next failed write. After about ``max_duration``
+    seconds (less a random tenth, so streams opened together do not all
+    reconnect together) it ends; browsers reconnect with ``Last-Event-ID``.
     """
     subscription = broker.subscribe(page_id)  # before the backlog: nothing falls between
     try:
-        yield "retry: 3000\n\n"
+        yield f"retry: {RETRY_MS}\n\n"
         missed = broker.since(page_id, last_id) if last_id else None
         sent: set[str] = set()
         if missed is None:
@@ -327,16 +339,55 @@ def stream(
             for event in missed:
                 sent.add(event.id)
                 yield event.encode()
-        deadline = time.monotonic() + max_duration
-        while (left := deadline - time.monotonic()) > 0:
-            live = subscription.get(timeout=min(heartbeat, left))
+        now = time.monotonic()
+        deadline = now + max_duration * random.uniform(0.9, 1.0)
+        next_beat = now + heartbeat
+        while (left := deadline - now) > 0:
+            live = subscription.get(timeout=max(0.0, min(next_beat - now, left, GONE_CHECK)))
+            now = time.monotonic()
             if live is None:
-                yield ": keep-alive\n\n"
+                if client_gone():
+                    return
+                if now >= next_beat:
+                    next_beat = now + heartbeat
+                    yield ": keep-alive\n\n"
                 continue
             if live.id in sent:
                 continue
             yield live.encode()
+            next_beat = now + heartbeat  # an event keeps proxies waiting as well as a comment
             if live.name in CLOSING_EVENTS:
                 return
     finally:
         subscription.close()
+
+
+def socket_closed(environ: dict[str, Any]) -> Callable[[], bool]:
+    """``() -> bool``: whether the client of this request has closed its connection.
+
+    Reads the server's socket (``gunicorn.socket``, ``werkzeug.socket``)
+    without consuming it: a client of an event stream sends nothing after its
+    request, so a readable socket that peeks empty (or resets) is a closed
+    one. Without a socket to read (another server, TLS in the process) it
+    answers ``False`` and the next heartbeat that fails to write ends the
+    stream instead.
+    """
+    sock = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
+    if sock is None or not hasattr(sock, "recv"):
+        return lambda: False
+    readable = True
+
+    def closed() -> bool:
+        nonlocal readable
+        if not readable:
+            return False
+        try:
+            ready, _, _ = select.select([sock], [], [], 0)
+            return bool(ready) and sock.recv(1, socket.MSG_PEEK) == b""
+        except (ConnectionError, TimeoutError):
+            return True
+        except (OSError, ValueError):  # TLS sockets refuse MSG_PEEK: rely on heartbeats
+            readable = False
+            return False
+
+    return closed

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask import current_app
+
+from .streamslots import StreamSlots
 
 if TYPE_CHECKING:
     from flask_sqlalchemy import SQLAlchemy
@@ -44,6 +46,8 @@ class State:
     broker: MemoryBroker
     #: Page refs cached per process while no page changed (``access.page_ref_cache``).
     page_refs: Cached[PageRef] | None | Unresolved = UNRESOLVED
+    #: The event streams open in this process, against the caps (``streamslots``).
+    stream_slots: StreamSlots = field(default_factory=StreamSlots)
 
 
 def get_state() -> State:

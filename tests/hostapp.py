@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from flask import Flask, request
@@ -25,6 +26,7 @@ def create_app() -> Flask:
         STATUSPAGES_REDIS_URL=os.environ.get("HOSTAPP_REDIS_URL"),
         STATUSPAGES_WEBHOOK_ALLOW_PRIVATE=True,
     )
+    app.config.update(json.loads(os.environ.get("HOSTAPP_CONFIG", "{}")))  # a test's own keys
     db = SQLAlchemy(app)
     statuspages = StatusPages(app, db=db)
     statuspages.owner_loader(lambda: request.headers.get("X-Owner"))

@@ -73,9 +73,10 @@ def test_a_stream_starts_with_the_state_then_passes_changes_on(app, api: ApiClie
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     writer = api.as_owner("acme")
     path = f"/{page['id']}/components/{component['id']}"
-    _later(0.3, lambda: writer.put(path, json={"status": "partial_outage"}))
+    writing = _later(0.3, lambda: writer.put(path, json={"status": "partial_outage"}))
     messages = named(parse_events(response.response, 12))
     response.close()
+    writing.join(10)  # its connection back in the pool before the pool is disposed
     state, changes = messages[0], messages[1:]
     assert state["event"] == "state"
     assert state["data"]["components"][0]["status"] == "operational"
@@ -120,8 +121,9 @@ def test_last_event_id_resumes_with_the_missed_events(app, api: ApiClient) -> No
 def test_a_page_update_ends_the_stream_so_access_is_checked_again(app, api: ApiClient) -> None:
     page = api.make_page()
     response = _open_stream(app, page["slug"])
-    _later(0.3, lambda: api.put(f"/{page['id']}", json={"is_public": False}))
+    writing = _later(0.3, lambda: api.put(f"/{page['id']}", json={"is_public": False}))
     messages = named(parse_events(response.response, 50))
+    writing.join(10)  # the stream ends before the write's request does
     assert messages[-1]["event"] == "page.updated"
     assert app.test_client().get(f"{PREFIX}/public/{page['slug']}/events").status_code == 404
 

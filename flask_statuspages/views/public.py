@@ -12,9 +12,10 @@ from typing import Any
 from flask import Response, current_app, jsonify, request, stream_with_context
 
 from .. import access, history, subscribers
+from ..clients import client_address
 from ..errors import ApiError
 from ..intake import FORM, JSON, MULTIPART
-from ..realtime import stream
+from ..realtime import socket_closed, stream
 from ..schemas import (
     AuthInput,
     HistoryQuery,
@@ -27,7 +28,8 @@ from ..schemas import (
     UptimeSchema,
 )
 from ..snapshot import get_snapshot
-from ..state import get_state
+from ..state import db_session, get_state
+from ..streamslots import configured_caps
 from .responses import cache_control, snapshot_response
 from .routing import Routes, html_page, wants_html
 
@@ -139,16 +141,29 @@ def unlock_page(slug: str, body: dict[str, Any]) -> Any:
 
 def _state(ref: access.PageRef) -> dict[str, Any]:
     """The stream's first event: the page JSON as it is now, with its version."""
-    current = access.page_ref(ref.slug) or ref
-    snapshot = get_snapshot(current)
-    return {**snapshot.data["public"], "version": snapshot.ref.version}
+    try:
+        current = access.page_ref(ref.slug) or ref
+        snapshot = get_snapshot(current)
+        return {**snapshot.data["public"], "version": snapshot.ref.version}
+    finally:
+        _release_connection()
+
+
+def _release_connection() -> None:
+    """Give the session's connection back to the pool: a stream holds none while it waits.
+
+    Else each open stream keeps one checked out until it ends, and a few
+    streams exhaust the pool for every other request. ``close`` rather than
+    ``rollback``: objects loaded by the host's hooks stay readable, detached.
+    """
+    db_session().close()
 
 
 @routes.route(
     "/public/<slug>/events",
     "GET",
     auth=False,
-    errors=(401, 404, 429),
+    errors=(401, 404, 429, 503),
     produces=("text/event-stream",),
     rate_limit=PUBLIC_LIMIT,
 )
@@ -158,20 +173,29 @@ def events(slug: str) -> Response:
     The first event is ``state`` (the whole public page) unless ``Last-Event-ID``
     names an event still in the backlog, in which case the missed events come
     first. A comment every ``STATUSPAGES_SSE_HEARTBEAT`` seconds keeps it open.
+    Beyond ``STATUSPAGES_SSE_MAX_PER_CLIENT`` streams from one address, or
+    ``STATUSPAGES_SSE_MAX_PER_PROCESS`` in the server process: 503
+    ``too_many_streams`` with ``Retry-After``.
     """
     ref = access.visible_page(slug)
     config = current_app.config
     last_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
+    state = get_state()
     body = stream(
-        get_state().broker,
+        state.broker,
         ref.id,
         last_id,
         # Built once subscribed: a change made meanwhile is in it or comes live.
         lambda: _state(ref),
         config["STATUSPAGES_SSE_HEARTBEAT"],
         config["STATUSPAGES_SSE_MAX_DURATION"],
+        socket_closed(request.environ),
     )
+    free = state.stream_slots.take(client_address() or "unknown", configured_caps())
     response = Response(stream_with_context(body), mimetype="text/event-stream")
+    # Servers close every response, iterated to its end or not: the slot cannot leak.
+    response.call_on_close(free)
+    _release_connection()
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
     response.headers["Cache-Control"] = cache_control(ref).replace("no-cache", "no-store")
     return response

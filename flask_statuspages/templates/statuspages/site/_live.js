@@ -110,18 +110,30 @@
     setTimeout(function () { region.textContent = text; }, 100);
   }
 
-  var source = new EventSource(script.dataset.events);
-  EVENTS.forEach(function (name) {
-    source.addEventListener(name, function (event) {
-      // The first state is the page as served, unless a change came between
-      // serving it and connecting (its version then differs); a later one
-      // follows a reconnection that could not replay what was missed.
-      if (name === "state" && initialState) {
+  var retry = 30000;
+  function listen() {
+    var source = new EventSource(script.dataset.events);
+    EVENTS.forEach(function (name) {
+      source.addEventListener(name, function (event) {
+        retry = 30000;
+        // The first state is the page as served, unless a change came between
+        // serving it and connecting (its version then differs); a later one
+        // follows a reconnection that could not replay what was missed.
+        if (name === "state" && initialState) {
+          initialState = false;
+          if (String(JSON.parse(event.data).version) === script.dataset.version) return;
+        }
         initialState = false;
-        if (String(JSON.parse(event.data).version) === script.dataset.version) return;
-      }
-      initialState = false;
-      schedule();
+        schedule();
+      });
     });
-  });
+    // A refused stream (503 when the server holds as many as it may) is not
+    // retried by the browser: open it again later, backing off.
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) return;
+      setTimeout(listen, retry);
+      retry = Math.min(retry * 2, 300000);
+    });
+  }
+  listen();
 })();
