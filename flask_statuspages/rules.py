@@ -114,7 +114,15 @@ def ip_allowed(allowlist: Sequence[str], address: str | None) -> bool:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return any(ip in ipaddress.ip_network(network, strict=False) for network in allowlist)
+    return any(ip in network for network in map(_network, allowlist) if network is not None)
+
+
+def _network(entry: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """A stored allow-list entry as a network; one that is none lets nobody in."""
+    try:
+        return ipaddress.ip_network(entry, strict=False)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 # ---------------------------------------------------------------- uptime

@@ -20,7 +20,7 @@ from ..ratelimit import RateLimited
 from ..state import get_state
 from . import admin, domains, embeds, public, statuspage_v2
 from .responses import open_cors
-from .routing import Endpoint
+from .routing import Endpoint, refuse_nul_in_path
 
 #: Every declared route; public ones first so that ``/public/...`` wins over ``/<page_id>``.
 ENDPOINTS: list[Endpoint] = [
@@ -52,6 +52,7 @@ def create_blueprint(app: Flask) -> Blueprint:
             strict_slashes=False,
         )
     bp.add_url_rule("/openapi.json", "openapi", _openapi)
+    bp.url_value_preprocessor(refuse_nul_in_path)
     bp.after_request(_public_headers(prefix))
     bp.register_error_handler(ApiError, handle_api_error)
     bp.register_error_handler(RateLimited, _rate_limited)
