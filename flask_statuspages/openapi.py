@@ -100,17 +100,29 @@ def build_document(endpoints: list[Endpoint], prefix: str) -> dict[str, Any]:
 
 def _state_input_rules(document: dict[str, Any]) -> None:
     """Write into the document the rules its generated schemas leave out: the rules
-    across a body's fields, and no NUL in any string the API takes."""
+    across a body's fields, no NUL in any string the API takes, and a nullable nested
+    object that is that object or null."""
     schemas = document["components"]["schemas"]
     for name, rules in _BODY_RULES.items():
         schemas[name].update(rules)
     for name, schema in schemas.items():
+        _nullable_nested(schema)
         if name.endswith(("Input", "InputUpdate")) or name == "Theme":
             _refuse_nul(schema)
     for operations in document["paths"].values():
         for operation in operations.values():
             for parameter in operation.get("parameters", ()):
                 _refuse_nul(parameter["schema"])
+
+
+def _nullable_nested(schema: dict[str, Any]) -> None:
+    """A nullable nested schema as null or that schema: apispec's ``anyOf`` pairs the
+    schema with ``{"type": "object", "nullable": true}``, which lets any object through."""
+    for name, child in schema.get("properties", {}).items():
+        branches = child.get("anyOf", [])
+        if len(branches) == 2 and branches[0] == {"nullable": True, "type": "object"}:
+            null = {"type": "object", "nullable": True, "enum": [None]}
+            schema["properties"][name] = {"anyOf": [branches[1], null]}
 
 
 def _refuse_nul(schema: dict[str, Any]) -> None:

@@ -149,8 +149,14 @@ class UtcDateTime(fields.AwareDateTime):
         return moment
 
 
-def StrictBool(**kw: Any) -> fields.Boolean:
-    return fields.Boolean(truthy={True}, falsy={False}, **kw)
+class StrictBool(fields.Boolean):
+    """JSON ``true`` or ``false`` only: not ``1``, ``0`` or ``"true"`` (a set of truthy
+    values would take ``1`` and ``0``, which equal ``True`` and ``False``)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class Extended:

@@ -319,3 +319,26 @@ def test_an_update_without_a_body_is_a_400(api: Any, page: dict[str, Any], metho
             error = _is_error(response, 400, "bad_request")
             assert "body is required" in error["message"]
         assert api.request(method, path, json={}).status_code == 200  # an empty object is one
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "false", None])
+def test_a_boolean_is_true_or_false_and_nothing_else(
+    api: Any, page: dict[str, Any], value: Any
+) -> None:
+    component = api.make_component(page["id"])
+    for path, field in [
+        (f"/{page['id']}", "is_public"),
+        (f"/{page['id']}", "show_uptime"),
+        (f"/{page['id']}/components/{component['id']}", "show_uptime"),
+    ]:
+        error = _is_error(api.patch(path, json={field: value}), 422, "validation_error")
+        assert list(error["fields"]) == [field]
+    body = {
+        "title": "Upgrade",
+        "scheduled_for": "2030-01-01T00:00:00Z",
+        "scheduled_until": "2030-01-01T01:00:00Z",
+        "auto_transition": value,
+    }
+    error = _is_error(api.post(f"/{page['id']}/maintenances", json=body), 422)
+    assert list(error["fields"]) == ["auto_transition"]
+    assert api.get(f"/{page['id']}").json["is_public"] is True
