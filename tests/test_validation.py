@@ -342,3 +342,29 @@ def test_a_boolean_is_true_or_false_and_nothing_else(
     error = _is_error(api.post(f"/{page['id']}/maintenances", json=body), 422)
     assert list(error["fields"]) == ["auto_transition"]
     assert api.get(f"/{page['id']}").json["is_public"] is True
+
+
+def test_a_nul_in_a_form_field_is_refused(api: Any, page: dict[str, Any]) -> None:
+    component = api.make_component(page["id"])
+    forms = [
+        ("/status/acme/subscribe", {"email": "a\x00@acme.com"}),
+        ("/status/acme/subscribe", {"email": "a@acme.com", "component_ids": "\x00"}),
+        (
+            "/status/acme/subscribe",
+            {"email": "a@acme.com", "component_ids": f"{component['id']}\x00"},
+        ),
+    ]
+    for path, form in forms:
+        response = api.client.post(path, data=form, headers={"Accept": "text/html"})
+        assert 400 <= response.status_code < 500, (path, form, response.status_code)
+    assert api.get(f"/{page['id']}/subscribers").json["data"] == []
+
+
+def test_a_password_with_a_nul_never_unlocks_a_page(api: Any, page: dict[str, Any]) -> None:
+    """The hash check ignores a trailing NUL: ``s3cret\\x00`` must not pass for ``s3cret``."""
+    assert api.patch(f"/{page['id']}", json={"password": "s3cret"}).status_code == 200
+    response = api.client.post("/status/acme/auth", data={"password": "s3cret\x00"})
+    assert response.status_code == 401 and "Set-Cookie" not in response.headers
+    response = api.post("/public/acme/auth", json={"password": "s3cret\x00"})
+    assert "password" in _is_error(response, 422)["fields"]
+    assert api.post("/public/acme/auth", json={"password": "s3cret"}).status_code == 200
