@@ -368,3 +368,10 @@ def test_a_password_with_a_nul_never_unlocks_a_page(api: Any, page: dict[str, An
     response = api.post("/public/acme/auth", json={"password": "s3cret\x00"})
     assert "password" in _is_error(response, 422)["fields"]
     assert api.post("/public/acme/auth", json={"password": "s3cret"}).status_code == 200
+
+
+def test_an_owner_with_a_nul_is_no_owner(api: Any, page: dict[str, Any]) -> None:
+    """The test apps' loader reads ``X-Owner`` as it comes, as a host's loader may."""
+    for path in ("/", f"/{page['id']}"):
+        response = api.as_owner("acme\x00").get(path)
+        assert _is_error(response, 401, "unauthorized")
