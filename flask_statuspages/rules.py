@@ -45,8 +45,9 @@ _LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
 
 
 def worst_status(statuses: Iterable[str]) -> str:
-    """The worst of ``statuses``; ``operational`` for none at all."""
-    return max(statuses, key=_RANK.__getitem__, default="operational")
+    """The worst of ``statuses``; ``operational`` for none at all. A value that is no
+    status (stored by hand, say) counts for nothing."""
+    return max((s for s in statuses if s in _RANK), key=_RANK.__getitem__, default="operational")
 
 
 def overall_status(component_statuses: Iterable[str], unresolved_severities: Iterable[str]) -> str:

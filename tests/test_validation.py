@@ -182,11 +182,13 @@ def test_odd_stored_values_never_break_a_rendering(
                 created_at=long_ago,
                 updated_at=long_ago,
             )
-            for status in ("scheduled", "in_progress", "completed")
+            for status in ("scheduled", "in_progress", "completed", "postponed")
         ]
         db.session.add_all(windows)
         old = db.session.get(models.Incident, incident["id"])
         old.created_at = old.updated_at = long_ago
+        old.severity, old.status = "apocalyptic", "bewildered"  # no such values
+        db.session.get(models.Component, component["id"]).status = "exploded"
         db.session.add(
             models.Incident(
                 page_id=page["id"],
