@@ -44,6 +44,8 @@ _BODY_RULES: dict[str, dict[str, Any]] = {
         "description": "scheduled_until must be after scheduled_for, as given or as stored."
     },
 }
+#: String formats whose values hold no NUL by definition.
+_NUL_FREE_FORMATS = {"date-time", "email"}
 _SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No content"}
 
 
@@ -127,7 +129,8 @@ def _nullable_nested(schema: dict[str, Any]) -> None:
 
 def _refuse_nul(schema: dict[str, Any]) -> None:
     """Give every free-form string of ``schema`` (nested too) the no-NUL pattern."""
-    if schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema):
+    free = not {"pattern", "enum"} & set(schema) and schema.get("format") not in _NUL_FREE_FORMATS
+    if schema.get("type") == "string" and free:
         schema["pattern"] = NO_NUL_PATTERN
     for child in (*schema.get("properties", {}).values(), schema.get("items")):
         if isinstance(child, dict):

@@ -91,7 +91,7 @@ def test_the_document_states_the_rules_the_api_applies(app) -> None:
     assert "2000-01-01T00:00:00Z and 9999-12-31T23:59:59Z" in start["description"]
     for name in ("PageInput", "PageInputUpdate", "IncidentInput", "SubscriberInput"):
         for string in _walk_strings(schemas[name], schemas):
-            assert {"pattern", "format", "enum"} & set(string), (name, string)
+            assert {"pattern", "enum"} & set(string) or string["format"] in ("email", "date-time")
             if "pattern" in string:  # every pattern refuses a NUL
                 assert not re.search(string["pattern"], "a\x00"), (name, string)
     assert re.search(schemas["IncidentInput"]["properties"]["title"]["pattern"], " ") is None
