@@ -134,6 +134,8 @@ def _every_public_rendering_answers(
         "/api/v2/scheduled-maintenances/upcoming.json",
         "/api/v2/scheduled-maintenances/active.json",
     ]
+    for component in api.get(f"/{page['id']}/components").json["data"]:
+        public.append(f"/components/{component['id']}/uptime?days=365")
     for path in public:
         response = api.get(f"/public/{slug}{path}")
         assert response.status_code == 200, (path, response.data[:300])
