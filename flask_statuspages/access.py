@@ -306,12 +306,15 @@ def _fingerprint(password_hash: str) -> str:
 
 
 def unlock(ref: PageRef, password: str) -> str:
-    """A page-session token for ``ref`` if ``password`` is right; else 401."""
-    if ref.password_hash is None or not check_password_hash(ref.password_hash, password):
+    """A page-session token for ``ref`` if ``password`` is right; else 401.
+
+    A password with a NUL is always wrong: none is stored with one, and the hash
+    check ignores a trailing NUL (``"s3cret\\x00"`` would pass for ``"s3cret"``).
+    """
+    stored = ref.password_hash
+    if stored is None or "\x00" in password or not check_password_hash(stored, password):
         raise ApiError(401, "Wrong password.", code="password_required")
-    return tokens.dump(
-        tokens.Purpose.PAGE_SESSION, {"p": ref.id, "f": _fingerprint(ref.password_hash)}
-    )
+    return tokens.dump(tokens.Purpose.PAGE_SESSION, {"p": ref.id, "f": _fingerprint(stored)})
 
 
 def _presented_tokens() -> list[str]:

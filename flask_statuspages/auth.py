@@ -51,10 +51,14 @@ def owner_from_token() -> str | None:
 
 
 def current_owner() -> str:
-    """The tenant key of the caller of an admin route; 401 when there is none."""
+    """The tenant key of the caller of an admin route; 401 when there is none.
+
+    A key with a NUL (read by a host's loader from a header or a cookie, say) is
+    none: PostgreSQL could not even compare it.
+    """
     loader = get_state().extension.owner_loader_callback or owner_from_token
     owner = loader()
-    if owner is None or owner == "":
+    if owner is None or owner == "" or "\x00" in str(owner):
         raise ApiError(
             401,
             "Authentication is required.",

@@ -12,22 +12,41 @@ from marshmallow import Schema
 
 from . import __version__
 from .errors import DEFAULT_CODES
-from .schemas import ErrorSchema, PaginationSchema, Timestamp
+from .schemas import NO_NUL_PATTERN, EmailAddress, ErrorSchema, PaginationSchema, Timestamp
 from .views.routing import Endpoint
 
 _ERROR_DESCRIPTIONS = {
-    400: "The body is not valid JSON, or a token is invalid or expired.",
+    400: "The body is missing or not valid JSON, or a token is invalid or expired.",
     401: "Authentication is required.",
-    403: "Not allowed (for instance the plan's page limit is reached).",
+    403: (
+        "Not allowed: a browser request from another site (`cross_site_request`), "
+        "or for instance the plan's page limit is reached."
+    ),
     404: "No such resource for this owner.",
     405: "Method not allowed here.",
     409: "Conflicts with an existing resource.",
     413: "The body is too large.",
+    415: "The body is in a media type the route does not take (`unsupported_media_type`).",
     429: "Too many requests: wait for the seconds of `Retry-After`.",
     422: "The body or query failed validation; `fields` lists every failing field.",
     500: "Something went wrong on the server.",
     503: "Busy (for instance too many live streams): wait for the seconds of `Retry-After`.",
 }
+#: Methods of the routes that write: each may answer 403 ``cross_site_request`` and 415.
+_WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+#: Rules across the fields of a body, which its fields' schemas cannot state alone.
+_BODY_RULES: dict[str, dict[str, Any]] = {
+    "SubscriberInput": {
+        "description": "Exactly one of email or webhook_url.",
+        "oneOf": [{"required": ["email"]}, {"required": ["webhook_url"]}],
+    },
+    "MaintenanceInput": {"description": "scheduled_until must be after scheduled_for."},
+    "MaintenanceInputUpdate": {
+        "description": "scheduled_until must be after scheduled_for, as given or as stored."
+    },
+}
+#: String formats whose values hold no NUL by definition.
+_NUL_FREE_FORMATS = {"date-time", "email"}
 _SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No content"}
 
 
@@ -55,9 +74,15 @@ def build_document(endpoints: list[Endpoint], prefix: str) -> dict[str, Any]:
         version=__version__,
         openapi_version="3.0.3",
         plugins=[plugin],
-        info={"description": "Status pages, components, incidents and subscribers."},
+        info={
+            "description": (
+                "Status pages, components, incidents and subscribers. "
+                "No string, in a body, a query or a path, may contain a NUL character."
+            )
+        },
     )
     plugin.map_to_openapi_type(Timestamp, "string", "date-time")
+    plugin.map_to_openapi_type(EmailAddress, "string", "email")
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=ErrorSchema)
     spec.components.schema("Pagination", schema=PaginationSchema)
@@ -71,7 +96,46 @@ def build_document(endpoints: list[Endpoint], prefix: str) -> dict[str, Any]:
     paths[f"{prefix}/openapi.json"] = {"get": _openapi_operation()}
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    document = spec.to_dict()
+    _state_input_rules(document)
+    return document
+
+
+def _state_input_rules(document: dict[str, Any]) -> None:
+    """Write into the document the rules its generated schemas leave out: the rules
+    across a body's fields, no NUL in any string the API takes, and a nullable nested
+    object that is that object or null."""
+    schemas = document["components"]["schemas"]
+    for name, rules in _BODY_RULES.items():
+        schemas[name].update(rules)
+    for name, schema in schemas.items():
+        _nullable_nested(schema)
+        if name.endswith(("Input", "InputUpdate")) or name == "Theme":
+            _refuse_nul(schema)
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()):
+                _refuse_nul(parameter["schema"])
+
+
+def _nullable_nested(schema: dict[str, Any]) -> None:
+    """A nullable nested schema as null or that schema: apispec's ``anyOf`` pairs the
+    schema with ``{"type": "object", "nullable": true}``, which lets any object through."""
+    for name, child in schema.get("properties", {}).items():
+        branches = child.get("anyOf", [])
+        if len(branches) == 2 and branches[0] == {"nullable": True, "type": "object"}:
+            null = {"type": "object", "nullable": True, "enum": [None]}
+            schema["properties"][name] = {"anyOf": [branches[1], null]}
+
+
+def _refuse_nul(schema: dict[str, Any]) -> None:
+    """Give every free-form string of ``schema`` (nested too) the no-NUL pattern."""
+    free = not {"pattern", "enum"} & set(schema) and schema.get("format") not in _NUL_FREE_FORMATS
+    if schema.get("type") == "string" and free:
+        schema["pattern"] = NO_NUL_PATTERN
+    for child in (*schema.get("properties", {}).values(), schema.get("items")):
+        if isinstance(child, dict):
+            _refuse_nul(child)
 
 
 def _path(prefix: str, rule: str) -> str:
@@ -90,7 +154,7 @@ def _operation(declared: Endpoint, method: str) -> dict[str, Any]:
         "description": doc,
         "tags": [declared.tag],
         "parameters": _parameters(declared),
-        "responses": _responses(declared),
+        "responses": _responses(declared, method),
     }
     if declared.body is not None:
         schema = declared.body(partial=True) if declared.partial else declared.body
@@ -113,7 +177,7 @@ def _parameters(declared: Endpoint) -> list[dict[str, Any]]:
     return params
 
 
-def _responses(declared: Endpoint) -> dict[str, Any]:
+def _responses(declared: Endpoint, method: str) -> dict[str, Any]:
     success: dict[str, Any] = {"description": _SUCCESS_DESCRIPTIONS[declared.status]}
     if declared.response is not None:
         schema: Any = declared.response
@@ -137,6 +201,8 @@ def _responses(declared: Endpoint) -> dict[str, Any]:
     errors = set(declared.errors) | {405, 500}
     if declared.auth:
         errors.add(401)
+    if method in _WRITE_METHODS:
+        errors |= {403, 415}
     if declared.body is not None:
         errors |= {400, 413, 422}
     if declared.query is not None:

@@ -45,8 +45,9 @@ _LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
 
 
 def worst_status(statuses: Iterable[str]) -> str:
-    """The worst of ``statuses``; ``operational`` for none at all."""
-    return max(statuses, key=_RANK.__getitem__, default="operational")
+    """The worst of ``statuses``; ``operational`` for none at all. A value that is no
+    status (stored by hand, say) counts for nothing."""
+    return max((s for s in statuses if s in _RANK), key=_RANK.__getitem__, default="operational")
 
 
 def overall_status(component_statuses: Iterable[str], unresolved_severities: Iterable[str]) -> str:
@@ -114,7 +115,15 @@ def ip_allowed(allowlist: Sequence[str], address: str | None) -> bool:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return any(ip in ipaddress.ip_network(network, strict=False) for network in allowlist)
+    return any(ip in network for network in map(_network, allowlist) if network is not None)
+
+
+def _network(entry: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """A stored allow-list entry as a network; one that is none lets nobody in."""
+    try:
+        return ipaddress.ip_network(entry, strict=False)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 # ---------------------------------------------------------------- uptime

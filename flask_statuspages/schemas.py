@@ -28,14 +28,45 @@ _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
+#: The instants the API takes (UTC): every one has a 4-digit year, however it is shifted
+#: for display, and none overflows when converted.
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)
+
+
+class FullMatch(validate.Regexp):
+    """:class:`~marshmallow.validate.Regexp` over the whole value.
+
+    ``re.match`` with ``$`` lets a trailing newline through (``"#fff\\n"``); the document
+    keeps the pattern as written, which JSON Schema reads as a whole-string match.
+    """
+
+    def __call__(self, value: Any) -> Any:
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
 def format_timestamp(value: datetime) -> str:
-    """ISO 8601 UTC with a ``Z``, to the millisecond: ``2026-01-02T03:04:05.678Z``."""
-    value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    """ISO 8601 UTC with a ``Z``, to the millisecond: ``2026-01-02T03:04:05.678Z``.
+
+    Always a 4-digit year (``strftime("%Y")`` writes ``746`` for year 746), whatever
+    is stored: a naive value is taken as UTC, and one that would leave the calendar
+    when shifted to UTC is written as it stands.
+    """
+    if value.tzinfo is not None:
+        try:
+            value = value.astimezone(timezone.utc)
+        except OverflowError:
+            value = value.replace(tzinfo=None)
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
+        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond // 1000:03d}Z"
+    )
 
 
 class Timestamp(fields.Field):
@@ -45,8 +76,17 @@ class Timestamp(fields.Field):
         return None if value is None else format_timestamp(value)
 
 
+#: JSON Schema patterns of the rules on strings, for the document: no NUL anywhere; and
+#: text that may not be empty must have a character other than white space, as it is
+#: trimmed before its length is checked.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+NOT_BLANK_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+
+
 def Text(*, required: bool = False, max_length: int, min_length: int = 0, **kw: Any) -> fields.Str:
     """A string, trimmed of surrounding white space before validation."""
+    pattern = NOT_BLANK_PATTERN if min_length else NO_NUL_PATTERN
+    kw["metadata"] = {"pattern": pattern, **kw.get("metadata", {})}
     return fields.Str(
         required=required,
         pre_load=_strip,
@@ -67,19 +107,56 @@ class EmailAddress(fields.Str):
             raise ValidationError(f"Not a valid email address: {exc}") from exc
 
 
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+#: What :class:`Hostname` takes, for the document (which cannot say "at most 253" of a
+#: name with its trailing dot removed, so it says 253 with it).
+HOSTNAME_PATTERN = f"^(?:{_LABEL}\\.)+{_LABEL}\\.?$"
+
+
 class Hostname(fields.Str):
     """A fully qualified host name, lowercased (``status.example.com``)."""
+
+    def __init__(self, **kw: Any) -> None:
+        kw["metadata"] = {"pattern": HOSTNAME_PATTERN, **kw.get("metadata", {})}
+        super().__init__(validate=validate.Length(max=253), **kw)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         host = super()._deserialize(value, attr, data, **kwargs).strip().lower().rstrip(".")
         labels = host.split(".")
-        if len(host) > 253 or len(labels) < 2 or not all(map(_HOST_LABEL.match, labels)):
+        if len(host) > 253 or len(labels) < 2 or not all(map(_HOST_LABEL.fullmatch, labels)):
             raise ValidationError("Not a valid host name.")
         return host
 
 
-def StrictBool(**kw: Any) -> fields.Boolean:
-    return fields.Boolean(truthy={True}, falsy={False}, **kw)
+class UtcDateTime(fields.AwareDateTime):
+    """An ISO 8601 date-time (UTC when it has no offset), converted to UTC, that must lie
+    between :data:`EARLIEST` and :data:`LATEST` once converted."""
+
+    def __init__(self, **kw: Any) -> None:
+        metadata = dict(kw.pop("metadata", {}))
+        note = "Between 2000-01-01T00:00:00Z and 9999-12-31T23:59:59Z once converted to UTC."
+        metadata["description"] = f"{metadata.get('description', '')} {note}".strip()
+        super().__init__(default_timezone=timezone.utc, metadata=metadata, **kw)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValidationError("Out of range once converted to UTC.") from None
+        if not EARLIEST <= moment <= LATEST:
+            raise ValidationError("Must be between 2000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.")
+        return moment
+
+
+class StrictBool(fields.Boolean):
+    """JSON ``true`` or ``false`` only: not ``1``, ``0`` or ``"true"`` (a set of truthy
+    values would take ``1`` and ``0``, which equal ``True`` and ``False``)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class Extended:
@@ -93,14 +170,9 @@ class Extended:
         return getattr(self._obj, name)
 
 
-class InputSchema(Schema):
-    """Unknown fields are an error: a misspelt field must not be silently ignored.
-
-    NUL characters are refused in every string (PostgreSQL cannot store them).
-    """
-
-    class Meta:
-        unknown = RAISE
+class NoNulSchema(Schema):
+    """NUL characters are refused in every string, naming the field (PostgreSQL can
+    neither store nor compare them)."""
 
     @pre_load
     def refuse_nul(self, data: Any, **kwargs: Any) -> Any:
@@ -111,6 +183,17 @@ class InputSchema(Schema):
             if bad:
                 raise ValidationError(bad)
         return data
+
+
+class InputSchema(NoNulSchema):
+    """Unknown fields are an error: a misspelt field must not be silently ignored."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class QuerySchema(NoNulSchema):
+    """A query string's parameters (unknown ones are ignored where it is loaded)."""
 
 
 def _has_nul(value: Any) -> bool:
@@ -128,11 +211,11 @@ def _has_nul(value: Any) -> bool:
 
 class ThemeSchema(InputSchema):
     primary_color = fields.Str(
-        validate=validate.Regexp(_COLOR, error="Must be a colour like #rgb or #rrggbb."),
+        validate=FullMatch(_COLOR, error="Must be a colour like #rgb or #rrggbb."),
         metadata={"example": "#0e7490"},
     )
     background_color = fields.Str(
-        validate=validate.Regexp(_COLOR, error="Must be a colour like #rgb or #rrggbb."),
+        validate=FullMatch(_COLOR, error="Must be a colour like #rgb or #rrggbb."),
         metadata={"description": "Light scheme background.", "example": "#ffffff"},
     )
     color_scheme = fields.Str(
@@ -159,7 +242,7 @@ class PageInput(InputSchema):
     slug = fields.Str(
         validate=[
             validate.Length(min=1, max=rules.SLUG_MAX_LENGTH),
-            validate.Regexp(
+            FullMatch(
                 rules.SLUG_PATTERN, error="Use lowercase letters, digits and single hyphens."
             ),
         ],
@@ -319,11 +402,10 @@ class MaintenanceInput(InputSchema):
         required=True, min_length=1, max_length=255, metadata={"example": "Database upgrade"}
     )
     message = Text(max_length=20000, allow_none=True, metadata={"description": "Markdown."})
-    scheduled_for = fields.AwareDateTime(
-        required=True, default_timezone=timezone.utc, metadata={"example": "2026-12-01T02:00:00Z"}
-    )
-    scheduled_until = fields.AwareDateTime(
-        required=True, default_timezone=timezone.utc, metadata={"example": "2026-12-01T04:00:00Z"}
+    scheduled_for = UtcDateTime(required=True, metadata={"example": "2026-12-01T02:00:00Z"})
+    scheduled_until = UtcDateTime(
+        required=True,
+        metadata={"example": "2026-12-01T04:00:00Z", "description": "After scheduled_for."},
     )
     status = fields.Str(
         validate=validate.OneOf(rules.MAINTENANCE_STATUSES),
@@ -457,13 +539,15 @@ class PublicPageSchema(Schema):
     )
 
 
-class HistoryQuery(Schema):
+class HistoryQuery(QuerySchema):
     months = fields.Integer(load_default=3, validate=validate.Range(min=1, max=24))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=240))
 
 
 class HistoryMonthSchema(Schema):
-    month = fields.Function(lambda m: m["month"].strftime("%Y-%m"), metadata={"example": "2026-11"})
+    month = fields.Function(
+        lambda m: f"{m['month'].year:04d}-{m['month'].month:02d}", metadata={"example": "2026-11"}
+    )
     incidents = fields.List(fields.Nested(PublicIncidentSchema))
     maintenances = fields.List(
         fields.Nested(PublicMaintenanceSchema),
@@ -477,7 +561,7 @@ class HistorySchema(Schema):
     )
 
 
-class UptimeQuery(Schema):
+class UptimeQuery(QuerySchema):
     days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=365))
 
 
@@ -550,8 +634,12 @@ class PageSessionSchema(Schema):
 # ------------------------------------------------------- queries, errors
 
 
-class PaginationQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+#: The last page number a list takes: any offset it makes fits a 64-bit integer.
+MAX_PAGE = 2**31 - 1
+
+
+class PaginationQuery(QuerySchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -51,3 +51,52 @@ def test_error_shapes_and_schemas_are_described(app) -> None:
     assert {p["name"] for p in listing["parameters"]} == {"page_id", "page", "per_page", "status"}
     public = document["paths"][PREFIX + "/public/{slug}"]["get"]
     assert public["security"] == []
+
+
+def _walk_strings(schema: dict, schemas: dict) -> list[dict]:
+    """The string schemas inside ``schema``, following ``$ref`` into ``schemas``."""
+    if "$ref" in schema:
+        return _walk_strings(schemas[schema["$ref"].rsplit("/", 1)[1]], schemas)
+    found = [schema] if schema.get("type") == "string" else []
+    children = [*schema.get("properties", {}).values(), *schema.get("anyOf", ())]
+    if "items" in schema:
+        children.append(schema["items"])
+    for child in children:
+        found += _walk_strings(child, schemas)
+    return found
+
+
+def test_the_document_states_the_rules_the_api_applies(app) -> None:
+    document = app.test_client().get(PREFIX + "/openapi.json").json
+    schemas, paths = document["components"]["schemas"], document["paths"]
+    reactivate = paths[PREFIX + "/{page_id}/subscribers/{subscriber_id}/reactivate"]["post"]
+    assert "409" in reactivate["responses"]
+    for path, item in paths.items():
+        for method, operation in item.items():
+            writes = method in ("post", "put", "patch", "delete")
+            responses = set(operation["responses"])
+            assert ({"403", "415"} <= responses) == writes == ("415" in responses), (method, path)
+            if "requestBody" in operation:
+                assert operation["requestBody"]["required"] is True
+                assert "400" in operation["responses"]
+            for parameter in operation.get("parameters", ()):
+                free = parameter["schema"]
+                if free["type"] == "string" and "enum" not in free:
+                    assert free["pattern"] == "^[^\\u0000]*$", (path, parameter)
+    subscriber = schemas["SubscriberInput"]
+    assert subscriber["oneOf"] == [{"required": ["email"]}, {"required": ["webhook_url"]}]
+    assert subscriber["properties"]["email"]["format"] == "email"
+    assert "after scheduled_for" in schemas["MaintenanceInput"]["description"]
+    start = schemas["MaintenanceInput"]["properties"]["scheduled_for"]
+    assert "2000-01-01T00:00:00Z and 9999-12-31T23:59:59Z" in start["description"]
+    for name in ("PageInput", "PageInputUpdate", "IncidentInput", "SubscriberInput"):
+        for string in _walk_strings(schemas[name], schemas):
+            assert {"pattern", "enum"} & set(string) or string["format"] in ("email", "date-time")
+            if "pattern" in string:  # every pattern refuses a NUL
+                assert not re.search(string["pattern"], "a\x00"), (name, string)
+    assert re.search(schemas["IncidentInput"]["properties"]["title"]["pattern"], " ") is None
+    theme = schemas["PageInput"]["properties"]["theme"]["anyOf"]
+    assert theme == [
+        {"$ref": "#/components/schemas/Theme"},
+        {"type": "object", "nullable": True, "enum": [None]},
+    ]

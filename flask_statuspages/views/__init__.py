@@ -21,7 +21,7 @@ from ..ratelimit import RateLimited
 from ..state import get_state
 from . import admin, domains, embeds, public, statuspage_v2
 from .responses import open_cors
-from .routing import Endpoint
+from .routing import Endpoint, refuse_nul_in_path
 
 #: Every declared route; public ones first so that ``/public/...`` wins over ``/<page_id>``.
 ENDPOINTS: list[Endpoint] = [
@@ -53,6 +53,7 @@ def create_blueprint(app: Flask) -> Blueprint:
             strict_slashes=False,
         )
     bp.add_url_rule("/openapi.json", "openapi", _openapi)
+    bp.url_value_preprocessor(refuse_nul_in_path)
     bp.before_request(_intake(app, bp.name))
     bp.after_request(_public_headers(prefix))
     bp.register_error_handler(ApiError, handle_api_error)

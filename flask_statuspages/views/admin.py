@@ -410,7 +410,7 @@ def resend_verification(owner: str, page_id: str, subscriber_id: str) -> Extende
     "/<page_id>/subscribers/<subscriber_id>/reactivate",
     "POST",
     response=SubscriberSchema,
-    errors=(404,),
+    errors=(404, 409),
     tag="Subscribers",
 )
 def reactivate_subscriber(owner: str, page_id: str, subscriber_id: str) -> Any:

@@ -14,12 +14,13 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import current_app, g, render_template, request, url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from .. import access, badge, feeds
 from ..access import PageRef
 from ..errors import not_found
 from ..links import PageUrls, page_html_urls, public_root
+from ..schemas import QuerySchema
 from ..snapshot import Snapshot, get_snapshot
 from .responses import snapshot_response
 from .routing import Routes
@@ -32,7 +33,7 @@ WIDGET_MEDIA_TYPE = "application/javascript"
 WIDGET_CACHE = "public, max-age=300"
 
 
-class BadgeQuery(Schema):
+class BadgeQuery(QuerySchema):
     component = fields.Str(
         validate=validate.Length(max=64),
         metadata={"description": "A component id: the badge of that component."},

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Response, jsonify, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from marshmallow import EXCLUDE, Schema, ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from ..auth import current_owner
 from ..errors import ApiError, validation_error
@@ -138,6 +138,15 @@ def _too_deep() -> ApiError:
     return ApiError(400, f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
 
 
+def required_body() -> Any:
+    """:func:`json_body` of a route whose body is required: 400 when there is none
+    (an update without one would change nothing and answer as if it had)."""
+    data = json_body()
+    if not read_body().strip():  # read once: json_body cached it
+        raise ApiError(400, "A JSON body is required.")
+    return data
+
+
 def load(schema: Schema, data: Any, source: str = "body", **kwargs: Any) -> Any:
     try:
         return schema.load(data, **kwargs)
@@ -170,7 +179,7 @@ def _handler(declared: Endpoint) -> Callable[..., Any]:
         if query_schema is not None:
             view_args["query"] = load(query_schema, request.args.to_dict(), "query")
         if body_schema is not None:
-            view_args["body"] = load(body_schema, json_body(), partial=declared.partial)
+            view_args["body"] = load(body_schema, required_body(), partial=declared.partial)
         result = declared.view(**view_args)
         if isinstance(result, Response):
             return result
@@ -188,3 +197,10 @@ def _handler(declared: Endpoint) -> Callable[..., Any]:
         return response
 
     return handle
+
+
+def refuse_nul_in_path(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A blueprint's ``url_value_preprocessor``: a path with a NUL names nothing (and
+    PostgreSQL cannot even compare it), so it is a 404 before any view runs."""
+    if values and any("\x00" in v for v in values.values() if isinstance(v, str)):
+        raise NotFound()

@@ -49,6 +49,7 @@ from ..schemas import HistoryQuery, SubscriberInput
 from ..snapshot import Snapshot, get_snapshot, public_incidents, public_maintenances
 from ..state import db_session, get_state
 from ..tokens import random_token
+from .routing import refuse_nul_in_path
 
 TEMPLATES = "statuspages/site/"
 #: Stands in for the CSP nonce in a cached page (see the module docstring).
@@ -167,7 +168,7 @@ def text_on(background: str) -> str:
 
 
 def _color(value: Any) -> str | None:
-    return value if isinstance(value, str) and _HEX.match(value) else None
+    return value if isinstance(value, str) and _HEX.fullmatch(value) else None
 
 
 def _web_url(value: Any) -> str | None:
@@ -811,5 +812,6 @@ def create_site_blueprint(app: Flask) -> Blueprint:
         ("/<slug>/subscribe", subscribe, ["POST"]),
     ):
         bp.add_url_rule(rule, view.__name__, view, methods=methods, strict_slashes=False)
+    bp.url_value_preprocessor(refuse_nul_in_path)
     bp.before_request(_intake(app))
     return bp
