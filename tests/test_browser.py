@@ -68,6 +68,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         f"sqlite:///{database}",
         STATUSPAGES_SSE_HEARTBEAT=1,
         STATUSPAGES_SSE_MAX_DURATION=30,
+        # One address opens page after page here, faster than a departed stream's slot
+        # is freed (about a second); werkzeug's server has a thread per connection.
+        STATUSPAGES_SSE_MAX_PER_CLIENT=50,
+        STATUSPAGES_SSE_MAX_PER_PROCESS=100,
         STATUSPAGES_PUBLIC_RATE_LIMIT="10000 per minute",
         STATUSPAGES_AUTH_RATE_LIMIT="1000 per minute",
     )
