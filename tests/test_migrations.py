@@ -278,7 +278,8 @@ def test_stamping_head_checks_the_tables_first(empty_database_url) -> None:
     with app.app_context():
         engine = ext.session.get_bind()
         # As made by create_all() before maintenance windows existed: 0003's tables, unrecorded.
-        assert runner.invoke(args=["statuspages", "db", "upgrade", "0003_public_face"]).exit_code == 0
+        upgraded = runner.invoke(args=["statuspages", "db", "upgrade", "0003_public_face"])
+        assert upgraded.exit_code == 0, upgraded.output
         with engine.begin() as conn:
             conn.execute(text("DROP TABLE statuspages_alembic_version"))
         before = _fingerprint(engine)
