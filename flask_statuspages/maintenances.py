@@ -13,10 +13,11 @@ show it); they come back when it completes. Subscribers hear
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from . import rules, signals
@@ -27,6 +28,8 @@ from .notify import outbox
 from .state import db_session
 
 OPEN_STATUSES = ("in_progress", "verifying")
+log = logging.getLogger(__name__)
+
 #: Windows moved per call of :func:`advance_due` (each in its own transaction).
 ADVANCE_BATCH = 100
 
@@ -202,7 +205,9 @@ def advance_due(now: datetime | None = None) -> int:
     """Move every automatic window that is due; how many moved.
 
     Rows are locked (``SKIP LOCKED`` on PostgreSQL) so two workers never move
-    one window twice; each move commits on its own.
+    one window twice; each move commits on its own. A window that fails to move
+    is taken off automatic transitions (see :func:`_stop_automatic`), so it can
+    neither hold up the windows after it nor the deliveries the drain sends next.
     """
     now = now or utcnow()
     session = db_session()
@@ -216,19 +221,53 @@ def advance_due(now: datetime | None = None) -> int:
         )
         if maintenance is None:
             break
-        old_status = maintenance.status
-        maintenance.status = (
-            rules.maintenance_status_due(
-                old_status, maintenance.scheduled_for, maintenance.scheduled_until, now
-            )
-            or old_status
-        )
-        _append_update(maintenance, None)
-        events = [event(signals.maintenance_updated, maintenance=maintenance)]
-        commit(*events, *_moved(maintenance, old_status, now))
+        maintenance_id = maintenance.id
+        try:
+            _advance(maintenance, now)
+        except Exception:
+            session.rollback()
+            if not _stop_automatic(maintenance_id):
+                break
+            continue
         moved += 1
     session.rollback()
     return moved
+
+
+def _advance(maintenance: Maintenance, now: datetime) -> None:
+    old_status = maintenance.status
+    maintenance.status = (
+        rules.maintenance_status_due(
+            old_status, maintenance.scheduled_for, maintenance.scheduled_until, now
+        )
+        or old_status
+    )
+    _append_update(maintenance, None)
+    events = [event(signals.maintenance_updated, maintenance=maintenance)]
+    commit(*events, *_moved(maintenance, old_status, now))
+
+
+def _stop_automatic(maintenance_id: str) -> bool:
+    """Turn off the automatic transitions of a window that failed to move (logged);
+    whether that worked. Left due, it would fail again at every drain, first in line."""
+    log.exception(
+        "maintenance window %s could not move; its automatic transitions are turned off "
+        "(move it through the API)",
+        maintenance_id,
+    )
+    session = db_session()
+    try:
+        session.execute(
+            update(Maintenance)
+            .where(Maintenance.id == maintenance_id)
+            .values(auto_transition=False)
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("maintenance window %s: automatic transitions not turned off", maintenance_id)
+        return False
+    return True
 
 
 def next_transition() -> datetime | None:

@@ -209,3 +209,39 @@ def test_maintenance_is_pushed_live_and_deleted_with_its_page(app, api, scene) -
         session = app.extensions["statuspages"].db.session
         assert session.query(models.Maintenance).count() == 0
         assert session.query(models.MaintenanceUpdate).count() == 0
+
+
+def test_a_window_that_fails_to_move_holds_up_nothing(
+    app, api, scene, receiver, monkeypatch, caplog
+) -> None:
+    """One window whose transition raises: the windows after it still move, the drain
+    still sends what is due, and the failing window leaves the automatic schedule."""
+    from flask_statuspages import maintenances
+
+    subscribe_verified(api, scene["page"], webhook_url=receiver.url)
+    start = utcnow() + timedelta(hours=1)
+    poison = _window(api, scene, start, start + timedelta(hours=2), title="Poison").json
+    later = start + timedelta(minutes=5)
+    healthy = _window(api, scene, later, later + timedelta(hours=2), title="Healthy").json
+    moved = maintenances._moved
+
+    def faulty(maintenance: Any, old_status: Any, now: Any) -> Any:
+        if maintenance.title == "Poison":
+            raise RuntimeError("injected fault")
+        return moved(maintenance, old_status, now)
+
+    monkeypatch.setattr(maintenances, "_moved", faulty)
+    with app.app_context():
+        assert drain(now=later + timedelta(seconds=1)) is True
+        assert next_due() is not None and next_due() > later  # nothing left due at once
+    page_id = scene["page"]["id"]
+    assert api.get(f"/{page_id}/maintenances/{healthy['id']}").json["status"] == "in_progress"
+    stuck = api.get(f"/{page_id}/maintenances/{poison['id']}").json
+    assert stuck["status"] == "scheduled" and stuck["auto_transition"] is False
+    receiver.wait_for(4)  # verification, two windows scheduled, the healthy one started
+    assert [(h["event"], h["maintenance"]["title"]) for h in _hooks(receiver)] == [
+        ("maintenance.scheduled", "Poison"),
+        ("maintenance.scheduled", "Healthy"),
+        ("maintenance.started", "Healthy"),
+    ]
+    assert any("could not move" in r.getMessage() for r in caplog.records)
