@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import delete, select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -50,6 +50,16 @@ CHROMIUM_ARGS = [
 ]
 AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
+#: The README's pictures: the browser context options of each.
+SHOTS: dict[str, dict[str, Any]] = {
+    "light.png": {"viewport": {"width": 1280, "height": 1000}},
+    "dark.png": {"viewport": {"width": 1280, "height": 1000}, "color_scheme": "dark"},
+    "mobile.png": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
 PREFIX = "/api/ext/cockpit-pro/status-pages"
 SITE = "/status"
 OWNER = "acme"
@@ -64,6 +74,16 @@ def chromium() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+def photograph(page: Page, target: Path) -> None:
+    """A full-page picture of ``page`` into ``target``, once the page fits its screen."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{target.name}: the page is {overflow}px wider than the screen"
+    page.screenshot(path=str(target), full_page=True, animations="disabled")
+    assert target.stat().st_size > 10_000
 
 
 # ------------------------------------------------------------ live servers

@@ -26,6 +26,7 @@ from .browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     PREFIX,
+    SHOTS,
     SITE,
     Admin,
     LiveServer,
@@ -35,6 +36,7 @@ from .browser_support import (
     describe_violations,
     hour,
     iso,
+    photograph,
     serious_violations,
 )
 from .conftest import header_owner, make_app
@@ -597,16 +599,6 @@ def csp_directive(policy: str, name: str) -> str:
 
 # ------------------------------------------------------------- screenshots
 
-SHOTS: dict[str, dict[str, Any]] = {
-    "light.png": {"viewport": {"width": 1280, "height": 1000}},
-    "dark.png": {"viewport": {"width": 1280, "height": 1000}, "color_scheme": "dark"},
-    "mobile.png": {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
-
 
 @pytest.mark.parametrize("name", list(SHOTS))
 def test_screenshots(live: Live, scene: Scene, browser: Browser, tmp_path: Path, name: str) -> None:
@@ -617,12 +609,6 @@ def test_screenshots(live: Live, scene: Scene, browser: Browser, tmp_path: Path,
         page = ctx.new_page()
         response = page.goto(live.site(scene))
         assert response is not None and response.status == 200
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
-        target = tmp_path / name
-        page.screenshot(path=str(target), full_page=True, animations="disabled")
-        assert target.stat().st_size > 10_000
+        photograph(page, tmp_path / name)
     finally:
         ctx.close()

@@ -13,24 +13,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, SHOTS, photograph
 from .conftest import free_port
 from .docs_examples import ExampleApp
-
-SHOTS: dict[str, dict[str, Any]] = {
-    "light.png": {"viewport": {"width": 1280, "height": 1000}},
-    "dark.png": {"viewport": {"width": 1280, "height": 1000}, "color_scheme": "dark"},
-    "mobile.png": {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +50,6 @@ def test_demo_screenshots(demo: ExampleApp, browser: Browser, tmp_path: Path, na
         assert page.url == demo.base + "/status/acme-status"
         assert page.get_by_role("heading", name="Acme Status").count() >= 1
         page.get_by_text("Elevated API latency").first.wait_for()
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
-        target = folder / name
-        page.screenshot(path=str(target), full_page=True, animations="disabled")
-        assert target.stat().st_size > 10_000
+        photograph(page, folder / name)
     finally:
         ctx.close()
