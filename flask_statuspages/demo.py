@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from .components import create_component, update_component
-from .incidents import create_incident, update_incident
+from .domain.components import create_component, update_component
+from .domain.incidents import create_incident, update_incident
+from .domain.pages import create_page
 from .models import Component, ComponentStatusChange, Incident, Page, utcnow
-from .pages import create_page
 from .state import db_session
 
 DEMO_COMPONENTS = [

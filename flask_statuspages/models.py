@@ -24,6 +24,7 @@ from sqlalchemy import (
     TypeDecorator,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -109,6 +110,25 @@ class Page(Timestamped, Base):
     uptime_days: Mapped[int] = mapped_column(Integer, default=90, nullable=False)
     show_uptime: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     show_incident_history: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    website_url: Mapped[str | None] = mapped_column(String(2048))
+    support_url: Mapped[str | None] = mapped_column(String(2048))
+    privacy_url: Mapped[str | None] = mapped_column(String(2048))
+    #: Hide the "Powered by" line of the HTML page.
+    hide_branding: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
+    #: Ask search engines not to index the public face (meta tag and ``X-Robots-Tag``).
+    robots_noindex: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
+    #: Off: no subscribe form, and the public subscribe route answers 404.
+    subscriptions_enabled: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true(), nullable=False
+    )
+    #: An IANA zone name: times on the HTML page are shown in it.
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default="UTC", server_default="UTC", nullable=False
+    )
     #: Bumped by every write that changes what visitors see (see ``snapshot.py``).
     public_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
@@ -119,6 +139,9 @@ class Page(Timestamped, Base):
         back_populates="page", cascade="save-update, merge", passive_deletes="all"
     )
     subscribers: Mapped[list[Subscriber]] = relationship(
+        back_populates="page", cascade="save-update, merge", passive_deletes="all"
+    )
+    groups: Mapped[list[ComponentGroup]] = relationship(
         back_populates="page", cascade="save-update, merge", passive_deletes="all"
     )
 
@@ -134,6 +157,28 @@ class Page(Timestamped, Base):
     )
 
 
+class ComponentGroup(Timestamped, Base):
+    """A named, ordered section of a page's components; a component is in one at most."""
+
+    __tablename__ = "statuspages_component_group"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    display_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: Shown folded on the public page until a visitor opens it.
+    collapsed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    page: Mapped[Page] = relationship(back_populates="groups")
+
+    __table_args__ = (
+        Index("uq_statuspages_component_group_page_name", "page_id", "name", unique=True),
+    )
+
+
 class Component(Timestamped, Base):
     __tablename__ = "statuspages_component"
 
@@ -145,10 +190,18 @@ class Component(Timestamped, Base):
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(32), nullable=False, default="operational")
     display_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    group_name: Mapped[str | None] = mapped_column(String(255))
+    group_id: Mapped[str | None] = mapped_column(
+        ForeignKey("statuspages_component_group.id", ondelete="SET NULL"), index=True
+    )
     show_uptime: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
 
     page: Mapped[Page] = relationship(back_populates="components")
+    # Joined: every listing of components shows its group's name, in the same query.
+    group: Mapped[ComponentGroup | None] = relationship(lazy="joined")
+
+    @property
+    def group_name(self) -> str | None:
+        return self.group.name if self.group is not None else None
 
 
 class ComponentStatusChange(Base):
@@ -183,6 +236,17 @@ class Incident(Timestamped, Base):
     severity: Mapped[str] = mapped_column(String(16), nullable=False, default="minor")
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="investigating")
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the trouble began: the creation time, or earlier for an incident written
+    #: up after the fact.
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: The components it affects, each with the status the incident gives it.
+    components: Mapped[dict] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'"), nullable=False
+    )
+    #: Markdown; shown to visitors once published.
+    postmortem: Mapped[str | None] = mapped_column(Text)
+    postmortem_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    postmortem_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     page: Mapped[Page] = relationship(back_populates="incidents")
     updates: Mapped[list[IncidentUpdate]] = relationship(
@@ -210,11 +274,34 @@ class IncidentUpdate(Base):
     )
     # Orders updates written within the same clock tick.
     seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    #: ``None``: a message only, that moved nothing.
+    status: Mapped[str | None] = mapped_column(String(16))
     message: Mapped[str | None] = mapped_column(Text)
+    #: The components this update changed: ``[{id, name, old_status, new_status}]``.
+    components: Mapped[list] = mapped_column(
+        JSON, default=list, server_default=text("'[]'"), nullable=False
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: Set when the update was corrected after it was posted.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     incident: Mapped[Incident] = relationship(back_populates="updates")
+
+
+class IncidentTemplate(Timestamped, Base):
+    """Prepared wording for a kind of incident: fills a new incident's fields."""
+
+    __tablename__ = "statuspages_incident_template"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    title: Mapped[str] = mapped_column(String(255), nullable=False)
+    message: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[str | None] = mapped_column(String(16))
+    components: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
 
 
 class Maintenance(Timestamped, Base):

@@ -55,10 +55,10 @@ from sqlalchemy.orm import Session
 
 from . import rules
 from .access import PageRef
-from .components import ordered_components
+from .domain.components import ordered_components
+from .domain.incidents import incidents_of, unresolved_incidents
+from .domain.maintenances import OPEN_STATUSES, maintenances_of
 from .history import uptime_min_span
-from .incidents import incidents_of, unresolved_incidents
-from .maintenances import OPEN_STATUSES, maintenances_of
 from .markup import render_markdown, sanitize_html
 from .models import (
     Component,

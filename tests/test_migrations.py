@@ -285,7 +285,7 @@ def test_stamping_head_checks_the_tables_first(empty_database_url) -> None:
         before = _fingerprint(engine)
         refused = runner.invoke(args=["statuspages", "db", "stamp", "head"])
         _assert_refused(refused, "differ from this version's models (")
-        assert "e.g. add_table statuspages_maintenance)" in refused.output
+        assert "e.g. add_table statuspages_" in refused.output
         assert _fingerprint(engine) == before
         stamped = runner.invoke(args=["statuspages", "db", "stamp", "0003_public_face"])
         assert stamped.exit_code == 0, stamped.output

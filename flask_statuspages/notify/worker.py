@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from ..maintenances import advance_due, next_transition
+from ..domain.maintenances import advance_due, next_transition
 from ..models import Delivery, NotificationEvent, utcnow
 from ..state import db_session
 from .delivery import deliver_due

@@ -19,17 +19,31 @@ from ..intake import JSON, guard
 from ..openapi import openapi_document
 from ..ratelimit import RateLimited
 from ..state import get_state
-from . import admin, domains, embeds, public, statuspage_v2
+from . import (
+    admin,
+    domains,
+    embeds,
+    groups,
+    incident_timeline,
+    incident_writing,
+    public,
+    statistics,
+    statuspage_v2,
+)
 from .responses import open_cors
 from .routing import Endpoint, refuse_nul_in_path
 
 #: Every declared route; public ones first so that ``/public/...`` wins over ``/<page_id>``.
 ENDPOINTS: list[Endpoint] = [
     *public.routes.endpoints,
+    *statistics.routes.endpoints,
     *embeds.routes.endpoints,
     *statuspage_v2.routes.endpoints,
     *domains.routes.endpoints,
     *admin.routes.endpoints,
+    *groups.routes.endpoints,
+    *incident_timeline.routes.endpoints,
+    *incident_writing.routes.endpoints,
 ]
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 
-from .. import components, deliveries, incidents, maintenances, pages, subscribers
-from ..components import ordered_components
+from ..domain import components, deliveries, incidents, maintenances, pages, subscribers
+from ..domain.components import ordered_components
 from ..errors import ApiError
 from ..schemas import (
     ComponentInput,

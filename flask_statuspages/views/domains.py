@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .. import domains, pages
+from .. import domains
+from ..domain import pages
 from ..models import Page
 from ..schemas import PageSchema
 from .routing import Routes

@@ -11,8 +11,9 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, stream_with_context
 
-from .. import access, history, subscribers
+from .. import access, history
 from ..clients import client_address
+from ..domain import subscribers
 from ..errors import ApiError
 from ..intake import FORM, JSON, MULTIPART
 from ..realtime import socket_closed, stream

@@ -37,12 +37,13 @@ from flask import Blueprint, Flask, Response, current_app, g, render_template, r
 from marshmallow import EXCLUDE, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from .. import access, history, rules, subscribers
+from .. import access, history, rules
 from ..access import PageRef
+from ..domain import subscribers
+from ..domain.incidents import incidents_of
+from ..domain.maintenances import maintenances_of
 from ..errors import ApiError, flatten_messages
-from ..incidents import incidents_of
 from ..intake import FORM, Refusal, guard
-from ..maintenances import maintenances_of
 from ..models import Incident, Maintenance, utcnow
 from ..ratelimit import RateLimited
 from ..schemas import HistoryQuery, SubscriberInput

@@ -10,11 +10,11 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from . import netguard, signals, tokens
-from .changes import commit, event
-from .errors import ApiError, conflict, not_found, validation_error
-from .links import external_url
-from .models import (
+from .. import netguard, signals, tokens
+from ..changes import commit, event
+from ..errors import ApiError, conflict, not_found, validation_error
+from ..links import external_url
+from ..models import (
     Component,
     Delivery,
     NotificationEvent,
@@ -24,8 +24,8 @@ from .models import (
     new_id,
     utcnow,
 )
-from .notify import outbox
-from .state import db_session
+from ..notify import outbox
+from ..state import db_session
 
 
 def subscribers_of(page_id: str, state: str | None = None) -> Any:

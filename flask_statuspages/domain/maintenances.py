@@ -20,12 +20,12 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from . import rules, signals
-from .changes import Event, commit, event
-from .errors import not_found, validation_error
-from .models import Component, ComponentStatusChange, Maintenance, MaintenanceUpdate, Page, utcnow
-from .notify import outbox
-from .state import db_session
+from .. import rules, signals
+from ..changes import Event, commit, event
+from ..errors import not_found, validation_error
+from ..models import Component, ComponentStatusChange, Maintenance, MaintenanceUpdate, Page, utcnow
+from ..notify import outbox
+from ..state import db_session
 
 OPEN_STATUSES = ("in_progress", "verifying")
 log = logging.getLogger(__name__)

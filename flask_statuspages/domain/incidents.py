@@ -7,12 +7,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from . import rules, signals
-from .changes import Event, commit, event
-from .errors import not_found
-from .models import Incident, IncidentUpdate, Page, utcnow
-from .notify import outbox
-from .state import db_session
+from .. import rules, signals
+from ..changes import Event, commit, event
+from ..errors import not_found
+from ..models import Incident, IncidentUpdate, Page, utcnow
+from ..notify import outbox
+from ..state import db_session
 
 
 def incidents_of(page_id: str, status: str | None = None) -> Any:

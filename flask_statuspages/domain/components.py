@@ -6,12 +6,13 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from . import signals
-from .changes import Event, commit, event
-from .errors import not_found
-from .models import Component, ComponentStatusChange, Page, SubscriberComponent
-from .notify import outbox
-from .state import db_session
+from .. import signals
+from ..changes import Event, commit, event
+from ..errors import not_found
+from ..models import Component, ComponentStatusChange, Page, SubscriberComponent
+from ..notify import outbox
+from ..state import db_session
+from . import groups
 
 
 def ordered_components(page_id: str) -> Any:
@@ -39,7 +40,18 @@ def _record_status(component: Component, old_status: str | None) -> None:
     )
 
 
+def _resolve_group(page: Page, data: dict[str, Any]) -> dict[str, Any]:
+    """``group_name`` (a shortcut) as the group it names, made when missing."""
+    if "group_name" not in data:
+        return data
+    data = dict(data)
+    name = data.pop("group_name")
+    data["group"] = groups.group_named(page, name) if name else None
+    return data
+
+
 def create_component(page: Page, data: dict[str, Any]) -> Component:
+    data = _resolve_group(page, data)
     component = Component(page_id=page.id, **{"status": "operational", **data})
     db_session().add(component)
     _record_status(component, None)
@@ -49,6 +61,7 @@ def create_component(page: Page, data: dict[str, Any]) -> Component:
 
 def update_component(component: Component, data: dict[str, Any]) -> Component:
     old_status = component.status
+    data = _resolve_group(component.page, data)
     for key, value in data.items():
         setattr(component, key, value)
     events: list[Event] = [event(signals.component_updated, component=component)]

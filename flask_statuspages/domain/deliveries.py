@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .changes import commit
-from .errors import conflict, not_found
-from .models import Delivery, Page, utcnow
-from .notify import outbox
-from .state import db_session
+from ..changes import commit
+from ..errors import conflict, not_found
+from ..models import Delivery, Page, utcnow
+from ..notify import outbox
+from ..state import db_session
 
 
 def deliveries_of(page_id: str, status: str | None = None) -> Any:

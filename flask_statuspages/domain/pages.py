@@ -8,15 +8,17 @@ from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from . import domains, rules, signals
-from .auth import page_limit
-from .changes import commit, event
-from .errors import ApiError, conflict, not_found
-from .models import (
+from .. import domains, rules, signals
+from ..auth import page_limit
+from ..changes import commit, event
+from ..errors import ApiError, conflict, not_found
+from ..models import (
     Component,
+    ComponentGroup,
     ComponentStatusChange,
     Delivery,
     Incident,
+    IncidentTemplate,
     IncidentUpdate,
     Maintenance,
     MaintenanceUpdate,
@@ -25,7 +27,7 @@ from .models import (
     Subscriber,
     SubscriberComponent,
 )
-from .state import db_session
+from ..state import db_session
 
 #: How often a create retries when a concurrent request took the slug it chose.
 SLUG_ATTEMPTS = 25
@@ -173,7 +175,16 @@ def delete_page(page: Page) -> None:
     session.execute(
         delete(SubscriberComponent).where(SubscriberComponent.subscriber_id.in_(subscribers))
     )
-    for model in (Delivery, NotificationEvent, Component, Incident, Maintenance, Subscriber):
+    for model in (
+        Delivery,
+        NotificationEvent,
+        Component,
+        ComponentGroup,
+        Incident,
+        IncidentTemplate,
+        Maintenance,
+        Subscriber,
+    ):
         session.execute(delete(model).where(model.page_id == page.id))
     session.delete(page)
     commit(event(signals.page_deleted, page=page))
