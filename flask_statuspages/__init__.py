@@ -11,6 +11,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 from . import signals  # noqa: E402
 from .auth import owner_from_token  # noqa: E402
+from .errors import ApiError  # noqa: E402
 from .extension import StatusPages  # noqa: E402
 
-__all__ = ["StatusPages", "__version__", "owner_from_token", "signals"]
+__all__ = ["ApiError", "StatusPages", "__version__", "owner_from_token", "signals"]

@@ -10,6 +10,7 @@ from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 
 from . import domains, links, realtime
+from .api import PythonApi
 from .models import Base
 from .notify.queues import ThreadQueue, make_queue
 from .ratelimit import RateLimits
@@ -82,6 +83,17 @@ class StatusPages:
         self._own_db: SQLAlchemy | None = None
         self.owner_loader_callback: OwnerLoader | None = None
         self.page_limit_loader_callback: PageLimitLoader | None = None
+        operations = PythonApi()
+        #: Status pages, in-process (:class:`flask_statuspages.api.Pages`).
+        self.pages = operations.pages
+        #: Components of a page (:class:`flask_statuspages.api.Components`).
+        self.components = operations.components
+        #: Incidents of a page (:class:`flask_statuspages.api.Incidents`).
+        self.incidents = operations.incidents
+        #: Maintenance windows of a page (:class:`flask_statuspages.api.Maintenances`).
+        self.maintenances = operations.maintenances
+        #: Subscribers of a page (:class:`flask_statuspages.api.Subscribers`).
+        self.subscribers = operations.subscribers
         if app is not None:
             self.init_app(app)
 

@@ -23,6 +23,7 @@ from marshmallow import (
 )
 
 from . import rules
+from .errors import validation_error
 
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -157,6 +158,17 @@ class StrictBool(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+def load_input(schema: Schema, data: Any, source: str = "body", **kwargs: Any) -> Any:
+    """``schema.load(data)``; a :func:`~.errors.validation_error` (422) naming every failing
+    field of the request's ``source`` otherwise. The REST routes and the Python API both
+    validate through it."""
+    try:
+        return schema.load(data, **kwargs)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        raise validation_error(messages, source) from None
 
 
 class Extended:

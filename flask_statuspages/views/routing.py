@@ -16,12 +16,13 @@ from typing import Any
 
 from flask import Response, jsonify, render_template, request
 from flask_sqlalchemy.pagination import Pagination
-from marshmallow import EXCLUDE, Schema, ValidationError
+from marshmallow import EXCLUDE, Schema
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from ..auth import current_owner
-from ..errors import ApiError, validation_error
+from ..errors import ApiError
 from ..intake import JSON, read_body, too_large
+from ..schemas import load_input as load
 
 #: How deep a JSON body may nest; ours go three levels deep at most.
 MAX_JSON_DEPTH = 32
@@ -145,14 +146,6 @@ def required_body() -> Any:
     if not read_body().strip():  # read once: json_body cached it
         raise ApiError(400, "A JSON body is required.")
     return data
-
-
-def load(schema: Schema, data: Any, source: str = "body", **kwargs: Any) -> Any:
-    try:
-        return schema.load(data, **kwargs)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        raise validation_error(messages, source) from None
 
 
 def _paginated(result: Pagination, schema: Schema) -> dict[str, Any]:

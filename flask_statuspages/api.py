@@ -1,0 +1,296 @@
+"""The Python API: what the REST API does, done in-process by host code.
+
+A cron job, a health check that opens an incident, an admin view of the host's
+own: each calls ``statuspages.pages``, ``.components``, ``.incidents``,
+``.maintenances`` or ``.subscribers`` of the :class:`~flask_statuspages.StatusPages`
+object, inside an application context::
+
+    with app.app_context():
+        page = statuspages.pages.create("acme", name="Acme Status")
+        api = statuspages.components.create(page, name="API")
+        statuspages.incidents.create(page, title="Errors on the API", severity="major")
+
+Fields are the REST API's, validated by the same schemas, and every write is the
+same domain operation the routes call: the same tenancy rules, signals and
+notifications. Bad input raises :class:`~flask_statuspages.ApiError` with the
+``code``, ``message`` and ``fields`` the JSON error would carry, and leaves
+nothing written. Results are the extension's model objects, whose attributes
+are the fields of the JSON answers.
+
+A page is given as a :class:`~flask_statuspages.models.Page` or its id; the
+things on it (components, incidents...) as objects or ids, looked up on that
+page only (another page's id is a 404 ``not_found``, as over HTTP).
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from marshmallow import Schema
+from sqlalchemy import select
+
+from . import schemas
+from .domain import components, incidents, maintenances, pages, subscribers
+from .errors import ApiError, not_found
+from .models import Component, Incident, Maintenance, Page, Subscriber
+from .state import db_session
+
+T = TypeVar("T")
+PageLike = Page | str
+
+
+def _ident(value: Any) -> str:
+    return value if isinstance(value, str) else str(value.id)
+
+
+def _jsonable(value: Any) -> Any:
+    """Python values as the JSON the schemas read (datetimes as ISO 8601 strings)."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def validated(schema: type[Schema], fields: dict[str, Any], *, partial: bool = False) -> Any:
+    """``fields`` loaded as the REST body of the same operation would be."""
+    return schemas.load_input(schema(), _jsonable(fields), partial=partial)
+
+
+def atomic(operation: Callable[..., T]) -> Callable[..., T]:
+    """Roll the session back when an operation fails, so nothing of it stays behind in
+    a long-lived context (a worker, a shell), where no request end cleans up."""
+
+    @functools.wraps(operation)
+    def run(*args: Any, **kwargs: Any) -> T:
+        try:
+            return operation(*args, **kwargs)
+        except Exception:
+            db_session().rollback()
+            raise
+
+    return run
+
+
+class Pages:
+    """Status pages: ``statuspages.pages``."""
+
+    def list(self, owner: str) -> builtins.list[Page]:
+        """The pages of ``owner``, oldest first."""
+        query = pages.owned_pages(owner).order_by(Page.created_at, Page.id)
+        return list(db_session().scalars(query))
+
+    def get(self, page: PageLike, *, owner: str | None = None) -> Page:
+        """A page by id; with ``owner``, only if it is theirs (else 404 ``not_found``)."""
+        if isinstance(page, Page) and owner is None:
+            return page
+        if owner is not None:
+            return pages.get_owned_page(owner, _ident(page))
+        found = db_session().get(Page, _ident(page))
+        if found is None:
+            raise not_found("Page")
+        return found
+
+    def get_by_slug(self, slug: str) -> Page:
+        """A page by its slug (404 ``not_found`` when none has it)."""
+        found = db_session().scalar(select(Page).where(Page.slug == slug))
+        if found is None:
+            raise not_found("Page")
+        return found
+
+    @atomic
+    def create(self, owner: str, **fields: Any) -> Page:
+        """Create a page for ``owner``: the fields of ``POST /``.
+
+        The owner's page limit applies (403 ``page_limit_reached``), and a slug
+        that is taken is a 409 ``conflict``.
+        """
+        return pages.create_page(owner, validated(schemas.PageInput, fields))
+
+    @atomic
+    def update(self, page: PageLike, **fields: Any) -> Page:
+        """Change any of a page's fields (``PATCH /:id``)."""
+        data = validated(schemas.PageInput, fields, partial=True)
+        return pages.update_page(self.get(page), data)
+
+    @atomic
+    def delete(self, page: PageLike) -> None:
+        """Delete a page with everything on it."""
+        pages.delete_page(self.get(page))
+
+
+class _OnPage:
+    """Things that live on one page."""
+
+    def __init__(self, pages_api: Pages) -> None:
+        self._pages = pages_api
+
+    def _page(self, page: PageLike) -> Page:
+        return self._pages.get(page)
+
+
+class Components(_OnPage):
+    """A page's components: ``statuspages.components``."""
+
+    def list(self, page: PageLike) -> builtins.list[Component]:
+        """The components of ``page`` in display order."""
+        return list(db_session().scalars(components.ordered_components(self._page(page).id)))
+
+    def get(self, page: PageLike, component: Component | str) -> Component:
+        return components.get_component(self._page(page), _ident(component))
+
+    @atomic
+    def create(self, page: PageLike, **fields: Any) -> Component:
+        """Add a component: ``name``, and optionally ``status``, ``description``,
+        ``display_order``, ``group_name``, ``show_uptime``."""
+        data = validated(schemas.ComponentInput, fields)
+        return components.create_component(self._page(page), data)
+
+    @atomic
+    def update(self, page: PageLike, component: Component | str, **fields: Any) -> Component:
+        """Change a component; a new ``status`` is recorded and notified."""
+        data = validated(schemas.ComponentInput, fields, partial=True)
+        return components.update_component(self.get(page, component), data)
+
+    def set_status(self, page: PageLike, component: Component | str, status: str) -> Component:
+        """Shorthand of :meth:`update` with a ``status`` only."""
+        return self.update(page, component, status=status)
+
+    @atomic
+    def delete(self, page: PageLike, component: Component | str) -> None:
+        components.delete_component(self.get(page, component))
+
+
+class Incidents(_OnPage):
+    """A page's incidents: ``statuspages.incidents``."""
+
+    def list(self, page: PageLike, status: str | None = None) -> builtins.list[Incident]:
+        """Incidents newest first; ``status`` filters (one of the four statuses)."""
+        query = validated(schemas.IncidentListQuery, {"status": status} if status else {})
+        return list(
+            db_session().scalars(incidents.incidents_of(self._page(page).id, query.get("status")))
+        )
+
+    def get(self, page: PageLike, incident: Incident | str) -> Incident:
+        return incidents.get_incident(self._page(page), _ident(incident))
+
+    @atomic
+    def create(self, page: PageLike, **fields: Any) -> Incident:
+        """Open an incident: ``title``, and optionally ``message``, ``severity``,
+        ``status`` (the fields of ``POST /:page_id/incidents``)."""
+        data = validated(schemas.IncidentInput, fields)
+        return incidents.create_incident(self._page(page), data)
+
+    @atomic
+    def update(self, page: PageLike, incident: Incident | str, **fields: Any) -> Incident:
+        """Change an incident; a new status or a ``message`` adds to its timeline."""
+        data = validated(schemas.IncidentInput, fields, partial=True)
+        return incidents.update_incident(self.get(page, incident), data)
+
+    def resolve(
+        self, page: PageLike, incident: Incident | str, message: str | None = None, **fields: Any
+    ) -> Incident:
+        """Shorthand of :meth:`update` with ``status="resolved"``."""
+        if message is not None:
+            fields["message"] = message
+        return self.update(page, incident, status="resolved", **fields)
+
+    @atomic
+    def delete(self, page: PageLike, incident: Incident | str) -> None:
+        incidents.delete_incident(self.get(page, incident))
+
+
+class Maintenances(_OnPage):
+    """A page's maintenance windows: ``statuspages.maintenances``."""
+
+    def list(self, page: PageLike, status: str | None = None) -> builtins.list[Maintenance]:
+        query = validated(schemas.MaintenanceListQuery, {"status": status} if status else {})
+        rows = maintenances.maintenances_of(self._page(page).id, query.get("status"))
+        return list(db_session().scalars(rows))
+
+    def get(self, page: PageLike, maintenance: Maintenance | str) -> Maintenance:
+        return maintenances.get_maintenance(self._page(page), _ident(maintenance))
+
+    @atomic
+    def create(self, page: PageLike, **fields: Any) -> Maintenance:
+        """Schedule a window: ``title``, ``scheduled_for`` and ``scheduled_until``
+        (aware datetimes or ISO 8601 strings), and optionally ``component_ids``..."""
+        data = validated(schemas.MaintenanceInput, fields)
+        return maintenances.create_maintenance(self._page(page), data)
+
+    @atomic
+    def update(self, page: PageLike, maintenance: Maintenance | str, **fields: Any) -> Maintenance:
+        data = validated(schemas.MaintenanceInput, fields, partial=True)
+        return maintenances.update_maintenance(self.get(page, maintenance), data)
+
+    @atomic
+    def delete(self, page: PageLike, maintenance: Maintenance | str) -> None:
+        maintenances.delete_maintenance(self.get(page, maintenance))
+
+
+class Subscribers(_OnPage):
+    """A page's subscribers: ``statuspages.subscribers``."""
+
+    def list(self, page: PageLike, state: str | None = None) -> builtins.list[Subscriber]:
+        query = validated(schemas.SubscriberListQuery, {"state": state} if state else {})
+        rows = subscribers.subscribers_of(self._page(page).id, query.get("state"))
+        return list(db_session().scalars(rows))
+
+    def get(self, page: PageLike, subscriber: Subscriber | str) -> Subscriber:
+        return subscribers.get_subscriber(self._page(page), _ident(subscriber))
+
+    @atomic
+    def create(self, page: PageLike, **fields: Any) -> tuple[Subscriber, str]:
+        """Subscribe an ``email`` or a ``webhook_url`` (optionally to ``component_ids``);
+        the subscriber and its verification token. The verification message is sent
+        as over HTTP."""
+        data = validated(schemas.SubscriberInput, fields)
+        return subscribers.create_subscriber(self._page(page), data)
+
+    @atomic
+    def verify(self, page: PageLike, token: str) -> Subscriber:
+        """Verify a subscription with its token (as its link would)."""
+        return subscribers.verify_subscriber(self._page(page).id, token)
+
+    @atomic
+    def resend_verification(self, page: PageLike, subscriber: Subscriber | str) -> str:
+        """Send a pending subscriber a new verification message; its new token."""
+        found = self.get(page, subscriber)
+        return subscribers.resend_verification(found.page, found)
+
+    @atomic
+    def reactivate(self, page: PageLike, subscriber: Subscriber | str) -> Subscriber:
+        """Lift a quarantine; its pending deliveries go out again."""
+        return subscribers.reactivate(self.get(page, subscriber))
+
+    @atomic
+    def delete(self, page: PageLike, subscriber: Subscriber | str) -> None:
+        subscribers.delete_subscriber(self.get(page, subscriber))
+
+
+class PythonApi:
+    """The operations of :mod:`flask_statuspages.api`, grouped as on the extension."""
+
+    def __init__(self) -> None:
+        self.pages = Pages()
+        self.components = Components(self.pages)
+        self.incidents = Incidents(self.pages)
+        self.maintenances = Maintenances(self.pages)
+        self.subscribers = Subscribers(self.pages)
+
+
+__all__ = [
+    "ApiError",
+    "Components",
+    "Incidents",
+    "Maintenances",
+    "Pages",
+    "PythonApi",
+    "Subscribers",
+]

@@ -1,0 +1,142 @@
+"""The Python API does what the REST API does, in-process, through the same operations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from flask_statuspages import ApiError, models
+from flask_statuspages.models import utcnow
+
+COUNTED = (
+    models.Page,
+    models.Component,
+    models.Incident,
+    models.IncidentUpdate,
+    models.Maintenance,
+    models.Subscriber,
+    models.NotificationEvent,
+)
+
+
+def _counts(db) -> dict[str, int]:
+    return {
+        m.__name__: db.session.scalar(select(func.count()).select_from(m)) or 0 for m in COUNTED
+    }
+
+
+def test_a_health_check_opens_and_resolves_an_incident(app, ext, recorded_signals):
+    with app.app_context():
+        page = ext.pages.create("acme", name="Acme Status")
+        component = ext.components.create(page, name="API")
+        subscriber, token = ext.subscribers.create(page, webhook_url="https://hooks.example.com/x")
+        ext.subscribers.verify(page, token)
+        incident = ext.incidents.create(page.id, title="Errors on the API", severity="major")
+        ext.components.set_status(page, component.id, "major_outage")
+        resolved = ext.incidents.resolve(page, incident, message="Fixed.")
+        assert resolved.status == "resolved" and resolved.resolved_at is not None
+        assert [u.message for u in resolved.updates][0] == "Fixed."
+        kinds = list(
+            ext.session.scalars(
+                select(models.NotificationEvent.kind).where(
+                    models.NotificationEvent.page_id == page.id
+                )
+            )
+        )
+        slug = page.slug
+    names = [name for name, _payload in recorded_signals]
+    assert names[:3] == ["page_created", "component_created", "subscriber_created"]
+    assert {"incident_created", "component_status_changed", "incident_resolved"} <= set(names)
+    # The same outbox as the routes: subscribers hear every one of these.
+    assert {"incident.created", "component.status_changed", "incident.resolved"} <= set(kinds)
+    public = app.test_client().get(f"/api/ext/cockpit-pro/status-pages/public/{slug}").json
+    assert public["overall_status"] == "major_outage"
+    assert public["recent_incidents"][0]["title"] == "Errors on the API"
+
+
+def test_bad_input_raises_the_json_errors_code_message_and_fields(app, ext, db, api):
+    page = api.make_page()
+    over_http = api.post(f"/{page['id']}/incidents", json={"severity": "apocalyptic"}).json["error"]
+    with app.app_context():
+        before = _counts(db)
+        with pytest.raises(ApiError) as raised:
+            ext.incidents.create(page["id"], severity="apocalyptic")
+        assert _counts(db) == before
+    error = raised.value
+    assert (error.status, error.code) == (422, "validation_error")
+    assert (error.message, error.fields) == (over_http["message"], over_http["fields"])
+    assert set(error.fields) == {"title", "severity"}
+
+
+def test_an_unknown_field_is_refused_as_over_http(app, ext, api):
+    page = api.make_page()
+    with app.app_context(), pytest.raises(ApiError) as raised:
+        ext.components.create(page["id"], name="API", colour="red")
+    assert raised.value.fields == {"colour": ["Unknown field."]}
+
+
+def test_tenancy_another_owners_page_and_another_pages_things_are_not_found(app, ext, api):
+    acme = api.make_page()
+    other = api.as_owner("globex").make_page(name="Globex")
+    theirs = api.as_owner("globex").make_component(other["id"])
+    with app.app_context():
+        assert ext.pages.get(acme["id"], owner="acme").id == acme["id"]
+        with pytest.raises(ApiError) as raised:
+            ext.pages.get(acme["id"], owner="globex")
+        assert (raised.value.status, raised.value.code) == (404, "not_found")
+        with pytest.raises(ApiError) as raised:
+            ext.components.update(acme["id"], theirs["id"], status="major_outage")
+        assert raised.value.status == 404
+        assert [p.name for p in ext.pages.list("globex")] == ["Globex"]
+    assert api.as_owner("globex").get(f"/{other['id']}/components").json["data"][0]["status"] == (
+        "operational"
+    )
+
+
+def test_a_failed_write_leaves_nothing_for_a_later_commit(app, ext, db, api):
+    """In a long-lived context (a worker), a failure is rolled back, not left pending."""
+    page = api.make_page(slug="taken")
+    with app.app_context():
+        before = _counts(db)
+        with pytest.raises(ApiError) as raised:
+            ext.pages.create("acme", name="Second", slug="taken")
+        assert raised.value.code == "conflict"
+        ext.session.commit()
+        assert _counts(db) == before
+        assert ext.pages.get_by_slug("taken").id == page["id"]
+
+
+def test_datetimes_are_taken_as_python_values(app, ext, api):
+    page = api.make_page()
+    start = utcnow() + timedelta(days=2)
+    with app.app_context():
+        window = ext.maintenances.create(
+            page["id"],
+            title="Database upgrade",
+            scheduled_for=start,
+            scheduled_until=start + timedelta(hours=1),
+        )
+        assert window.status == "scheduled"
+        with pytest.raises(ApiError) as raised:
+            ext.maintenances.update(page["id"], window, scheduled_until=start)
+        assert raised.value.fields == {"scheduled_until": ["Must be after scheduled_for."]}
+        assert [m.id for m in ext.maintenances.list(page["id"], status="scheduled")] == [window.id]
+    listed = api.get(f"/{page['id']}/maintenances").json["data"]
+    assert listed[0]["scheduled_until"].startswith((start + timedelta(hours=1)).strftime("%Y-"))
+
+
+def test_pages_update_delete_and_subscriber_lifecycle(app, ext, db, api):
+    page = api.make_page()
+    with app.app_context():
+        assert ext.pages.update(page["id"], description="Ours").description == "Ours"
+        subscriber, _token = ext.subscribers.create(page["id"], email="ops@acme.com")
+        assert ext.subscribers.list(page["id"], state="pending")[0].id == subscriber.id
+        new_token = ext.subscribers.resend_verification(page["id"], subscriber.id)
+        assert ext.subscribers.verify(page["id"], new_token).verified
+        ext.subscribers.delete(page["id"], subscriber.id)
+        assert ext.subscribers.list(page["id"]) == []
+        ext.pages.delete(page["id"])
+        assert ext.pages.list("acme") == []
+    assert api.get(f"/{page['id']}").status_code == 404
