@@ -146,7 +146,7 @@ def test_creates_from_several_processes_on_one_sqlite_file(tmp_path: Path) -> No
 def test_a_create_inside_the_hosts_open_sqlite_transaction_keeps_it(tmp_path: Path) -> None:
     from sqlalchemy import text
 
-    from flask_statuspages import pages
+    from flask_statuspages.domain import pages
 
     app, ext, db = make_app(f"sqlite:///{tmp_path / 'host.db'}", STATUSPAGES_MAX_PAGES_PER_OWNER=1)
     with app.app_context():

@@ -216,7 +216,7 @@ def test_a_window_that_fails_to_move_holds_up_nothing(
 ) -> None:
     """One window whose transition raises: the windows after it still move, the drain
     still sends what is due, and the failing window leaves the automatic schedule."""
-    from flask_statuspages import maintenances
+    from flask_statuspages.domain import maintenances
 
     subscribe_verified(api, scene["page"], webhook_url=receiver.url)
     start = utcnow() + timedelta(hours=1)

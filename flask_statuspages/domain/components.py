@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, select
 
 from .. import signals
 from ..changes import Event, commit, event
-from ..errors import not_found
+from ..errors import not_found, validation_error
 from ..models import Component, ComponentStatusChange, Page, SubscriberComponent
 from ..notify import outbox
 from ..state import db_session
@@ -30,6 +31,24 @@ def get_component(page: Page, component_id: str) -> Component:
     if component is None:
         raise not_found("Component")
     return component
+
+
+def unknown_on_page(page: Page, component_ids: Iterable[str]) -> list[str]:
+    """Those of ``component_ids`` that are no component of ``page``, sorted."""
+    wanted = set(component_ids)
+    if not wanted:
+        return []
+    known = db_session().scalars(
+        select(Component.id).where(Component.page_id == page.id, Component.id.in_(wanted))
+    )
+    return sorted(wanted - set(known))
+
+
+def check_on_page(page: Page, component_ids: Iterable[str], field: str = "component_ids") -> None:
+    """422 on ``field`` unless every one of ``component_ids`` is a component of ``page``."""
+    unknown = unknown_on_page(page, component_ids)
+    if unknown:
+        raise validation_error({field: [f"No such component on this page: {', '.join(unknown)}."]})
 
 
 def _record_status(component: Component, old_status: str | None) -> None:

@@ -26,6 +26,7 @@ from ..errors import not_found, validation_error
 from ..models import Component, ComponentStatusChange, Maintenance, MaintenanceUpdate, Page, utcnow
 from ..notify import outbox
 from ..state import db_session
+from . import components
 
 OPEN_STATUSES = ("in_progress", "verifying")
 log = logging.getLogger(__name__)
@@ -51,21 +52,6 @@ def get_maintenance(page: Page, maintenance_id: str) -> Maintenance:
     return found
 
 
-def _check_components(page: Page, component_ids: list[str]) -> None:
-    if not component_ids:
-        return
-    known = set(
-        db_session().scalars(
-            select(Component.id).where(
-                Component.page_id == page.id, Component.id.in_(component_ids)
-            )
-        )
-    )
-    unknown = [cid for cid in component_ids if cid not in known]
-    if unknown:
-        raise validation_error({"component_ids": [f"No such component: {', '.join(unknown)}."]})
-
-
 def _append_update(maintenance: Maintenance, message: str | None) -> None:
     maintenance.updates.insert(
         0,
@@ -79,13 +65,13 @@ def _affect_components(maintenance: Maintenance) -> list[Event]:
         return []
     session = db_session()
     events: list[Event] = []
-    components = session.scalars(
+    affected = session.scalars(
         select(Component).where(
             Component.page_id == maintenance.page_id,
             Component.id.in_(maintenance.component_ids),
         )
     )
-    for component in components:
+    for component in affected:
         new = rules.maintenance_component_status(component.status, maintenance.status)
         if new is None:
             continue
@@ -131,7 +117,7 @@ def _moved(maintenance: Maintenance, old_status: str | None, now: datetime) -> l
 
 def create_maintenance(page: Page, data: dict[str, Any]) -> Maintenance:
     component_ids = list(dict.fromkeys(data.pop("component_ids", None) or []))
-    _check_components(page, component_ids)
+    components.check_on_page(page, component_ids)
     now = utcnow()
     maintenance = Maintenance(
         page_id=page.id, page=page, updates=[], component_ids=component_ids, **data
@@ -159,7 +145,7 @@ def update_maintenance(maintenance: Maintenance, data: dict[str, Any]) -> Mainte
     """Apply ``data``; a status change or a message adds an entry to the timeline."""
     if "component_ids" in data:
         data["component_ids"] = list(dict.fromkeys(data["component_ids"] or []))
-        _check_components(maintenance.page, data["component_ids"])
+        components.check_on_page(maintenance.page, data["component_ids"])
     start = data.get("scheduled_for", maintenance.scheduled_for)
     end = data.get("scheduled_until", maintenance.scheduled_until)
     if end <= start:

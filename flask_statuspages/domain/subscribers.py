@@ -15,7 +15,6 @@ from ..changes import commit, event
 from ..errors import ApiError, conflict, not_found, validation_error
 from ..links import external_url
 from ..models import (
-    Component,
     Delivery,
     NotificationEvent,
     Page,
@@ -26,6 +25,7 @@ from ..models import (
 )
 from ..notify import outbox
 from ..state import db_session
+from . import components
 
 
 def subscribers_of(page_id: str, state: str | None = None) -> Any:
@@ -80,23 +80,6 @@ def _check_webhook_url(url: str | None) -> None:
         pass
 
 
-def _check_components(page: Page, component_ids: list[str]) -> None:
-    if not component_ids:
-        return
-    known = set(
-        db_session().scalars(
-            select(Component.id).where(
-                Component.page_id == page.id, Component.id.in_(component_ids)
-            )
-        )
-    )
-    unknown = sorted(set(component_ids) - known)
-    if unknown:
-        raise validation_error(
-            {"component_ids": [f"No such component on this page: {', '.join(unknown)}."]}
-        )
-
-
 def _record_verification(page: Page, subscriber: Subscriber, token: str) -> None:
     """Queue the verification message: an email with the link, or a webhook event."""
     verify_url = external_url("statuspages.verify_subscriber", page_id=page.id, token=token)
@@ -113,7 +96,7 @@ def create_subscriber(page: Page, data: dict[str, Any]) -> tuple[Subscriber, str
     """
     component_ids = sorted(set(data.pop("component_ids", None) or []))
     _check_webhook_url(data.get("webhook_url"))
-    _check_components(page, component_ids)
+    components.check_on_page(page, component_ids)
     if existing_subscriber(page.id, data) is not None:
         raise conflict("This address is already subscribed to the page.")
     subscriber = Subscriber(id=new_id(), page_id=page.id, **data)
