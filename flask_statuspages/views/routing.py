@@ -156,15 +156,15 @@ def load(schema: Schema, data: Any, source: str = "body", **kwargs: Any) -> Any:
 
 
 def _paginated(result: Pagination, schema: Schema) -> dict[str, Any]:
-    return {
-        "data": schema.dump(result.items, many=True),
-        "pagination": {
-            "page": result.page,
-            "per_page": result.per_page,
-            "total": result.total,
-            "pages": result.pages,
-        },
+    pagination = {
+        "page": result.page,
+        "per_page": result.per_page,
+        "total": result.total,
+        "pages": result.pages,
     }
+    if getattr(result, "skip", None) is not None:  # a list from any row: see admin.paginate
+        pagination["skip"] = result.skip
+    return {"data": schema.dump(result.items, many=True), "pagination": pagination}
 
 
 def _handler(declared: Endpoint) -> Callable[..., Any]:
