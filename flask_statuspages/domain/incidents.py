@@ -207,7 +207,7 @@ def update_incident(incident: Incident, data: dict[str, Any]) -> Incident:
 def post_update(incident: Incident, data: dict[str, Any]) -> IncidentUpdate:
     """Add an entry to the timeline: a message, and maybe a new status (none: a message
     only), components moved, a time in the past."""
-    fields = {k: data[k] for k in ("components", "notify") if k in data}
+    fields: dict[str, Any] = {k: data[k] for k in ("components", "notify") if k in data}
     if data.get("status") is not None:
         fields["status"] = data["status"]
     if not (data.get("message") or data.get("status") or data.get("components")):

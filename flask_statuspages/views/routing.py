@@ -162,8 +162,9 @@ def _paginated(result: Pagination, schema: Schema) -> dict[str, Any]:
         "total": result.total,
         "pages": result.pages,
     }
-    if getattr(result, "skip", None) is not None:  # a list from any row: see admin.paginate
-        pagination["skip"] = result.skip
+    skip = getattr(result, "skip", None)
+    if skip is not None:  # a list from any row: see admin.paginate
+        pagination["skip"] = skip
     return {"data": schema.dump(result.items, many=True), "pagination": pagination}
 
 
