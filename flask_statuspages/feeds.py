@@ -74,8 +74,9 @@ def _time(value: str | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def _label(status: str) -> str:
-    return status.replace("_", " ").capitalize()
+def _label(status: str | None) -> str:
+    """A status in words; an update without one is a message only."""
+    return status.replace("_", " ").capitalize() if status else "Update"
 
 
 def _when(value: str) -> Markup:
@@ -87,12 +88,33 @@ def _when(value: str) -> Markup:
 def _timeline(item: dict[str, Any]) -> list[Markup]:
     """An incident's or a window's updates, newest first (its message when it has none)."""
     parts = [
-        Markup("<h3>{} <small>{}</small></h3>{}").format(
-            _label(update["status"]), _when(update["created_at"]), update["message_html"]
+        Markup("<h3>{} <small>{}</small></h3>{}{}").format(
+            _label(update["status"]),
+            _when(update["created_at"]),
+            update["message_html"],
+            _moved(update.get("components") or []),
         )
         for update in item["updates"]
     ]
     return parts or [escape(item["message_html"])]
+
+
+def _moved(changes: list[dict[str, Any]]) -> Markup:
+    """The components an update moved, as a list."""
+    if not changes:
+        return Markup("")
+    items = [
+        Markup("<li>{}: {}</li>").format(c["name"], _label(c["new_status"]).lower())
+        for c in changes
+    ]
+    return Markup("<ul>{}</ul>").format(Markup("").join(items))
+
+
+def affected_text(incident: dict[str, Any]) -> str:
+    """``API (major outage), Web (degraded performance)``: what an incident affects."""
+    return ", ".join(
+        f"{c['name']} ({_label(c['status']).lower()})" for c in incident["affected_components"]
+    )
 
 
 def entry_html(incident: dict[str, Any]) -> str:
@@ -100,6 +122,8 @@ def entry_html(incident: dict[str, Any]) -> str:
     head = Markup("<p>Status: <strong>{}</strong> · Impact: {}</p>").format(
         _label(incident["status"]), incident["severity"]
     )
+    if incident.get("affected_components"):
+        head += Markup("<p>Affects: {}</p>").format(affected_text(incident))
     return xml_safe(str(Markup("").join([head, *_timeline(incident)])))
 
 

@@ -45,15 +45,15 @@ def months_of_incidents(
     rows = db_session().scalars(
         select(Incident)
         .where(Incident.page_id == page_id)
-        .where(Incident.created_at >= start_at, Incident.created_at < end_at)
+        .where(Incident.started_at >= start_at, Incident.started_at < end_at)
         .options(selectinload(Incident.updates))
-        .order_by(Incident.created_at.desc(), Incident.id)
+        .order_by(Incident.started_at.desc(), Incident.id)
     )
     by_month: dict[date, list[Incident]] = {
         month_start(today, offset + n): [] for n in range(months)
     }
     for incident in rows:
-        by_month[incident.created_at.date().replace(day=1)].append(incident)
+        by_month[incident.started_at.date().replace(day=1)].append(incident)
     return [{"month": month, "incidents": found} for month, found in by_month.items()]
 
 

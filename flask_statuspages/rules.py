@@ -286,3 +286,108 @@ def maintenance_component_status(status: str, maintenance_status: str) -> str | 
     if maintenance_status == "completed" and status == "under_maintenance":
         return "operational"
     return None
+
+
+# ------------------------------------------------------------- incidents
+
+#: Seed 004's upper-case component statuses, accepted beside ours.
+STATUS_ALIASES = {
+    "OPERATIONAL": "operational",
+    "DEGRADED_PERFORMANCE": "degraded_performance",
+    "PARTIAL_OUTAGE": "partial_outage",
+    "MAJOR_OUTAGE": "major_outage",
+    "UNDER_MAINTENANCE": "under_maintenance",
+    "MAINTENANCE": "under_maintenance",
+}
+#: Seed 004's incident impacts, as our severities (``impact`` is ``severity``'s alias).
+IMPACT_ALIASES = {
+    "NO_IMPACT": "none",
+    "DEGRADED_PERFORMANCE": "minor",
+    "PARTIAL_OUTAGE": "major",
+    "MAJOR_OUTAGE": "critical",
+    "MAINTENANCE": "none",
+}
+#: Seed 004's timeline status that moves nothing: the update is a message only.
+MESSAGE_ONLY_ALIASES = ("UPDATE",)
+#: ``?status=`` on the incident list: the four statuses, and ``open`` (any unresolved).
+INCIDENT_LIST_FILTERS = (*INCIDENT_STATUSES, "open")
+
+
+def canonical(value: object, choices: Sequence[str], aliases: dict[str, str]) -> str | None:
+    """``value`` as one of ``choices`` (directly or through ``aliases``); ``None``: neither."""
+    if not isinstance(value, str):
+        return None
+    if value in choices:
+        return value
+    return aliases.get(value)
+
+
+def held_statuses(
+    component_id: str,
+    other_incidents: Iterable[dict[str, str]],
+    open_maintenance_components: Iterable[Iterable[str]],
+) -> list[str]:
+    """What still holds ``component_id``: the statuses other unresolved incidents give
+    it (their ``components`` maps), and ``under_maintenance`` per open window naming it."""
+    held = [m[component_id] for m in other_incidents if component_id in m]
+    held += ["under_maintenance" for ids in open_maintenance_components if component_id in ids]
+    return held
+
+
+def statuses_after_resolution(
+    affected: Iterable[str],
+    requested: dict[str, str],
+    other_incidents: Sequence[dict[str, str]],
+    open_maintenance_components: Sequence[Sequence[str]],
+) -> dict[str, str]:
+    """The status each ``affected`` component takes when its incident is resolved.
+
+    What the request says wins; else the worst status another unresolved incident or
+    an open maintenance window still holds it in; else ``operational``.
+    """
+    result = {}
+    for component_id in affected:
+        if component_id in requested:
+            result[component_id] = requested[component_id]
+            continue
+        held = held_statuses(component_id, other_incidents, open_maintenance_components)
+        result[component_id] = worst_status(held)
+    for component_id, status in requested.items():
+        result.setdefault(component_id, status)
+    return result
+
+
+def backfill_error(
+    moment: datetime, started_at: datetime, now: datetime, skew: timedelta
+) -> str | None:
+    """Why ``moment`` (a backdated update) cannot be, if it cannot: before the incident
+    started, or in the future beyond ``skew``."""
+    if moment > now + skew:
+        return "Must not be in the future."
+    if moment < started_at:
+        return "Must not be before the incident's started_at."
+    return None
+
+
+def incident_time_errors(
+    started_at: datetime,
+    resolved_at: datetime | None,
+    status: str,
+    now: datetime,
+    skew: timedelta,
+) -> dict[str, list[str]]:
+    """What is wrong with an incident's ``started_at`` and given ``resolved_at``: neither
+    may lie in the future (beyond ``skew``); ``resolved_at`` only with status ``resolved``,
+    and not before ``started_at``."""
+    errors: dict[str, list[str]] = {}
+    if started_at > now + skew:
+        errors["started_at"] = ["Must not be in the future."]
+    if resolved_at is None:
+        return errors
+    if status != "resolved":
+        errors["resolved_at"] = ["Only with status resolved."]
+    elif resolved_at > now + skew:
+        errors["resolved_at"] = ["Must not be in the future."]
+    elif resolved_at < started_at:
+        errors["resolved_at"] = ["Must not be before started_at."]
+    return errors

@@ -17,6 +17,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     pre_load,
     validate,
     validates_schema,
@@ -372,18 +373,135 @@ class ComponentSchema(Schema):
 # ------------------------------------------------------------ incidents
 
 
+class Choice(fields.Str):
+    """One of ``choices``, or an alias of one (seed 004's upper-case values), loaded as
+    the choice it stands for. The document lists every accepted value."""
+
+    def __init__(self, choices: tuple[str, ...], aliases: dict[str, str], **kw: Any) -> None:
+        self.choices, self.aliases = choices, aliases
+        metadata = {"enum": [*choices, *aliases], **kw.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kw)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        found = rules.canonical(value, self.choices, self.aliases)
+        if found is None:
+            accepted = ", ".join([*self.choices, *self.aliases])
+            raise ValidationError(f"Must be one of: {accepted}.")
+        return found
+
+
+def ComponentStatus(**kw: Any) -> Choice:
+    return Choice(rules.COMPONENT_STATUSES, rules.STATUS_ALIASES, **kw)
+
+
+def Severity(**kw: Any) -> Choice:
+    return Choice(rules.SEVERITIES, rules.IMPACT_ALIASES, **kw)
+
+
+#: An id as a key of a ``components`` map (ids are 32 hex digits; anything else names none).
+_ID_KEY = fields.Str(validate=[validate.Length(min=1, max=64), FullMatch(re.compile(r"[^\x00]+"))])
+
+
+def AffectedComponents(**kw: Any) -> fields.Dict:
+    return fields.Dict(
+        keys=_ID_KEY,
+        values=ComponentStatus(
+            allow_none=True,
+            metadata={"enum": [*rules.COMPONENT_STATUSES, *rules.STATUS_ALIASES, None]},
+        ),
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "Affected components: {component_id: status}. Each component"
+            " takes that status. On an update the map merges into the incident's; null"
+            " removes a component (it is restored as on resolution)."
+        },
+        **kw,
+    )
+
+
 class IncidentInput(InputSchema):
     title = Text(required=True, min_length=1, max_length=255)
     message = Text(max_length=20000, allow_none=True)
-    severity = fields.Str(validate=validate.OneOf(rules.SEVERITIES))
+    severity = Severity()
+    impact = Severity(metadata={"description": "Alias of severity (Statuspage's word)."})
     status = fields.Str(validate=validate.OneOf(rules.INCIDENT_STATUSES))
+    components = AffectedComponents()
+    started_at = UtcDateTime(
+        metadata={"description": "When the trouble began (default now); past, for a write-up."}
+    )
+    resolved_at = UtcDateTime(
+        metadata={"description": "Backfill only: with status resolved, when it was resolved."}
+    )
+    notify = StrictBool(
+        metadata={"description": "Default true; false: no subscriber is told of this change."}
+    )
+
+    @validates_schema
+    def one_impact(self, data: dict[str, Any], **kwargs: Any) -> None:
+        severity, impact = data.get("severity"), data.get("impact")
+        if severity is not None and impact is not None and severity != impact:
+            message = "impact is an alias of severity: give one, or both the same."
+            raise ValidationError({"severity": [message], "impact": [message]})
+
+    @post_load
+    def impact_is_severity(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if "impact" in data:
+            data["severity"] = data.pop("impact")
+        return data
+
+
+class ChangedComponentSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    old_status = fields.Str(allow_none=True, metadata={"enum": list(rules.COMPONENT_STATUSES)})
+    new_status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
 
 
 class IncidentUpdateSchema(Schema):
     id = fields.Str()
-    status = fields.Str(metadata={"enum": list(rules.INCIDENT_STATUSES)})
+    status = fields.Str(
+        allow_none=True,
+        metadata={
+            "enum": [*rules.INCIDENT_STATUSES, None],
+            "description": "null: a message only, that moved nothing.",
+        },
+    )
     message = fields.Str(allow_none=True)
+    components = fields.List(
+        fields.Nested(ChangedComponentSchema),
+        metadata={"description": "The components this update changed."},
+    )
     created_at = Timestamp()
+    edited_at = Timestamp(allow_none=True, metadata={"description": "Set once corrected."})
+
+
+class AffectedComponentSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    status = fields.Str(
+        metadata={
+            "enum": list(rules.COMPONENT_STATUSES),
+            "description": "The status the incident gives it.",
+        }
+    )
+
+
+class AffectedComponentsField(fields.List):
+    """An incident's ``components`` map as ``[{id, name, status}]``, in the page's order;
+    components deleted since drop out."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(fields.Nested(AffectedComponentSchema), dump_only=True, **kwargs)
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        given = obj.components or {}
+        if not given:
+            return []
+        return [
+            {"id": c.id, "name": c.name, "status": given[c.id]}
+            for c in obj.page.components
+            if c.id in given
+        ]
 
 
 class IncidentSchema(Schema):
@@ -392,12 +510,59 @@ class IncidentSchema(Schema):
     title = fields.Str()
     message = fields.Str(allow_none=True)
     severity = fields.Str(metadata={"enum": list(rules.SEVERITIES)})
+    impact = fields.Function(
+        lambda incident: incident.severity,
+        metadata={"enum": list(rules.SEVERITIES), "description": "Alias of severity."},
+    )
     status = fields.Str(metadata={"enum": list(rules.INCIDENT_STATUSES)})
+    components = fields.Dict(
+        keys=fields.Str(),
+        values=fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)}),
+        metadata={"description": "Affected components: {component_id: status}."},
+    )
+    affected_components = AffectedComponentsField(
+        metadata={"description": "The same, for people: [{id, name, status}], page order."}
+    )
+    started_at = Timestamp()
     resolved_at = Timestamp(allow_none=True)
     created_at = Timestamp()
     updated_at = Timestamp()
     updates = fields.List(
         fields.Nested(IncidentUpdateSchema), metadata={"description": "Newest first."}
+    )
+
+
+class IncidentUpdateInput(InputSchema):
+    message = Text(max_length=20000, allow_none=True)
+    status = Choice(
+        rules.INCIDENT_STATUSES,
+        {},
+        allow_none=True,
+        metadata={
+            "enum": [*rules.INCIDENT_STATUSES, *rules.MESSAGE_ONLY_ALIASES, None],
+            "description": "The incident's new status; null or UPDATE: a message only.",
+        },
+    )
+    components = AffectedComponents()
+    created_at = UtcDateTime(
+        metadata={
+            "description": "Backdate the update: not before the incident's started_at,"
+            " not in the future."
+        }
+    )
+    notify = StrictBool(metadata={"description": "Default true; false: no subscriber is told."})
+
+    @pre_load
+    def message_only_alias(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict) and data.get("status") in rules.MESSAGE_ONLY_ALIASES:
+            data = {**data, "status": None}
+        return data
+
+
+class IncidentUpdateEdit(InputSchema):
+    message = Text(max_length=20000, allow_none=True)
+    created_at = UtcDateTime(
+        metadata={"description": "Not before the incident's started_at, not in the future."}
     )
 
 
@@ -656,7 +821,20 @@ class PaginationQuery(QuerySchema):
 
 
 class IncidentListQuery(PaginationQuery):
-    status = fields.Str(validate=validate.OneOf(rules.INCIDENT_STATUSES))
+    status = fields.Str(
+        validate=validate.OneOf(rules.INCIDENT_LIST_FILTERS),
+        metadata={"description": "One of the four statuses, or open: any unresolved."},
+    )
+    take = fields.Integer(
+        validate=validate.Range(min=1, max=100), metadata={"description": "Alias of per_page."}
+    )
+    skip = fields.Integer(
+        validate=validate.Range(min=0, max=MAX_PAGE),
+        metadata={
+            "description": "Rows to skip (any number, not only whole pages); with it,"
+            " page is ignored."
+        },
+    )
 
 
 class MaintenanceListQuery(PaginationQuery):
@@ -695,6 +873,12 @@ class PaginationSchema(Schema):
     per_page = fields.Int()
     total = fields.Int()
     pages = fields.Int()
+    skip = fields.Int(
+        metadata={
+            "description": "Only when the request gave skip: the rows skipped (page is then"
+            " the page the first row falls on)."
+        }
+    )
 
 
 class ErrorBodySchema(Schema):

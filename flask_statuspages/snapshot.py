@@ -30,8 +30,10 @@ snapshot is made once and kept beside it with its ``ETag``.
 ``groups``
     ``[{"name": str | None, "status": worst, "components": [...]}]`` in order.
 ``active_incidents``, ``recent_incidents``, ``latest_incidents``
-    public incident dicts, each with ``message_html`` and ``updates`` (newest
-    first, each with ``message_html``); ``latest`` is the 50 newest of any status.
+    public incident dicts, each with ``message_html``, ``affected_components``
+    (``[{id, name, status}]``) and ``updates`` (newest first, each with
+    ``message_html`` and the ``components`` it moved); ``latest`` is the 50 newest
+    of any status.
 ``active_maintenances``, ``upcoming_maintenances``, ``latest_maintenances``
     public maintenance dicts, shaped likewise: open ones, scheduled ones
     (soonest first), and the 50 latest by start of any status.
@@ -52,6 +54,7 @@ from typing import Any
 from flask import has_app_context
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import rules
 from .access import PageRef
@@ -252,6 +255,8 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
     window_start = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
 
     component_rows = session.scalars(ordered_components(page.id)).all()
+    # Incidents name their affected components from the page's: these, without a query.
+    set_committed_value(page, "components", list(component_rows))
     active_rows = session.scalars(unresolved_incidents(page.id)).all()
     recent_rows = session.scalars(recent_incidents(page.id, now)).all()
     latest_rows = session.scalars(incidents_of(page.id).limit(LATEST_LIMIT)).all()

@@ -8,8 +8,11 @@ unchanged. Pure: no Flask, no database; the caller gives the URLs.
 Scheduled maintenance windows are Statuspage's "scheduled maintenances":
 incident objects with ``impact: "maintenance"``, the window's times, and
 the components it affects. Where Statuspage has a concept we do not, the
-field keeps its documented type with the neutral value: incidents name no
-affected components and nothing is tweeted.
+field keeps its documented type with the neutral value: nothing is tweeted.
+An incident's ``components`` are its affected ones (with the status the
+incident gives them), and each update's ``affected_components`` the ones it
+moved, as Statuspage writes them (``code``, ``name``, ``old_status``,
+``new_status``); an update that moved none has ``null`` there.
 """
 
 from __future__ import annotations
@@ -155,6 +158,29 @@ def monitoring_at(updates: list[dict[str, Any]]) -> str | None:
     return entered
 
 
+def _moved(update: dict[str, Any]) -> list[dict[str, Any]] | None:
+    changes = update.get("components") or []
+    return [
+        {
+            "code": c["id"],
+            "name": c["name"],
+            "old_status": c["old_status"],
+            "new_status": c["new_status"],
+        }
+        for c in changes
+    ] or None
+
+
+def _with_statuses(updates: list[dict[str, Any]], current: str) -> list[dict[str, Any]]:
+    """Updates (newest first) where a message-only one (no status) carries the status
+    the incident was in then, as every Statuspage update has one."""
+    status, filled = None, []
+    for update in reversed(updates):
+        status = update["status"] or status or current
+        filled.append({**update, "status": status})
+    return filled[::-1]
+
+
 def _update(update: dict[str, Any], incident_id: str) -> dict[str, Any]:
     """An entry of a timeline (an incident's or a maintenance window's)."""
     return {
@@ -163,36 +189,48 @@ def _update(update: dict[str, Any], incident_id: str) -> dict[str, Any]:
         "body": update["message"] or "",
         "incident_id": incident_id,
         "created_at": update["created_at"],
-        "updated_at": update["created_at"],
+        "updated_at": update.get("edited_at") or update["created_at"],
         "display_at": update["created_at"],
-        "affected_components": None,
+        "affected_components": _moved(update),
         "deliver_notifications": True,
         "custom_tweet": None,
         "tweet_id": None,
     }
 
 
-def incident_of(incident: dict[str, Any], page_id: str, links: Links) -> dict[str, Any]:
+def incident_of(
+    incident: dict[str, Any],
+    page_id: str,
+    links: Links,
+    components: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """An incident as Statuspage shows one; ``components`` (the page's v2 components by
+    id) gives its affected ones, each with the status the incident gives it."""
+    updates = _with_statuses(incident["updates"], incident["status"])
+    affected = incident["components"]
     return {
         "id": incident["id"],
         "name": incident["title"],
         "status": incident["status"],
         "created_at": incident["created_at"],
         "updated_at": incident["updated_at"],
-        "monitoring_at": monitoring_at(incident["updates"]),
+        "monitoring_at": monitoring_at(updates),
         "resolved_at": incident["resolved_at"],
         "impact": incident["severity"],
         "shortlink": links.incident(incident["id"]),
-        "started_at": incident["created_at"],
+        "started_at": incident["started_at"],
         "page_id": page_id,
-        "incident_updates": [_update(u, incident["id"]) for u in incident["updates"]],
-        "components": [],
+        "incident_updates": [_update(u, incident["id"]) for u in updates],
+        "components": [
+            {**c, "status": affected[cid]} for cid, c in components.items() if cid in affected
+        ],
     }
 
 
 def _incidents(data: dict[str, Any], key: str, links: Links) -> list[dict[str, Any]]:
     page_id = data["page"]["id"]
-    return [incident_of(incident, page_id, links) for incident in data[key]]
+    components = {c["id"]: c for c in components_of(data) if not c["group"]}
+    return [incident_of(incident, page_id, links, components) for incident in data[key]]
 
 
 def maintenance_of(
@@ -341,7 +379,14 @@ class StatuspageIncidentUpdateSchema(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     display_at = fields.DateTime()
-    affected_components = fields.List(fields.Dict(), allow_none=True)
+    affected_components = fields.List(
+        fields.Dict(),
+        allow_none=True,
+        metadata={
+            "description": "The components it moved: [{code, name, old_status, new_status}];"
+            " null when none."
+        },
+    )
     deliver_notifications = fields.Bool()
     custom_tweet = fields.Str(allow_none=True)
     tweet_id = fields.Str(allow_none=True)

@@ -299,6 +299,38 @@ def test_a_status_change_reaches_the_open_page_without_reload(live: Live, watche
     assert watched.csp_violations() == []  # the swapped-in content obeys the CSP too
 
 
+def test_an_incident_page_shows_its_affected_components_and_corrections_live(
+    live: Live, watched: Watched
+) -> None:
+    scene = live.scene("acme-affected")
+    checkout, web = scene.components["Checkout API"]["id"], scene.components["Website"]["id"]
+    incident = live.admin.post(
+        f"/{scene.id}/incidents",
+        {
+            "title": "Checkout down",
+            "message": "Payments fial.",
+            "components": {checkout: "major_outage", web: "degraded_performance"},
+        },
+    )
+    page = watched.page
+    open_live(page, live.site(scene, f"/incidents/{incident['id']}"))
+    affected = page.get_by_role("list", name="Affected components")
+    expect(affected.get_by_role("listitem")).to_have_count(2)
+    expect(affected.get_by_role("listitem").first).to_contain_text("Website")
+    expect(affected).to_contain_text("Checkout API")
+    expect(affected).to_contain_text("Major outage", ignore_case=True)
+    expect(page.locator("main")).to_contain_text("Checkout API: major outage (was degraded")
+
+    entry = incident["updates"][0]["id"]
+    live.admin.patch(
+        f"/{scene.id}/incidents/{incident['id']}/updates/{entry}", {"message": "Payments fail."}
+    )
+    expect(page.locator("main")).to_contain_text("Payments fail.", timeout=LIVE_TIMEOUT)
+    expect(page.locator("main")).to_contain_text("edited")
+    assert watched.errors == []
+    assert watched.csp_violations() == []
+
+
 def test_a_maintenance_window_reaches_the_open_page_without_reload(
     live: Live, watched: Watched
 ) -> None:

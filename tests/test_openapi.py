@@ -48,7 +48,14 @@ def test_error_shapes_and_schemas_are_described(app) -> None:
     incident_status = schemas["Incident"]["properties"]["status"]
     assert incident_status["enum"] == ["investigating", "identified", "monitoring", "resolved"]
     listing = document["paths"][PREFIX + "/{page_id}/incidents"]["get"]
-    assert {p["name"] for p in listing["parameters"]} == {"page_id", "page", "per_page", "status"}
+    assert {p["name"] for p in listing["parameters"]} == {
+        "page_id",
+        "page",
+        "per_page",
+        "status",
+        "take",
+        "skip",
+    }
     public = document["paths"][PREFIX + "/public/{slug}"]["get"]
     assert public["security"] == []
 

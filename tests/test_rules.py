@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -66,3 +66,62 @@ def test_resolved_at_rules() -> None:
     assert rules.resolved_at_after("resolved", "resolved", earlier, now) == earlier
     assert rules.resolved_at_after("resolved", "monitoring", earlier, now) is None
     assert rules.resolved_at_after(None, "investigating", None, now) is None
+
+
+# ------------------------------------------------------------- incidents
+
+
+def test_aliases_of_seed_004_map_to_our_values() -> None:
+    assert rules.canonical("MAJOR_OUTAGE", rules.COMPONENT_STATUSES, rules.STATUS_ALIASES) == (
+        "major_outage"
+    )
+    assert rules.canonical("MAINTENANCE", rules.COMPONENT_STATUSES, rules.STATUS_ALIASES) == (
+        "under_maintenance"
+    )
+    assert rules.canonical("partial_outage", rules.COMPONENT_STATUSES, {}) == "partial_outage"
+    assert rules.canonical("NO_IMPACT", rules.SEVERITIES, rules.IMPACT_ALIASES) == "none"
+    assert rules.canonical("MAJOR_OUTAGE", rules.SEVERITIES, rules.IMPACT_ALIASES) == "critical"
+    assert rules.canonical("major_outage", rules.SEVERITIES, rules.IMPACT_ALIASES) is None
+    assert rules.canonical(3, rules.SEVERITIES, rules.IMPACT_ALIASES) is None
+    assert set(rules.STATUS_ALIASES.values()) == set(rules.COMPONENT_STATUSES)
+    assert set(rules.IMPACT_ALIASES.values()) <= set(rules.SEVERITIES)
+
+
+def test_resolution_restores_to_operational_or_what_still_holds() -> None:
+    others = [{"a": "degraded_performance"}, {"a": "partial_outage", "b": "degraded_performance"}]
+    windows = [["c"], ["a"]]
+    after = rules.statuses_after_resolution(["a", "b", "c", "d"], {}, others, windows)
+    assert after == {
+        "a": "partial_outage",  # the worst still held, maintenance included
+        "b": "degraded_performance",
+        "c": "under_maintenance",
+        "d": "operational",
+    }
+
+
+def test_the_request_wins_over_what_holds_a_component() -> None:
+    after = rules.statuses_after_resolution(
+        ["a", "b"], {"a": "operational", "z": "major_outage"}, [{"a": "major_outage"}], []
+    )
+    assert after == {"a": "operational", "b": "operational", "z": "major_outage"}
+
+
+def test_held_statuses_ignore_other_components() -> None:
+    assert rules.held_statuses("x", [{"y": "major_outage"}], [["y"]]) == []
+
+
+def test_backdated_moments_and_incident_times() -> None:
+    now = datetime(2026, 12, 3, 12, tzinfo=timezone.utc)
+    started, skew = now - timedelta(hours=3), timedelta(minutes=5)
+    assert rules.backfill_error(now - timedelta(hours=1), started, now, skew) is None
+    assert rules.backfill_error(now + timedelta(minutes=4), started, now, skew) is None
+    assert "future" in rules.backfill_error(now + timedelta(minutes=6), started, now, skew)
+    assert "started_at" in rules.backfill_error(started - timedelta(seconds=1), started, now, skew)
+    assert rules.incident_time_errors(started, None, "investigating", now, skew) == {}
+    assert rules.incident_time_errors(started, now, "resolved", now, skew) == {}
+    assert set(rules.incident_time_errors(started, now, "monitoring", now, skew)) == {"resolved_at"}
+    assert set(
+        rules.incident_time_errors(now + timedelta(hours=1), None, "resolved", now, skew)
+    ) == {"started_at"}
+    early = rules.incident_time_errors(started, started - timedelta(1), "resolved", now, skew)
+    assert early == {"resolved_at": ["Must not be before started_at."]}

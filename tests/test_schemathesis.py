@@ -69,7 +69,33 @@ _NETWORK = "an IP network (CIDR) has no JSON Schema format"
 _MAILBOX = "email-validator refuses special-use domains (RFC 6761: .test, .invalid...) and"
 _MAILBOX += " the `email` format does not"
 _THEME_URLS = {"theme.logo_url": _URL, "theme.favicon_url": _URL}
+_PAST = "a time in the past (and after the incident started) is not JSON Schema"
+_ALIAS = "impact is an alias of severity: the two must agree, a rule across fields"
+_INCIDENT = {
+    "components": _REFERENCE,
+    "started_at": _PAST,
+    "resolved_at": _PAST + "; and only with status resolved",
+    "impact": _ALIAS,
+    "severity": _ALIAS,
+}
+_SOMETHING = "an update says something: a message, a status or components (one of several)"
 UNSTATEABLE: dict[str, dict[str, str]] = {
+    "POST /{page_id}/incidents": _INCIDENT,
+    "PUT /{page_id}/incidents/{incident_id}": _INCIDENT,
+    "PATCH /{page_id}/incidents/{incident_id}": _INCIDENT,
+    "POST /{page_id}/incidents/{incident_id}/updates": {
+        "components": _REFERENCE,
+        "created_at": _PAST,
+        "message": _SOMETHING,
+    },
+    "PUT /{page_id}/incidents/{incident_id}/updates/{update_id}": {
+        "created_at": _PAST,
+        "message": _SOMETHING,
+    },
+    "PATCH /{page_id}/incidents/{incident_id}/updates/{update_id}": {
+        "created_at": _PAST,
+        "message": _SOMETHING,
+    },
     "POST /": {"ip_allowlist": _NETWORK, **_THEME_URLS},
     "PUT /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS},
     "PATCH /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS},
@@ -114,6 +140,7 @@ STATE_REFUSALS: dict[str, tuple[int, str]] = {
 _SEEDED = {
     "component_id": models.Component,
     "incident_id": models.Incident,
+    "update_id": models.IncidentUpdate,
     "maintenance_id": models.Maintenance,
     "subscriber_id": models.Subscriber,
     "delivery_id": models.Delivery,
@@ -162,6 +189,8 @@ class Scene:
         verify = api.get(f"/{page_id}/subscribers/verify/{subscriber['verify_token']}")
         assert verify.status_code == 200, verify.json
         incident = api.make_incident(page_id, title="Outage", severity="major")
+        # Two updates, so that a generated DELETE of one can succeed.
+        api.post(f"/{page_id}/incidents/{incident['id']}/updates", json={"message": "More"})
         with api.client.application.app_context():
             while fan_out_batch():  # the incident's deliveries written (never sent)
                 pass
@@ -174,6 +203,7 @@ class Scene:
             "page_id": page_id,
             "component_id": component["id"],
             "incident_id": incident["id"],
+            "update_id": incident["updates"][0]["id"],
             "maintenance_id": window["id"],
             "subscriber_id": subscriber["id"],
             "delivery_id": delivery_id,

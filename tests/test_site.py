@@ -502,7 +502,9 @@ def test_subscribing_is_rate_limited(api: Any, app: Any, db: Any, page: Any) -> 
 def _backdate(app: Any, db: Any, incident_id: str, when: datetime) -> None:
     with app.app_context():
         db.session.execute(
-            update(models.Incident).where(models.Incident.id == incident_id).values(created_at=when)
+            update(models.Incident)
+            .where(models.Incident.id == incident_id)
+            .values(created_at=when, started_at=when)
         )
         db.session.commit()
 
@@ -690,7 +692,9 @@ def test_history_lists_completed_maintenance_by_month(
     long_ago = (this_month - timedelta(days=130)).replace(day=3)
     api.make_incident(page["id"], title="Older trouble", status="resolved")
     with app.app_context():
-        db.session.execute(update(models.Incident).values(created_at=last_month))
+        db.session.execute(
+            update(models.Incident).values(created_at=last_month, started_at=last_month)
+        )
         db.session.commit()
     api.make_maintenance(page["id"], last_month, title="Router swap", message="Went *fine*.")
     api.make_maintenance(page["id"], long_ago, title="Ancient swap")

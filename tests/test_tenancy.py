@@ -24,16 +24,21 @@ BODIES = {
         "scheduled_until": "2030-01-01T01:00:00Z",
     },
     "update_maintenance": {"status": "completed"},
+    "create_incident_update": {"message": "Injected"},
+    "edit_incident_update": {"message": "Rewritten"},
 }
 
 
 @pytest.fixture
 def acme_ids(api):
     page = api.make_page()
+    incident = api.make_incident(page["id"])
+    api.post(f"/{page['id']}/incidents/{incident['id']}/updates", json={"message": "Second"})
     ids = {
         "page_id": page["id"],
         "component_id": api.make_component(page["id"])["id"],
-        "incident_id": api.make_incident(page["id"])["id"],
+        "incident_id": incident["id"],
+        "update_id": incident["updates"][0]["id"],
         "subscriber_id": api.make_subscriber(page["id"], email="ops@acme.com")["id"],
         "maintenance_id": api.post(
             f"/{page['id']}/maintenances", json=BODIES["create_maintenance"]
@@ -55,6 +60,7 @@ def _row_counts(app, db) -> dict[str, int]:
                 models.Page,
                 models.Component,
                 models.Incident,
+                models.IncidentUpdate,
                 models.Maintenance,
                 models.Subscriber,
             )

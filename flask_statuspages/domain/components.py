@@ -111,3 +111,24 @@ def delete_component(component: Component) -> None:
         session.execute(delete(model).where(model.component_id == component.id))
     session.delete(component)
     commit(event(signals.component_deleted, component=component))
+
+
+def move_status(component: Component, status: str) -> list[Event]:
+    """Put ``component`` in ``status`` and record the change; the signals it calls for.
+
+    For a change another write announces (an incident's): no outbox event of its own.
+    """
+    old_status = component.status
+    if status == old_status:
+        return []
+    component.status = status
+    _record_status(component, old_status)
+    return [
+        event(signals.component_updated, component=component),
+        event(
+            signals.component_status_changed,
+            component=component,
+            old_status=old_status,
+            new_status=status,
+        ),
+    ]

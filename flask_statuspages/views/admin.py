@@ -6,8 +6,10 @@ what the declared response schema serialises.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 
@@ -43,10 +45,32 @@ from .routing import Routes, html_page, wants_html
 routes = Routes(tag="Pages")
 
 
-def paginate(select: Any, query: dict[str, Any]) -> Pagination:
-    return get_state().db.paginate(
-        select, page=query["page"], per_page=query["per_page"], error_out=False
-    )
+@dataclass
+class OffsetPage:
+    """A list from any row (``skip``), not only from the start of a page: the envelope
+    says ``skip`` beside the page its first row falls on."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+    skip: int
+
+
+def paginate(select: Any, query: dict[str, Any]) -> Any:
+    """A page of ``select``'s rows; ``take`` (``per_page``) and ``skip`` (any offset)
+    where the query schema takes them."""
+    per_page = query.get("take") or query["per_page"]
+    if query.get("skip") is None:
+        return get_state().db.paginate(
+            select, page=query["page"], per_page=per_page, error_out=False
+        )
+    session, skip = db_session(), query["skip"]
+    total = session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+    items = list(session.scalars(select.offset(skip).limit(per_page)))
+    pages = -(-(total or 0) // per_page)
+    return OffsetPage(items, skip // per_page + 1, per_page, total or 0, pages, skip)
 
 
 # ---------------------------------------------------------------- pages
@@ -192,7 +216,11 @@ def delete_component(owner: str, page_id: str, component_id: str) -> None:
     tag="Incidents",
 )
 def list_incidents(owner: str, page_id: str, query: dict[str, Any]) -> Pagination:
-    """List a page's incidents, newest first; ``?status=`` filters."""
+    """List a page's incidents, newest first; ``?status=`` filters (``open``: unresolved).
+
+    ``take`` and ``skip`` are aliases of pagination: ``take`` is ``per_page``, ``skip`` a
+    number of rows to skip (any number); the envelope then adds ``skip``.
+    """
     page = pages.get_owned_page(owner, page_id)
     return paginate(incidents.incidents_of(page.id, query.get("status")), query)
 

@@ -149,15 +149,16 @@ def required_body() -> Any:
 
 
 def _paginated(result: Pagination, schema: Schema) -> dict[str, Any]:
-    return {
-        "data": schema.dump(result.items, many=True),
-        "pagination": {
-            "page": result.page,
-            "per_page": result.per_page,
-            "total": result.total,
-            "pages": result.pages,
-        },
+    pagination = {
+        "page": result.page,
+        "per_page": result.per_page,
+        "total": result.total,
+        "pages": result.pages,
     }
+    skip = getattr(result, "skip", None)
+    if skip is not None:  # a list from any row: see admin.paginate
+        pagination["skip"] = skip
+    return {"data": schema.dump(result.items, many=True), "pagination": pagination}
 
 
 def _handler(declared: Endpoint) -> Callable[..., Any]:

@@ -86,7 +86,9 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
     const st = (textContent) => el("span", { className: "st", textContent });
     const items = [
       ...(page.active_incidents || []).map((i) => item("incident", i, "", " ",
-        st(words(i.status)))),
+        st(words(i.status)), ...(i.affected_components || []).length ? [el("div",
+          { className: "st", textContent: i.affected_components.map((c) => c.name).join(", ") })]
+          : [])),
       ...(page.active_maintenances || []).map((m) => item("maintenance", m, "", " ",
         st(UNDER_MAINTENANCE))),
     ];
