@@ -187,6 +187,15 @@ def incident_of(incident: dict[str, Any], page_id: str, links: Links) -> dict[st
         "page_id": page_id,
         "incident_updates": [_update(u, incident["id"]) for u in incident["updates"]],
         "components": [],
+        **_postmortem(incident.get("postmortem")),
+    }
+
+
+def _postmortem(postmortem: dict[str, Any] | None) -> dict[str, Any]:
+    """Statuspage's postmortem fields of an incident: null until one is published."""
+    return {
+        "postmortem_body": postmortem["body"] if postmortem else None,
+        "postmortem_published_at": postmortem["published_at"] if postmortem else None,
     }
 
 
@@ -224,6 +233,7 @@ def maintenance_of(
         "components": [c for cid, c in components.items() if cid in affected],
         "scheduled_for": maintenance["scheduled_for"],
         "scheduled_until": maintenance["scheduled_until"],
+        **_postmortem(None),
     }
 
 
@@ -363,6 +373,10 @@ class StatuspageIncidentSchema(Schema):
         fields.Nested(StatuspageIncidentUpdateSchema), metadata={"description": "Newest first."}
     )
     components = fields.List(fields.Nested(StatuspageComponentSchema))
+    postmortem_body = fields.Str(
+        allow_none=True, metadata={"description": "Markdown; null until published."}
+    )
+    postmortem_published_at = fields.DateTime(allow_none=True)
 
 
 class StatuspageMaintenanceUpdateSchema(StatuspageIncidentUpdateSchema):

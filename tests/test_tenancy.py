@@ -24,6 +24,10 @@ BODIES = {
         "scheduled_until": "2030-01-01T01:00:00Z",
     },
     "update_maintenance": {"status": "completed"},
+    "create_incident_template": {"name": "Injected", "title": "Injected"},
+    "update_incident_template": {"title": "Stolen"},
+    "put_postmortem": {"body": "Injected"},
+    "publish_postmortem": {"notify": True},
 }
 
 
@@ -40,6 +44,9 @@ def acme_ids(api):
         ).json["id"],
     }
     [delivery] = api.get(f"/{page['id']}/deliveries").json["data"]  # its verification email
+    ids["template_id"] = api.post(
+        f"/{page['id']}/incident-templates", json=BODIES["create_incident_template"]
+    ).json["id"]
     return {**ids, "delivery_id": delivery["id"]}
 
 
@@ -57,6 +64,7 @@ def _row_counts(app, db) -> dict[str, int]:
                 models.Incident,
                 models.Maintenance,
                 models.Subscriber,
+                models.IncidentTemplate,
             )
         }
 

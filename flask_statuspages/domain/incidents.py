@@ -13,6 +13,7 @@ from ..errors import not_found
 from ..models import Incident, IncidentUpdate, Page, utcnow
 from ..notify import outbox
 from ..state import db_session
+from . import templates
 
 
 def incidents_of(page_id: str, status: str | None = None) -> Any:
@@ -44,6 +45,7 @@ def _append_update(incident: Incident, message: str | None) -> None:
 
 
 def create_incident(page: Page, data: dict[str, Any]) -> Incident:
+    data = templates.fill(page, data)  # a template_id gives the fields not given
     incident = Incident(page_id=page.id, updates=[], **data)
     incident.status = incident.status or "investigating"
     incident.severity = incident.severity or "minor"
