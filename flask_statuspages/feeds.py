@@ -2,7 +2,9 @@
 
 One entry per incident and per maintenance window (the snapshot's 50 latest
 of each, merged newest change first, 50 in all), its timeline of updates in
-the entry's HTML content; a window's entry also says when it is scheduled.
+the entry's HTML content (an incident's published postmortem first: publishing
+it changes the entry's ``updated``, so readers see the entry again); a
+window's entry also says when it is scheduled.
 An entry's id is a ``urn:uuid:`` made from the object's id, so readers see
 an updated incident as the same entry (changed ``updated``), never as a new
 one. The text comes from admins: bodies are the sanitised ``message_html``
@@ -117,14 +119,28 @@ def affected_text(incident: dict[str, Any]) -> str:
     )
 
 
+def _postmortem(incident: dict[str, Any]) -> list[Markup]:
+    """The published postmortem, first in the entry (it is the last word on the incident)."""
+    postmortem = incident.get("postmortem")
+    if not postmortem:
+        return []
+    return [
+        Markup("<h3>Postmortem <small>{}</small></h3>{}").format(
+            _when(postmortem["published_at"]), postmortem["body_html"]
+        )
+    ]
+
+
 def entry_html(incident: dict[str, Any]) -> str:
-    """The HTML body of an incident's entry: its timeline, newest first."""
+    """The HTML body of an incident's entry: its published postmortem, then its timeline,
+    newest first."""
     head = Markup("<p>Status: <strong>{}</strong> · Impact: {}</p>").format(
         _label(incident["status"]), incident["severity"]
     )
     if incident.get("affected_components"):
         head += Markup("<p>Affects: {}</p>").format(affected_text(incident))
-    return xml_safe(str(Markup("").join([head, *_timeline(incident)])))
+    parts = [head, *_postmortem(incident), *_timeline(incident)]
+    return xml_safe(str(Markup("").join(parts)))
 
 
 def maintenance_html(maintenance: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ from marshmallow import (
 
 from . import rules
 from .errors import validation_error
+from .markup import render_markdown
 
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -420,7 +421,11 @@ def AffectedComponents(**kw: Any) -> fields.Dict:
 
 
 class IncidentInput(InputSchema):
-    title = Text(required=True, min_length=1, max_length=255)
+    title = Text(
+        min_length=1,
+        max_length=255,
+        metadata={"description": "Required, unless template_id gives it."},
+    )
     message = Text(max_length=20000, allow_none=True)
     severity = Severity()
     impact = Severity(metadata={"description": "Alias of severity (Statuspage's word)."})
@@ -435,6 +440,13 @@ class IncidentInput(InputSchema):
     notify = StrictBool(
         metadata={"description": "Default true; false: no subscriber is told of this change."}
     )
+    template_id = fields.Str(
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "Create only: an incident template of the page fills title,"
+            " message, severity and components; the request's own fields win."
+        },
+    )
 
     @validates_schema
     def one_impact(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -448,6 +460,17 @@ class IncidentInput(InputSchema):
         if "impact" in data:
             data["severity"] = data.pop("impact")
         return data
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def title_or_template(
+        self, data: dict[str, Any], original: Any, partial: Any = None, **kw: Any
+    ) -> None:
+        given = original if isinstance(original, dict) else {}
+        if partial:
+            if "template_id" in given:
+                raise ValidationError({"template_id": ["Only when creating an incident."]})
+        elif "title" not in given and "template_id" not in given:
+            raise ValidationError({"title": ["Missing data for required field."]})
 
 
 class ChangedComponentSchema(Schema):
@@ -504,6 +527,42 @@ class AffectedComponentsField(fields.List):
         ]
 
 
+class PostmortemSchema(Schema):
+    """An incident's postmortem as its owner sees it (dumped from the incident)."""
+
+    incident_id = fields.Str(attribute="id")
+    body = fields.Str(attribute="postmortem", metadata={"description": "Markdown."})
+    body_html = fields.Function(
+        lambda incident: str(render_markdown(incident.postmortem)),
+        metadata={"description": "The body rendered to sanitised HTML."},
+    )
+    state = fields.Function(
+        lambda incident: "published" if incident.postmortem_published_at else "draft",
+        metadata={"enum": ["draft", "published"]},
+    )
+    published_at = Timestamp(attribute="postmortem_published_at", allow_none=True)
+    updated_at = Timestamp(attribute="postmortem_updated_at", allow_none=True)
+
+
+class PublicPostmortemSchema(Schema):
+    body = fields.Str(attribute="postmortem", metadata={"description": "Markdown."})
+    published_at = Timestamp(attribute="postmortem_published_at")
+
+
+class PostmortemOf(fields.Nested):
+    """The incident's postmortem, or ``None``: none written (or, ``published_only``, none
+    published: a draft is its owner's alone)."""
+
+    def __init__(self, nested: type[Schema], *, published_only: bool, **kwargs: Any) -> None:
+        super().__init__(nested, allow_none=True, dump_only=True, **kwargs)
+        self.published_only = published_only
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        if obj.postmortem is None or (self.published_only and not obj.postmortem_published_at):
+            return None
+        return obj
+
+
 class IncidentSchema(Schema):
     id = fields.Str()
     page_id = fields.Str()
@@ -529,6 +588,11 @@ class IncidentSchema(Schema):
     updated_at = Timestamp()
     updates = fields.List(
         fields.Nested(IncidentUpdateSchema), metadata={"description": "Newest first."}
+    )
+    postmortem = PostmortemOf(
+        PostmortemSchema,
+        published_only=False,
+        metadata={"description": "Its postmortem, draft or published; null when none."},
     )
 
 
@@ -569,6 +633,80 @@ class IncidentUpdateEdit(InputSchema):
 class PageDetailSchema(PageSchema):
     components = fields.List(fields.Nested(ComponentSchema))
     active_incidents = fields.List(fields.Nested(IncidentSchema))
+
+
+# ------------------------------------------ incident templates, postmortems
+
+
+class ComponentStatusMap(fields.Dict):
+    """``{component_id: status}``: the components something affects, each with its status."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            keys=fields.Str(validate=validate.Length(min=1, max=64)),
+            values=fields.Str(validate=validate.OneOf(rules.COMPONENT_STATUSES)),
+            validate=validate.Length(max=500),
+            **kwargs,
+        )
+
+
+class IncidentTemplateInput(InputSchema):
+    name = Text(required=True, min_length=1, max_length=255, metadata={"example": "DB failover"})
+    title = Text(required=True, min_length=1, max_length=255)
+    message = Text(max_length=20000, allow_none=True, metadata={"description": "Markdown."})
+    severity = fields.Str(allow_none=True, validate=validate.OneOf(rules.SEVERITIES))
+    impact = fields.Str(
+        allow_none=True,
+        load_only=True,
+        validate=validate.OneOf(rules.SEVERITIES),
+        metadata={"description": "Alias of severity (Statuspage's name); both must agree."},
+    )
+    components = ComponentStatusMap(
+        metadata={"description": "Components of the page the incident will affect: id -> status."}
+    )
+
+    @validates_schema
+    def impact_agrees(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "impact" in data and "severity" in data and data["impact"] != data["severity"]:
+            raise ValidationError({"impact": ["Differs from severity; give one of the two."]})
+
+    @post_load
+    def impact_is_severity(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if "impact" in data:
+            data["severity"] = data.pop("impact")
+        return data
+
+
+class IncidentTemplateSchema(Schema):
+    id = fields.Str()
+    page_id = fields.Str()
+    name = fields.Str()
+    title = fields.Str()
+    message = fields.Str(allow_none=True)
+    severity = fields.Str(allow_none=True, metadata={"enum": [*rules.SEVERITIES, None]})
+    impact = fields.Function(
+        lambda template: template.severity,
+        allow_none=True,
+        metadata={"type": "string", "description": "Same as severity."},
+    )
+    components = fields.Dict(keys=fields.Str(), values=fields.Str())
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+class PostmortemInput(InputSchema):
+    body = Text(
+        required=True,
+        max_length=100000,
+        metadata={"description": "Markdown; may be empty while a draft, not once published."},
+    )
+
+
+class PublishInput(InputSchema):
+    notify = StrictBool(
+        load_default=False,
+        metadata={"description": "Send subscribers incident.postmortem_published (default false)."},
+    )
 
 
 # ---------------------------------------------------------- maintenance
@@ -685,6 +823,12 @@ class PublicComponentSchema(ComponentSchema):
 
 
 class PublicIncidentSchema(IncidentSchema):
+    postmortem = PostmortemOf(
+        PublicPostmortemSchema,
+        published_only=True,
+        metadata={"description": "Its published postmortem; null while none is (drafts never)."},
+    )
+
     class Meta:
         exclude = ("page_id",)
 

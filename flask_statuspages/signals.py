@@ -43,6 +43,9 @@ incident_updated = _signals.signal("incident-updated")
 incident_resolved = _signals.signal("incident-resolved")
 #: Payload: ``incident`` (detached).
 incident_deleted = _signals.signal("incident-deleted")
+#: An incident's postmortem was published (sent besides ``incident_updated``).
+#: Payload: ``incident``, ``notify`` (whether subscribers are told).
+postmortem_published = _signals.signal("postmortem-published")
 
 #: A maintenance window was scheduled (or created already under way). Payload: ``maintenance``.
 maintenance_created = _signals.signal("maintenance-created")

@@ -31,8 +31,9 @@ snapshot is made once and kept beside it with its ``ETag``.
     ``[{"name": str | None, "status": worst, "components": [...]}]`` in order.
 ``active_incidents``, ``recent_incidents``, ``latest_incidents``
     public incident dicts, each with ``message_html``, ``affected_components``
-    (``[{id, name, status}]``) and ``updates`` (newest first, each with
-    ``message_html`` and the ``components`` it moved); ``latest`` is the 50 newest
+    (``[{id, name, status}]``), ``updates`` (newest first, each with
+    ``message_html`` and the ``components`` it moved) and ``postmortem`` (``None``
+    until one is published, then with ``body_html``); ``latest`` is the 50 newest
     of any status.
 ``active_maintenances``, ``upcoming_maintenances``, ``latest_maintenances``
     public maintenance dicts, shaped likewise: open ones, scheduled ones
@@ -221,8 +222,13 @@ def _with_html(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def public_incidents(rows: Any) -> list[dict[str, Any]]:
-    """Incidents as visitors see them, with their messages rendered to safe HTML."""
-    return _with_html(_incident_schema.dump(rows))
+    """Incidents as visitors see them, with their messages (and published postmortem)
+    rendered to safe HTML."""
+    items = _with_html(_incident_schema.dump(rows))
+    for item in items:
+        if item["postmortem"] is not None:
+            item["postmortem"]["body_html"] = render_markdown(item["postmortem"]["body"])
+    return items
 
 
 def public_maintenances(rows: Any) -> list[dict[str, Any]]:

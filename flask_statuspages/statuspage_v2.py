@@ -224,6 +224,15 @@ def incident_of(
         "components": [
             {**c, "status": affected[cid]} for cid, c in components.items() if cid in affected
         ],
+        **_postmortem(incident.get("postmortem")),
+    }
+
+
+def _postmortem(postmortem: dict[str, Any] | None) -> dict[str, Any]:
+    """Statuspage's postmortem fields of an incident: null until one is published."""
+    return {
+        "postmortem_body": postmortem["body"] if postmortem else None,
+        "postmortem_published_at": postmortem["published_at"] if postmortem else None,
     }
 
 
@@ -262,6 +271,7 @@ def maintenance_of(
         "components": [c for cid, c in components.items() if cid in affected],
         "scheduled_for": maintenance["scheduled_for"],
         "scheduled_until": maintenance["scheduled_until"],
+        **_postmortem(None),
     }
 
 
@@ -408,6 +418,10 @@ class StatuspageIncidentSchema(Schema):
         fields.Nested(StatuspageIncidentUpdateSchema), metadata={"description": "Newest first."}
     )
     components = fields.List(fields.Nested(StatuspageComponentSchema))
+    postmortem_body = fields.Str(
+        allow_none=True, metadata={"description": "Markdown; null until published."}
+    )
+    postmortem_published_at = fields.DateTime(allow_none=True)
 
 
 class StatuspageMaintenanceUpdateSchema(StatuspageIncidentUpdateSchema):

@@ -207,6 +207,56 @@ def test_page_shows_groups_components_incidents_and_uptime_bars(
     assert all("outage" not in label.lower() for label in labels_of(page, "Website"))
 
 
+POSTMORTEM = """## Root cause
+
+A failed disk on the **primary** database; the replica took over.
+
+- Failover took 4 minutes
+- No data was lost"""
+
+
+def write_up_incident(live: Live, slug: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A page with a resolved incident and its postmortem, still a draft: ``(page, incident)``.
+
+    Whatever else an incident page shows (its affected components, say) is given here too.
+    """
+    admin = live.admin
+    page = admin.post("/", {"name": "Acme Status", "slug": slug})
+    admin.post(f"/{page['id']}/components", {"name": "Database"})
+    incident = admin.post(
+        f"/{page['id']}/incidents",
+        {"title": "Database failover", "message": "The primary failed.", "severity": "major"},
+    )
+    admin.put(
+        f"/{page['id']}/incidents/{incident['id']}",
+        {"status": "resolved", "message": "The replica serves all traffic."},
+    )
+    admin.put(f"/{page['id']}/incidents/{incident['id']}/postmortem", {"body": POSTMORTEM})
+    return page, incident
+
+
+def test_an_incident_page_shows_its_published_postmortem(live: Live, watched: Watched) -> None:
+    page, incident = write_up_incident(live, "write-up")
+    tab = watched.page
+    address = f"{live.url}{SITE}/{page['slug']}/incidents/{incident['id']}"
+    response = tab.goto(address)
+    assert response is not None and response.status == 200
+    expect(tab.get_by_role("heading", name="Database failover")).to_be_visible()
+    expect(tab.locator("main")).to_contain_text("The replica serves all traffic.")
+    expect(tab.get_by_role("region", name="Postmortem")).to_have_count(0)  # a draft: hidden
+
+    live.admin.post(f"/{page['id']}/incidents/{incident['id']}/postmortem/publish", {})
+    tab.reload()
+    postmortem = tab.get_by_role("region", name="Postmortem")
+    expect(postmortem).to_be_visible()
+    expect(postmortem.get_by_role("heading", name="Root cause")).to_be_visible()
+    expect(postmortem.locator("strong", has_text="primary")).to_be_visible()
+    expect(postmortem.locator("ul > li", has_text="No data was lost")).to_be_visible()
+    expect(postmortem.locator("time")).to_contain_text(re.compile(r"\d"))
+    assert watched.errors == []
+    assert watched.csp_violations() == []
+
+
 #: Pixels of a PNG (base64) at fractions of its width, halfway down, as [r, g, b].
 PIXELS = """async ({png, at}) => {
   const image = new Image();

@@ -26,6 +26,10 @@ BODIES = {
     "update_maintenance": {"status": "completed"},
     "create_incident_update": {"message": "Injected"},
     "edit_incident_update": {"message": "Rewritten"},
+    "create_incident_template": {"name": "Injected", "title": "Injected"},
+    "update_incident_template": {"title": "Stolen"},
+    "put_postmortem": {"body": "Injected"},
+    "publish_postmortem": {"notify": True},
 }
 
 
@@ -45,6 +49,9 @@ def acme_ids(api):
         ).json["id"],
     }
     [delivery] = api.get(f"/{page['id']}/deliveries").json["data"]  # its verification email
+    ids["template_id"] = api.post(
+        f"/{page['id']}/incident-templates", json=BODIES["create_incident_template"]
+    ).json["id"]
     return {**ids, "delivery_id": delivery["id"]}
 
 
@@ -63,6 +70,7 @@ def _row_counts(app, db) -> dict[str, int]:
                 models.IncidentUpdate,
                 models.Maintenance,
                 models.Subscriber,
+                models.IncidentTemplate,
             )
         }
 

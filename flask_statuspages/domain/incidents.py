@@ -16,6 +16,7 @@ from ..notify import outbox
 from ..schemas import IncidentUpdateSchema
 from ..state import db_session
 from . import components as components_domain
+from . import templates
 from .components import ordered_components
 from .maintenances import OPEN_STATUSES
 
@@ -164,7 +165,7 @@ def _time_errors(incident: Incident, data: dict[str, Any], now: datetime) -> dic
 def create_incident(page: Page, data: dict[str, Any]) -> Incident:
     """Open an incident; it puts its ``components`` in their statuses. One created
     already ``resolved`` is a write-up after the fact: it leaves components alone."""
-    data = dict(data)
+    data = templates.fill(page, dict(data))  # a template_id gives the fields not given
     given: dict[str, Any] = data.pop("components", None) or {}
     notify = data.pop("notify", True)
     now = utcnow()

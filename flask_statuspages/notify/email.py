@@ -12,6 +12,7 @@ from flask_mail import Message
 from .. import mail, tokens
 from ..headers import header_value
 from ..links import external_url
+from ..markup import render_markdown
 from .jobs import Job, error_text
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ def subject(payload: dict[str, Any]) -> str:
     incident, component = payload.get("incident"), payload.get("component")
     if payload["event"] == "subscription.verify":
         return f"Confirm your subscription to {page}"
+    if incident and payload["event"] == "incident.postmortem_published":
+        return f"[{page}] Postmortem: {incident['title']}"
     if incident:
         return f"[{page}] {_STATUS_WORDS.get(incident['status'], '')}: {incident['title']}"
     maintenance = payload.get("maintenance")
@@ -54,6 +57,8 @@ def build(job: Job) -> Message:
     payload = job.payload
     template = "verify" if payload["event"] == "subscription.verify" else "notification"
     context: dict[str, Any] = {"payload": payload, "page": payload["page"]}
+    if (payload.get("incident") or {}).get("postmortem"):
+        context["postmortem_html"] = render_markdown(payload["incident"]["postmortem"]["body"])
     if template == "verify":
         context["verify_url"] = payload["verify_url"]
         return mail.build_message(template, job.email or "", subject(payload), **context)
