@@ -178,12 +178,24 @@ class NoNulSchema(Schema):
     @pre_load
     def refuse_nul(self, data: Any, **kwargs: Any) -> Any:
         if isinstance(data, dict):
+            nested = self._nested_keys()
             bad = {
-                key: ["Must not contain NUL characters."] for key, v in data.items() if _has_nul(v)
+                key: ["Must not contain NUL characters."]
+                for key, v in data.items()
+                if key not in nested and _has_nul(v)
             }
             if bad:
                 raise ValidationError(bad)
         return data
+
+    def _nested_keys(self) -> set[str]:
+        """Fields of nested schemas (alone or in a list): those name their own fields."""
+        found = set()
+        for name, field in self.load_fields.items():
+            inner = field.inner if isinstance(field, fields.List) else field
+            if isinstance(inner, fields.Nested):
+                found.add(field.data_key or name)
+        return found
 
 
 class InputSchema(NoNulSchema):

@@ -481,3 +481,12 @@ def test_statuspage_v2_groups_are_the_real_groups(api: Any, scene: dict[str, Any
     assert groups[edge]["description"] == "CDN and DNS"
     assert groups[empty["id"]]["components"] == []
     assert groups[empty["id"]]["status"] == "operational"
+
+
+def test_a_nul_in_a_nested_item_names_its_field(api: Any, app: Any, db: Any) -> None:
+    before = counts(app, db)
+    body = {"name": "P", "groups": [{"name": "G", "components": [{"name": "A\x00"}]}]}
+    response = api.post("/", json=body)
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["groups.0.components.0.name"]
+    assert counts(app, db) == before

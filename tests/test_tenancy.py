@@ -24,6 +24,10 @@ BODIES = {
         "scheduled_until": "2030-01-01T01:00:00Z",
     },
     "update_maintenance": {"status": "completed"},
+    "create_group": {"name": "Injected"},
+    "update_group": {"name": "Stolen", "collapsed": True},
+    "reorder_components": {"ids": []},
+    "reorder_groups": {"ids": []},
 }
 
 
@@ -32,7 +36,8 @@ def acme_ids(api):
     page = api.make_page()
     ids = {
         "page_id": page["id"],
-        "component_id": api.make_component(page["id"])["id"],
+        "component_id": api.make_component(page["id"], group_name="Backend")["id"],
+        "group_id": api.get(f"/{page['id']}/groups").json["data"][0]["id"],
         "incident_id": api.make_incident(page["id"])["id"],
         "subscriber_id": api.make_subscriber(page["id"], email="ops@acme.com")["id"],
         "maintenance_id": api.post(
@@ -54,6 +59,7 @@ def _row_counts(app, db) -> dict[str, int]:
             for m in (
                 models.Page,
                 models.Component,
+                models.ComponentGroup,
                 models.Incident,
                 models.Maintenance,
                 models.Subscriber,
