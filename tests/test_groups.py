@@ -490,3 +490,24 @@ def test_a_nul_in_a_nested_item_names_its_field(api: Any, app: Any, db: Any) -> 
     assert response.status_code == 422
     assert list(response.json["error"]["fields"]) == ["groups.0.components.0.name"]
     assert counts(app, db) == before
+
+
+def test_group_changes_reach_live_pages(api: Any, app: Any, page: dict[str, Any]) -> None:
+    pid = page["id"]
+    group = make_group(api, pid)
+    component = api.make_component(pid, name="API", group_id=group["id"])
+    api.patch(f"/{pid}/groups/{group['id']}", json={"collapsed": True})
+    api.patch(f"/{pid}/groups/reorder", json={"ids": [group["id"]]})
+    api.patch(f"/{pid}/components/reorder", json={"ids": [component["id"]]})
+    api.delete(f"/{pid}/groups/{group['id']}")
+    with app.app_context():
+        events = list(app.extensions["statuspages"].broker._backlog[pid])
+    assert [e.name for e in events if "group" in e.name or "reordered" in e.name] == [
+        "group.created",
+        "group.updated",
+        "groups.reordered",
+        "components.reordered",
+        "group.deleted",
+    ]
+    created = next(e for e in events if e.name == "component.created")
+    assert created.data["component"]["group_id"] == group["id"]
