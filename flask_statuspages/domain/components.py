@@ -13,7 +13,6 @@ from ..changes import Event, commit, event
 from ..errors import conflict, not_found, validation_error
 from ..models import Component, ComponentStatusChange, Page, SubscriberComponent
 from ..notify import outbox
-from ..schemas import Extended
 from ..state import db_session
 from . import groups
 
@@ -120,7 +119,7 @@ def delete_component(component: Component) -> None:
     commit(event(signals.component_deleted, component=component))
 
 
-def reorder_components(page: Page, ids: Sequence[str], field: str = "ids") -> Extended:
+def reorder_components(page: Page, ids: Sequence[str], field: str = "ids") -> list[Component]:
     """Put the page's components in the order of ``ids`` (every one, each once):
     ``display_order`` becomes 0, 1, 2... ``field`` names the list in errors."""
     components = db_session().scalars(ordered_components(page.id)).all()
@@ -132,4 +131,4 @@ def reorder_components(page: Page, ids: Sequence[str], field: str = "ids") -> Ex
         by_id[component_id].display_order = order
     ordered = [by_id[component_id] for component_id in ids]
     commit(event(signals.components_reordered, page=page, components=ordered))
-    return Extended(page, data=ordered)
+    return ordered

@@ -129,7 +129,7 @@ def _commit(name: str, *events: Event) -> None:
         raise _name_taken(name) from None
 
 
-def create_group(page: Page, data: dict[str, Any]) -> Extended:
+def create_group(page: Page, data: dict[str, Any]) -> ComponentGroup:
     data = dict(data)
     ids = data.pop("component_ids", None)
     members = _page_components(page, ids, "component_ids") if ids is not None else []
@@ -140,10 +140,10 @@ def create_group(page: Page, data: dict[str, Any]) -> Extended:
     for component in members:
         component.group = group
     _commit(group.name, event(signals.group_created, group=group))
-    return with_members([group])[0]
+    return group
 
 
-def update_group(group: ComponentGroup, data: dict[str, Any]) -> Extended:
+def update_group(group: ComponentGroup, data: dict[str, Any]) -> ComponentGroup:
     """Change a group; ``component_ids``, when given, is its whole new membership."""
     data = dict(data)
     ids = data.pop("component_ids", None)
@@ -154,7 +154,7 @@ def update_group(group: ComponentGroup, data: dict[str, Any]) -> Extended:
     for key, value in data.items():
         setattr(group, key, value)
     _commit(group.name, event(signals.group_updated, group=group))
-    return with_members([group])[0]
+    return group
 
 
 def _set_members(group: ComponentGroup, members: list[Component]) -> None:
@@ -184,7 +184,7 @@ def delete_group(group: ComponentGroup) -> None:
     commit(event(signals.group_deleted, group=group))
 
 
-def reorder_groups(page: Page, ids: Sequence[str]) -> list[Extended]:
+def reorder_groups(page: Page, ids: Sequence[str]) -> list[ComponentGroup]:
     """Put the page's groups in the order of ``ids`` (every group, each once)."""
     groups = db_session().scalars(ordered_groups(page.id)).all()
     by_id = {group.id: group for group in groups}
@@ -195,4 +195,4 @@ def reorder_groups(page: Page, ids: Sequence[str]) -> list[Extended]:
         by_id[group_id].display_order = order
     ordered = [by_id[group_id] for group_id in ids]
     commit(event(signals.groups_reordered, page=page, groups=ordered))
-    return with_members(ordered)
+    return ordered

@@ -36,10 +36,10 @@ routes = Routes(tag="Component groups")
     errors=(404,),
     tag="Components",
 )
-def reorder_components(owner: str, page_id: str, body: dict[str, Any]) -> Extended:
+def reorder_components(owner: str, page_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Put every component of the page in a new order, in one call."""
     page = pages.get_owned_page(owner, page_id)
-    return components.reorder_components(page, body["ids"], body["field"])
+    return {"data": components.reorder_components(page, body["ids"], body["field"])}
 
 
 @routes.route(
@@ -69,7 +69,8 @@ def list_groups(owner: str, page_id: str, query: dict[str, Any]) -> Pagination:
 )
 def create_group(owner: str, page_id: str, body: dict[str, Any]) -> Extended:
     """Add a component group; ``component_ids`` moves those components into it."""
-    return groups.create_group(pages.get_owned_page(owner, page_id), body)
+    group = groups.create_group(pages.get_owned_page(owner, page_id), body)
+    return groups.with_members([group])[0]
 
 
 @routes.route(
@@ -82,7 +83,7 @@ def create_group(owner: str, page_id: str, body: dict[str, Any]) -> Extended:
 def reorder_groups(owner: str, page_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Put every group of the page in a new order, in one call."""
     page = pages.get_owned_page(owner, page_id)
-    return {"data": groups.reorder_groups(page, body["ids"])}
+    return {"data": groups.with_members(groups.reorder_groups(page, body["ids"]))}
 
 
 @routes.route("/<page_id>/groups/<group_id>", "GET", response=GroupSchema, errors=(404,))
@@ -104,7 +105,8 @@ def get_group(owner: str, page_id: str, group_id: str) -> Extended:
 def update_group(owner: str, page_id: str, group_id: str, body: dict[str, Any]) -> Extended:
     """Update a group; ``component_ids``, when given, is its whole membership."""
     page = pages.get_owned_page(owner, page_id)
-    return groups.update_group(groups.get_group(page, group_id), body)
+    group = groups.update_group(groups.get_group(page, group_id), body)
+    return groups.with_members([group])[0]
 
 
 @routes.route("/<page_id>/groups/<group_id>", "DELETE", status=204, errors=(404,))
