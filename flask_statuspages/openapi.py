@@ -40,6 +40,10 @@ _BODY_RULES: dict[str, dict[str, Any]] = {
         "description": "Exactly one of email or webhook_url.",
         "oneOf": [{"required": ["email"]}, {"required": ["webhook_url"]}],
     },
+    "ComponentReorderInput": {
+        "description": "Exactly one of ids or componentIds.",
+        "oneOf": [{"required": ["ids"]}, {"required": ["componentIds"]}],
+    },
     "MaintenanceInput": {"description": "scheduled_until must be after scheduled_for."},
     "MaintenanceInputUpdate": {
         "description": "scheduled_until must be after scheduled_for, as given or as stored."

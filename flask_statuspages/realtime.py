@@ -216,6 +216,7 @@ def _component(component: Any) -> dict[str, Any]:
         "id": component.id,
         "name": component.name,
         "status": component.status,
+        "group_id": component.group_id,
         "group_name": component.group_name,
     }
 
@@ -269,6 +270,18 @@ def connect(app: Flask, broker: MemoryBroker) -> None:
 
         return receiver
 
+    def on_group(kind: str) -> Any:
+        def receiver(sender: Any, group: Any, **extra: Any) -> None:
+            publish(group.page_id, kind, {"group": {"id": group.id, "name": group.name}})
+
+        return receiver
+
+    def on_order(kind: str) -> Any:
+        def receiver(sender: Any, page: Any, **extra: Any) -> None:
+            publish(page.id, kind, {"page": {"id": page.id, "slug": page.slug}})
+
+        return receiver
+
     def on_page(kind: str) -> Any:
         def receiver(sender: Any, page: Any, **extra: Any) -> None:
             publish(page.id, kind, {"page": {"id": page.id, "slug": page.slug}})
@@ -280,6 +293,11 @@ def connect(app: Flask, broker: MemoryBroker) -> None:
         signals.component_updated: on_component("component.updated"),
         signals.component_deleted: on_component("component.deleted"),
         signals.component_status_changed: on_component("component.status_changed"),
+        signals.group_created: on_group("group.created"),
+        signals.group_updated: on_group("group.updated"),
+        signals.group_deleted: on_group("group.deleted"),
+        signals.components_reordered: on_order("components.reordered"),
+        signals.groups_reordered: on_order("groups.reordered"),
         signals.incident_created: on_incident("incident.created"),
         signals.incident_updated: on_incident("incident.updated"),
         signals.incident_resolved: on_incident("incident.resolved"),

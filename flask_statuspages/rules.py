@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -75,6 +76,37 @@ def next_free_slug(base: str, taken: Iterable[str]) -> str:
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+# ------------------------------------------------------------ ordering
+
+#: How many ids an error message names before it says "and N more".
+_NAMED_IDS = 5
+
+
+def _named(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:_NAMED_IDS])
+    more = len(ids) - _NAMED_IDS
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def id_list_problems(given: Sequence[str], known: Iterable[str], *, complete: bool) -> list[str]:
+    """What is wrong with ``given`` as a list of ``known`` ids: ids listed twice, ids
+    not known, and (when ``complete``: a new order of all of them) known ids left out.
+    Empty when nothing is."""
+    known = set(known)
+    counts = Counter(given)
+    twice = [i for i, n in counts.items() if n > 1]
+    unknown = [i for i in counts if i not in known]
+    problems = []
+    if twice:
+        problems.append(f"Listed more than once: {_named(twice)}.")
+    if unknown:
+        problems.append(f"Not on this page: {_named(unknown)}.")
+    missing = sorted(known - counts.keys()) if complete else []
+    if missing:
+        problems.append(f"Missing (list every one, in the new order): {_named(missing)}.")
+    return problems
 
 
 def resolved_at_after(

@@ -191,12 +191,24 @@ class NoNulSchema(Schema):
     @pre_load
     def refuse_nul(self, data: Any, **kwargs: Any) -> Any:
         if isinstance(data, dict):
+            nested = self._nested_keys()
             bad = {
-                key: ["Must not contain NUL characters."] for key, v in data.items() if _has_nul(v)
+                key: ["Must not contain NUL characters."]
+                for key, v in data.items()
+                if key not in nested and _has_nul(v)
             }
             if bad:
                 raise ValidationError(bad)
         return data
+
+    def _nested_keys(self) -> set[str]:
+        """Fields of nested schemas (alone or in a list): those name their own fields."""
+        found = set()
+        for name, field in self.load_fields.items():
+            inner = field.inner if isinstance(field, fields.List) else field
+            if isinstance(inner, fields.Nested):
+                found.add(field.data_key or name)
+        return found
 
 
 class InputSchema(NoNulSchema):
@@ -354,7 +366,22 @@ class ComponentInput(InputSchema):
     display_order = fields.Integer(
         strict=True, validate=validate.Range(min=-(2**31), max=2**31 - 1)
     )
-    group_name = Text(max_length=255, allow_none=True, metadata={"example": "Backend"})
+    group_id = fields.Str(
+        allow_none=True,
+        metadata={
+            "description": "Its group, one of the page's (a component is in one at most);"
+            " null: none. Given with group_name, both must name the same group."
+        },
+    )
+    group_name = Text(
+        max_length=255,
+        allow_none=True,
+        metadata={
+            "example": "Backend",
+            "description": "Shortcut for group_id: the page's group of that name, made"
+            " (last in order) when missing; null: none.",
+        },
+    )
     show_uptime = StrictBool(metadata={"description": "Show its uptime bar (default true)."})
 
 
@@ -365,10 +392,164 @@ class ComponentSchema(Schema):
     description = fields.Str(allow_none=True)
     status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
     display_order = fields.Int()
+    group_id = fields.Str(allow_none=True)
     group_name = fields.Str(allow_none=True)
     show_uptime = fields.Bool()
     created_at = Timestamp()
     updated_at = Timestamp()
+
+
+class ComponentListSchema(Schema):
+    data = fields.List(
+        fields.Nested(ComponentSchema), metadata={"description": "Every one, in the new order."}
+    )
+
+
+# ------------------------------------------------ component groups, order
+
+_MEMBERS = "Its components, in display order."
+
+
+class GroupInput(InputSchema):
+    name = Text(
+        required=True,
+        min_length=1,
+        max_length=255,
+        metadata={"example": "Backend", "description": "Unique on the page (409 when taken)."},
+    )
+    description = Text(max_length=5000, allow_none=True)
+    display_order = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=-(2**31), max=2**31 - 1),
+        metadata={"description": "Default: after the page's last group."},
+    )
+    collapsed = StrictBool(
+        metadata={
+            "description": "Folded on the public page until a visitor opens it (default false)."
+        }
+    )
+    component_ids = fields.List(
+        fields.Str(),
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "Its components (the whole membership: on an update, those left"
+            " out leave it). A component is in one group at most: listing it here moves it."
+        },
+    )
+
+
+class GroupSchema(Schema):
+    id = fields.Str()
+    page_id = fields.Str()
+    name = fields.Str()
+    description = fields.Str(allow_none=True)
+    display_order = fields.Int()
+    collapsed = fields.Bool()
+    component_ids = fields.List(fields.Str(), metadata={"description": _MEMBERS})
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+class GroupListSchema(Schema):
+    data = fields.List(
+        fields.Nested(GroupSchema), metadata={"description": "Every one, in the new order."}
+    )
+
+
+_ORDER = (
+    "Every one of the page's {what} ids, each once, in the new display order"
+    " (display_order becomes 0, 1, 2...)."
+)
+
+
+class GroupReorderInput(InputSchema):
+    ids = fields.List(
+        fields.Str(),
+        required=True,
+        validate=validate.Length(max=1000),
+        metadata={"description": _ORDER.format(what="group")},
+    )
+
+
+class ComponentReorderInput(InputSchema):
+    """``ids``, or seed 003's ``componentIds``; loaded as ``{"ids", "field"}`` with the
+    name used, for errors to name it."""
+
+    ids = fields.List(
+        fields.Str(),
+        validate=validate.Length(max=1000),
+        metadata={"description": _ORDER.format(what="component")},
+    )
+    component_ids_alias = fields.List(
+        fields.Str(),
+        data_key="componentIds",
+        validate=validate.Length(max=1000),
+        metadata={"description": "Alias of ids (seed 003's name)."},
+    )
+
+    @validates_schema
+    def exactly_one_list(self, data: dict[str, Any], **kwargs: Any) -> None:
+        given = [key for key in ("ids", "component_ids_alias") if key in data]
+        if len(given) != 1:
+            message = "Give exactly one of ids or componentIds."
+            raise ValidationError({"ids": [message], "componentIds": [message]})
+
+    @post_load
+    def name_the_list(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if "ids" in data:
+            return {"ids": data["ids"], "field": "ids"}
+        return {"ids": data["component_ids_alias"], "field": "componentIds"}
+
+
+# ---------------------------------------- a page created with its contents
+
+
+class PageComponentInput(ComponentInput):
+    """A component of a new page: ``group_name`` names one of the request's groups, or
+    a group made for it."""
+
+    class Meta(ComponentInput.Meta):
+        exclude = ("group_id",)
+
+
+class GroupMemberInput(ComponentInput):
+    """A component listed inside a group of a new page."""
+
+    class Meta(ComponentInput.Meta):
+        exclude = ("group_id", "group_name")
+
+
+class PageGroupInput(GroupInput):
+    """A group of a new page (seed 001's ``groups[]``), with its components."""
+
+    class Meta(GroupInput.Meta):
+        exclude = ("component_ids",)
+
+    components = fields.List(fields.Nested(GroupMemberInput), validate=validate.Length(max=500))
+
+
+class PageCreateInput(PageInput):
+    components = fields.List(
+        fields.Nested(PageComponentInput),
+        validate=validate.Length(max=500),
+        metadata={"description": "Components made with the page, in this order."},
+    )
+    groups = fields.List(
+        fields.Nested(PageGroupInput),
+        validate=validate.Length(max=100),
+        metadata={"description": "Groups made with the page, in this order (seed 001)."},
+    )
+
+    @validates_schema
+    def group_names_differ(self, data: dict[str, Any], **kwargs: Any) -> None:
+        seen: set[str] = set()
+        errors: dict[int, dict[str, list[str]]] = {}
+        for index, group in enumerate(data.get("groups", [])):
+            if group["name"] in seen:
+                errors[index] = {"name": ["Another group of the request has this name."]}
+            seen.add(group["name"])
+        if errors:
+            raise ValidationError({"groups": errors})
 
 
 # ------------------------------------------------------------ incidents
@@ -822,6 +1003,14 @@ class PublicComponentSchema(ComponentSchema):
         exclude = ("page_id", "created_at")
 
 
+class PublicGroupSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    description = fields.Str(allow_none=True)
+    collapsed = fields.Bool(metadata={"description": "Shown folded until opened."})
+    component_ids = fields.List(fields.Str(), metadata={"description": _MEMBERS})
+
+
 class PublicIncidentSchema(IncidentSchema):
     postmortem = PostmortemOf(
         PublicPostmortemSchema,
@@ -845,6 +1034,10 @@ class PublicPageSchema(Schema):
     overall_status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
     theme = fields.Dict()
     components = fields.List(fields.Nested(PublicComponentSchema))
+    groups = fields.List(
+        fields.Nested(PublicGroupSchema),
+        metadata={"description": "In display order; components in no group are shown after them."},
+    )
     active_incidents = fields.List(fields.Nested(PublicIncidentSchema))
     recent_incidents = fields.List(
         fields.Nested(PublicIncidentSchema),

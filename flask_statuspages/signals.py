@@ -34,6 +34,19 @@ component_deleted = _signals.signal("component-deleted")
 #: Payload: ``component``, ``old_status``, ``new_status``.
 component_status_changed = _signals.signal("component-status-changed")
 
+#: A component group was made (by its route; groups made by ``group_name`` or with a
+#: page send no signal of their own). Payload: ``group``.
+group_created = _signals.signal("group-created")
+#: A group's fields or membership changed. Payload: ``group``.
+group_updated = _signals.signal("group-updated")
+#: A group was deleted; its components stay, ungrouped. Payload: ``group`` (detached).
+group_deleted = _signals.signal("group-deleted")
+#: The page's components were put in a new order. Payload: ``page``, ``components``
+#: (all of them, in the new order).
+components_reordered = _signals.signal("components-reordered")
+#: The page's groups were put in a new order. Payload: ``page``, ``groups`` (in order).
+groups_reordered = _signals.signal("groups-reordered")
+
 #: Payload: ``incident``.
 incident_created = _signals.signal("incident-created")
 #: Payload: ``incident``.

@@ -28,7 +28,10 @@ snapshot is made once and kept beside it with its ``ETag``.
     ``uptime_since`` (when the data begins, for a component younger than the
     bars; else ``None``).
 ``groups``
-    ``[{"name": str | None, "status": worst, "components": [...]}]`` in order.
+    the page's groups in display order, each ``{"id", "name", "description",
+    "collapsed", "created_at", "updated_at", "status": worst of its components,
+    "components": [...]}``; then, if any component is in no group, a last
+    section of those with ``id`` and ``name`` ``None``.
 ``active_incidents``, ``recent_incidents``, ``latest_incidents``
     public incident dicts, each with ``message_html``, ``affected_components``
     (``[{id, name, status}]``), ``updates`` (newest first, each with
@@ -60,12 +63,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from . import rules
 from .access import PageRef
 from .domain.components import ordered_components
+from .domain.groups import ordered_groups
 from .domain.incidents import incidents_of, unresolved_incidents
 from .domain.maintenances import OPEN_STATUSES, maintenances_of
 from .history import uptime_min_span
 from .markup import render_markdown, sanitize_html
 from .models import (
     Component,
+    ComponentGroup,
     ComponentStatusChange,
     Incident,
     IncidentUpdate,
@@ -236,17 +241,47 @@ def public_maintenances(rows: Any) -> list[dict[str, Any]]:
     return _with_html(_maintenance_schema.dump(rows))
 
 
-def _groups(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    groups: dict[str | None, list[dict[str, Any]]] = {}
+def _groups(components: list[dict[str, Any]], rows: Any) -> list[dict[str, Any]]:
+    """The page's groups in order, each with its components (in display order); then,
+    when there are any, the components in no group, as a section without a name."""
+    members: dict[str | None, list[dict[str, Any]]] = {row.id: [] for row in rows}
+    ungrouped: list[dict[str, Any]] = []
     for component in components:
-        groups.setdefault(component.get("group_name"), []).append(component)
-    return [
+        members.get(component["group_id"], ungrouped).append(component)
+    sections = [
         {
-            "name": name,
-            "status": rules.worst_status(c["status"] for c in members),
-            "components": members,
+            "id": row.id,
+            "name": row.name,
+            "description": row.description,
+            "collapsed": row.collapsed,
+            "created_at": format_timestamp(row.created_at),
+            "updated_at": format_timestamp(row.updated_at),
+            "status": rules.worst_status(c["status"] for c in members[row.id]),
+            "components": members[row.id],
         }
-        for name, members in groups.items()
+        for row in rows
+    ]
+    if ungrouped:
+        status = rules.worst_status(c["status"] for c in ungrouped)
+        sections.append(
+            {
+                "id": None,
+                "name": None,
+                "description": None,
+                "collapsed": False,
+                "status": status,
+                "components": ungrouped,
+            }
+        )
+    return sections
+
+
+def _public_groups(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The real groups of :func:`_groups`, each with its ``component_ids``."""
+    return [
+        {**group, "component_ids": [c["id"] for c in group["components"]]}
+        for group in sections
+        if group["id"] is not None
     ]
 
 
@@ -261,6 +296,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
     window_start = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
 
     component_rows = session.scalars(ordered_components(page.id)).all()
+    group_rows = session.scalars(ordered_groups(page.id)).all()
     # Incidents name their affected components from the page's: these, without a query.
     set_committed_value(page, "components", list(component_rows))
     active_rows = session.scalars(unresolved_incidents(page.id)).all()
@@ -298,6 +334,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
         component["uptime_ratio"] = uptime.ratio if uptime else None
         component["uptime_since"] = uptime.since if uptime else None
 
+    groups = _groups(components, group_rows)
     overall = rules.overall_status(
         (c.status for c in component_rows), (i.severity for i in active_rows)
     )
@@ -309,6 +346,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             "theme": page.theme,
             "overall_status": overall,
             "components": component_rows,
+            "groups": _public_groups(groups),
             "active_incidents": active_rows,
             "recent_incidents": recent_rows,
             "active_maintenances": active_maintenances,
@@ -332,7 +370,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
         },
         "overall_status": overall,
         "components": components,
-        "groups": _groups(components),
+        "groups": groups,
         "active_incidents": public_incidents(active_rows),
         "recent_incidents": public_incidents(recent_rows),
         "latest_incidents": public_incidents(latest_rows),
@@ -362,7 +400,7 @@ def _touched_page_ids(session: Session) -> set[str]:
         if isinstance(obj, Page):
             if obj not in session.deleted:
                 pages.add(obj.id)
-        elif isinstance(obj, (Component, Incident)):
+        elif isinstance(obj, (Component, ComponentGroup, Incident)):
             pages.add(obj.page_id)
         elif isinstance(obj, IncidentUpdate) and obj.incident is not None:
             pages.add(obj.incident.page_id)

@@ -17,7 +17,6 @@ moved, as Statuspage writes them (``code``, ``name``, ``old_status``,
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,16 +69,11 @@ def status_of(overall_status: str) -> dict[str, str]:
     return {"indicator": indicator, "description": description}
 
 
-def group_id(page_id: str, group_name: str) -> str:
-    """A stable id for a group: we name groups, Statuspage makes them components."""
-    digest = hashlib.blake2b(f"{page_id}\0{group_name}".encode(), digest_size=16)
-    return digest.hexdigest()
-
-
 def page_of(data: dict[str, Any], links: Links) -> dict[str, Any]:
     page = data["page"]
     changed = [format_timestamp(page["updated_at"])]
     changed += [c["updated_at"] for c in data["components"]]
+    changed += [g["updated_at"] for g in data["groups"] if g["id"] is not None]
     for item in (*data["latest_incidents"], *data["latest_maintenances"]):
         changed += [item["updated_at"], *(u["created_at"] for u in item["updates"])]
     return {
@@ -112,36 +106,34 @@ def _component(component: dict[str, Any], page_id: str, group: str | None) -> di
     }
 
 
-def _group(name: str, status: str, members: list[dict[str, Any]], page_id: str) -> dict[str, Any]:
+def _group(group: dict[str, Any], page_id: str) -> dict[str, Any]:
     return {
-        "id": group_id(page_id, name),
-        "name": name,
-        "status": status,
-        "created_at": min(m["created_at"] for m in members),
-        "updated_at": max(m["updated_at"] for m in members),
+        "id": group["id"],
+        "name": group["name"],
+        "status": group["status"],
+        "created_at": group["created_at"],
+        "updated_at": group["updated_at"],
         "position": 0,
-        "description": None,
+        "description": group["description"],
         "showcase": False,
         "start_date": None,
         "group_id": None,
         "page_id": page_id,
         "group": True,
         "only_show_if_degraded": False,
-        "components": [m["id"] for m in members],
+        "components": [c["id"] for c in group["components"]],
     }
 
 
 def components_of(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Components in display order, each named group first as a group component."""
+    """Components in display order, each group first as a group component (with the
+    ids of its ``components``), then the components in no group."""
     page_id = data["page"]["id"]
     found: list[dict[str, Any]] = []
     for group in data["groups"]:
-        name = group["name"]
-        parent = None if name is None else group_id(page_id, name)
-        members = [_component(c, page_id, parent) for c in group["components"]]
-        if name is not None:
-            found.append(_group(name, group["status"], members, page_id))
-        found.extend(members)
+        if group["id"] is not None:
+            found.append(_group(group, page_id))
+        found.extend(_component(c, page_id, group["id"]) for c in group["components"])
     for position, component in enumerate(found, start=1):
         component["position"] = position
     return found

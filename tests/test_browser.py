@@ -315,6 +315,26 @@ def labels_of(page: Page, component: str) -> list[str]:
     )
 
 
+def test_a_collapsed_group_is_folded_with_its_worst_status_in_sight(
+    live: Live, watched: Watched
+) -> None:
+    scene = live.scene("acme-folded")
+    database = scene.components["Database"]
+    live.admin.patch(f"/{scene.id}/groups/{database['group_id']}", {"collapsed": True})
+    live.admin.put(f"/{scene.id}/components/{database['id']}", {"status": "major_outage"})
+    page = watched.page
+    open_live(page, live.site(scene))
+    backend = page.locator("details.group", has=page.locator("summary", has_text="Backend"))
+    assert backend.evaluate("(details) => details.open") is False
+    expect(backend.locator("summary")).to_contain_text("Major outage", ignore_case=True)
+    expect(component_block(page, "Database")).to_be_hidden()
+    backend.locator("summary").click()
+    expect(component_block(page, "Database")).to_be_visible()
+    expect(component_block(page, "Database")).to_contain_text("Major outage", ignore_case=True)
+    assert watched.errors == []
+    assert watched.csp_violations() == []
+
+
 def test_a_status_change_reaches_the_open_page_without_reload(live: Live, watched: Watched) -> None:
     scene = live.scene("acme-live")
     page = watched.page

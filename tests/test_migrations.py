@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import MetaData, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from flask_statuspages import StatusPages, migrate
@@ -313,3 +315,254 @@ def test_sqlite_apps_that_begin_transactions_themselves_migrate_too(tmp_path) ->
         migrate.downgrade("base")
         assert _tables(engine) == set()
         engine.dispose()
+
+
+# ------------------------------------------ an upgrade keeps what was there
+
+_BEFORE_GROUPS = "0005_domain_ownership"
+_T0 = datetime(2026, 11, 1, 12, 0)  # naive UTC, as the tables keep it
+
+
+def _at(minutes: int) -> datetime:
+    return _T0 + timedelta(minutes=minutes)
+
+
+def _page(page_id: str, slug: str) -> dict[str, Any]:
+    return {
+        "id": page_id,
+        "owner": "acme",
+        "name": slug.title(),
+        "slug": slug,
+        "is_public": True,
+        "theme": {},
+        "enabled": True,
+        "ip_allowlist": [],
+        "uptime_days": 90,
+        "show_uptime": True,
+        "show_incident_history": True,
+        "public_version": 1,
+        "created_at": _T0,
+        "updated_at": _T0,
+    }
+
+
+def _component(cid: str, page_id: str, group_name: str | None, order: int) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "page_id": page_id,
+        "name": cid.upper(),
+        "status": "operational",
+        "display_order": order,
+        "group_name": group_name,
+        "show_uptime": True,
+        "created_at": _T0,
+        "updated_at": _T0,
+    }
+
+
+def _rows_before_groups() -> dict[str, list[dict[str, Any]]]:
+    """A row (or more) in every table of 0005, in an order their foreign keys accept."""
+    return {
+        "statuspages_api_token": [
+            {"id": "t1", "owner": "acme", "token_hash": "0" * 64, "created_at": _T0}
+        ],
+        "statuspages_page": [_page("p1", "one"), _page("p2", "two")],
+        "statuspages_component": [
+            _component("api", "p1", "Backend", 2),
+            _component("db", "p1", "Backend", 1),
+            _component("cdn", "p1", "Edge", 5),
+            _component("web", "p1", None, 0),
+            _component("x", "p2", "Backend", 3),  # the same name on another page
+        ],
+        "statuspages_component_status_change": [
+            {
+                "id": "sc1",
+                "component_id": "api",
+                "old_status": None,
+                "new_status": "operational",
+                "changed_at": _T0,
+            },
+        ],
+        "statuspages_incident": [
+            {
+                "id": "i1",
+                "page_id": "p1",
+                "title": "Down",
+                "message": "Oops",
+                "severity": "major",
+                "status": "resolved",
+                "resolved_at": _at(30),
+                "created_at": _at(5),
+                "updated_at": _at(30),
+            },
+            {
+                "id": "i2",
+                "page_id": "p2",
+                "title": "Slow",
+                "message": None,
+                "severity": "minor",
+                "status": "investigating",
+                "resolved_at": None,
+                "created_at": _at(7),
+                "updated_at": _at(7),
+            },
+        ],
+        "statuspages_incident_update": [
+            {
+                "id": "u1",
+                "incident_id": "i1",
+                "seq": 0,
+                "status": "investigating",
+                "message": "Oops",
+                "created_at": _at(5),
+            },
+            {
+                "id": "u2",
+                "incident_id": "i1",
+                "seq": 1,
+                "status": "resolved",
+                "message": None,
+                "created_at": _at(30),
+            },
+        ],
+        "statuspages_maintenance": [
+            {
+                "id": "m1",
+                "page_id": "p1",
+                "title": "Upgrade",
+                "message": None,
+                "status": "scheduled",
+                "scheduled_for": _at(600),
+                "scheduled_until": _at(660),
+                "auto_transition": True,
+                "component_ids": ["db"],
+                "created_at": _T0,
+                "updated_at": _T0,
+            },
+        ],
+        "statuspages_maintenance_update": [
+            {
+                "id": "mu1",
+                "maintenance_id": "m1",
+                "seq": 0,
+                "status": "scheduled",
+                "message": "Planned",
+                "created_at": _T0,
+            },
+        ],
+        "statuspages_subscriber": [
+            {
+                "id": "s1",
+                "page_id": "p1",
+                "email": "ops@acme.com",
+                "verified_at": _T0,
+                "created_at": _T0,
+                "failure_streak": 0,
+                "components_only": True,
+            },
+            {
+                "id": "s2",
+                "page_id": "p1",
+                "webhook_url": "https://hooks.acme.com/x",
+                "secret": "k",
+                "created_at": _T0,
+                "failure_streak": 2,
+                "components_only": False,
+            },
+        ],
+        "statuspages_subscriber_component": [{"subscriber_id": "s1", "component_id": "api"}],
+        "statuspages_event": [
+            {
+                "id": "e1",
+                "page_id": "p1",
+                "kind": "incident.created",
+                "payload": {"a": 1},
+                "component_ids": [],
+                "created_at": _at(5),
+            },
+        ],
+        "statuspages_delivery": [
+            {
+                "id": "d1",
+                "event_id": "e1",
+                "subscriber_id": "s1",
+                "page_id": "p1",
+                "channel": "email",
+                "status": "sent",
+                "attempts": 1,
+                "next_attempt_at": _at(5),
+                "sent_at": _at(6),
+                "created_at": _at(5),
+            },
+        ],
+    }
+
+
+def _all(engine, table) -> list[Any]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(table)).mappings())
+
+
+def test_upgrade_keeps_every_row_and_turns_group_names_into_groups(empty_database_url) -> None:
+    app, _ = _standalone_app(empty_database_url)
+    with app.app_context():
+        engine = app.extensions["statuspages"].db.engine
+        migrate.upgrade(_BEFORE_GROUPS)
+        old = MetaData()
+        old.reflect(engine)
+        rows = _rows_before_groups()
+        assert set(rows) == set(old.tables) - {migrate.VERSION_TABLE}, "a row in every table"
+        with engine.begin() as conn:
+            for name, items in rows.items():
+                for item in items:  # one by one: the rows of a table set different columns
+                    conn.execute(old.tables[name].insert().values(**item))
+
+        migrate.upgrade()
+        assert _diff(engine) == []
+        tables = Base.metadata.tables
+        for name, items in rows.items():
+            key = "component_id" if name == "statuspages_subscriber_component" else "id"
+            kept = {row[key] for row in _all(engine, tables[name])}
+            assert kept == {item[key] for item in items}, name
+
+        groups = {(g["page_id"], g["name"]): g for g in _all(engine, tables[_GROUP_TABLE])}
+        assert {k: g["display_order"] for k, g in groups.items()} == {
+            ("p1", "Backend"): 1,  # ordered by the first display order of their components
+            ("p1", "Edge"): 5,
+            ("p2", "Backend"): 3,
+        }
+        assert all(not g["collapsed"] and g["description"] is None for g in groups.values())
+        members = {c["id"]: c["group_id"] for c in _all(engine, tables["statuspages_component"])}
+        assert members == {
+            "api": groups["p1", "Backend"]["id"],
+            "db": groups["p1", "Backend"]["id"],
+            "cdn": groups["p1", "Edge"]["id"],
+            "web": None,
+            "x": groups["p2", "Backend"]["id"],
+        }
+        for incident in _all(engine, tables["statuspages_incident"]):
+            assert incident["components"] == {}
+            assert incident["started_at"] == incident["created_at"]
+            assert incident["postmortem"] is None
+        updates = _all(engine, tables["statuspages_incident_update"])
+        assert {u["id"]: u["status"] for u in updates} == {"u1": "investigating", "u2": "resolved"}
+        assert all(u["components"] == [] and u["edited_at"] is None for u in updates)
+        for page in _all(engine, tables["statuspages_page"]):
+            assert page["subscriptions_enabled"] and page["time_zone"] == "UTC"
+            assert not page["hide_branding"] and not page["robots_noindex"]
+
+        migrate.downgrade(_BEFORE_GROUPS)
+        back = MetaData()
+        back.reflect(engine)
+        assert _GROUP_TABLE not in back.tables
+        names = {
+            c["id"]: c["group_name"] for c in _all(engine, back.tables["statuspages_component"])
+        }
+        assert names == {c["id"]: c["group_name"] for c in rows["statuspages_component"]}
+        statuses = {u["id"]: u["status"] for u in _all(engine, back.tables[_UPDATE_TABLE])}
+        assert statuses == {"u1": "investigating", "u2": "resolved"}
+        engine.dispose()
+
+
+_GROUP_TABLE = "statuspages_component_group"
+_UPDATE_TABLE = "statuspages_incident_update"

@@ -35,15 +35,15 @@ def test_document_is_valid_and_covers_every_route(app) -> None:
 def test_error_shapes_and_schemas_are_described(app) -> None:
     document = app.test_client().get(PREFIX + "/openapi.json").json
     schemas = document["components"]["schemas"]
-    assert {"Error", "Page", "PageInput", "PageInputUpdate", "Component", "Incident"} <= set(
-        schemas
+    assert {"Error", "Page", "PageCreateInput", "PageInputUpdate", "Component", "Incident"} <= (
+        set(schemas)
     )
     assert set(schemas["Error"]["properties"]) == {"error"}
     assert "fields" in schemas["ErrorBody"]["properties"]
     create = document["paths"][PREFIX + "/"]["post"]
     assert set(create["responses"]) >= {"201", "400", "401", "403", "409", "413", "422"}
     assert create["responses"]["422"] == {"$ref": "#/components/responses/validation_error"}
-    assert schemas["PageInput"]["required"] == ["name"]
+    assert schemas["PageCreateInput"]["required"] == ["name"]
     assert "required" not in schemas["PageInputUpdate"]
     incident_status = schemas["Incident"]["properties"]["status"]
     assert incident_status["enum"] == ["investigating", "identified", "monitoring", "resolved"]
@@ -96,13 +96,13 @@ def test_the_document_states_the_rules_the_api_applies(app) -> None:
     assert "after scheduled_for" in schemas["MaintenanceInput"]["description"]
     start = schemas["MaintenanceInput"]["properties"]["scheduled_for"]
     assert "2000-01-01T00:00:00Z and 9999-12-31T23:59:59Z" in start["description"]
-    for name in ("PageInput", "PageInputUpdate", "IncidentInput", "SubscriberInput"):
+    for name in ("PageCreateInput", "PageInputUpdate", "IncidentInput", "SubscriberInput"):
         for string in _walk_strings(schemas[name], schemas):
             assert {"pattern", "enum"} & set(string) or string["format"] in ("email", "date-time")
             if "pattern" in string:  # every pattern refuses a NUL
                 assert not re.search(string["pattern"], "a\x00"), (name, string)
     assert re.search(schemas["IncidentInput"]["properties"]["title"]["pattern"], " ") is None
-    theme = schemas["PageInput"]["properties"]["theme"]["anyOf"]
+    theme = schemas["PageCreateInput"]["properties"]["theme"]["anyOf"]
     assert theme == [
         {"$ref": "#/components/schemas/Theme"},
         {"type": "object", "nullable": True, "enum": [None]},

@@ -29,6 +29,7 @@ def test_public_page_shape(api) -> None:
         "overall_status",
         "theme",
         "components",
+        "groups",
         "active_incidents",
         "active_maintenances",
         "upcoming_maintenances",
@@ -39,6 +40,15 @@ def test_public_page_shape(api) -> None:
     assert body["overall_status"] == "degraded_performance"
     assert [c["id"] for c in body["components"]] == [component["id"]]
     assert body["components"][0]["group_name"] == "Backend"
+    [group] = body["groups"]
+    assert body["components"][0]["group_id"] == group["id"]
+    assert group == {
+        "id": group["id"],
+        "name": "Backend",
+        "description": None,
+        "collapsed": False,
+        "component_ids": [component["id"]],
+    }
     assert "page_id" not in body["components"][0]
     assert [i["id"] for i in body["active_incidents"]] == [active["id"]]
     assert [i["id"] for i in body["recent_incidents"]] == [resolved["id"]]

@@ -59,6 +59,38 @@ def test_next_free_slug_skips_taken_suffixes() -> None:
     assert rules.next_free_slug("acme", ["acme", "acme-2", "acme-3", "acme-5"]) == "acme-4"
 
 
+@pytest.mark.parametrize(
+    ("given", "complete", "expected"),
+    [
+        (["b", "a", "c"], True, []),
+        ([], True, ["Missing (list every one, in the new order): a, b, c."]),
+        (["a", "b"], True, ["Missing (list every one, in the new order): c."]),
+        (["a", "b", "a", "c", "b"], True, ["Listed more than once: a, b."]),
+        (["a", "b", "c", "x"], True, ["Not on this page: x."]),
+        (
+            ["a", "x", "x"],
+            True,
+            [
+                "Listed more than once: x.",
+                "Not on this page: x.",
+                "Missing (list every one, in the new order): b, c.",
+            ],
+        ),
+        (["c"], False, []),
+        ([], False, []),
+        (["c", "c", "y"], False, ["Listed more than once: c.", "Not on this page: y."]),
+    ],
+)
+def test_id_list_problems(given: list[str], complete: bool, expected: list[str]) -> None:
+    assert rules.id_list_problems(given, ["a", "b", "c"], complete=complete) == expected
+
+
+def test_id_list_problems_name_a_few_ids_only() -> None:
+    unknown = [f"x{n}" for n in range(8)]
+    [problem] = rules.id_list_problems(unknown, [], complete=True)
+    assert problem == "Not on this page: x0, x1, x2, x3, x4 and 3 more."
+
+
 def test_resolved_at_rules() -> None:
     now = datetime(2026, 1, 2, tzinfo=timezone.utc)
     earlier = datetime(2026, 1, 1, tzinfo=timezone.utc)

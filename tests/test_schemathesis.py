@@ -79,6 +79,9 @@ _INCIDENT = {
     "severity": _ALIAS,
 }
 _SOMETHING = "an update says something: a message, a status or components (one of several)"
+_ORDER = "a new order must list every id of the page once: a reference, not a shape"
+_GROUP = "group_id must name a group of this page, and agree with group_name: a reference"
+_GROUPS = "the groups of one request must have different names"
 UNSTATEABLE: dict[str, dict[str, str]] = {
     "POST /{page_id}/incidents": _INCIDENT,
     "PUT /{page_id}/incidents/{incident_id}": _INCIDENT,
@@ -96,7 +99,15 @@ UNSTATEABLE: dict[str, dict[str, str]] = {
         "created_at": _PAST,
         "message": _SOMETHING,
     },
-    "POST /": {"ip_allowlist": _NETWORK, **_THEME_URLS},
+    "POST /": {"ip_allowlist": _NETWORK, **_THEME_URLS, "groups": _GROUPS},
+    "POST /{page_id}/components": {"group_id": _GROUP, "group_name": _GROUP},
+    "PUT /{page_id}/components/{component_id}": {"group_id": _GROUP, "group_name": _GROUP},
+    "PATCH /{page_id}/components/{component_id}": {"group_id": _GROUP, "group_name": _GROUP},
+    "PATCH /{page_id}/components/reorder": {"ids": _ORDER, "componentIds": _ORDER},
+    "PATCH /{page_id}/groups/reorder": {"ids": _ORDER},
+    "POST /{page_id}/groups": {"component_ids": _REFERENCE},
+    "PUT /{page_id}/groups/{group_id}": {"component_ids": _REFERENCE},
+    "PATCH /{page_id}/groups/{group_id}": {"component_ids": _REFERENCE},
     "PUT /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS},
     "PATCH /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS},
     "POST /{page_id}/maintenances": {
@@ -139,6 +150,7 @@ STATE_REFUSALS: dict[str, tuple[int, str]] = {
 
 _SEEDED = {
     "component_id": models.Component,
+    "group_id": models.ComponentGroup,
     "incident_id": models.Incident,
     "update_id": models.IncidentUpdate,
     "maintenance_id": models.Maintenance,
@@ -184,7 +196,7 @@ class Scene:
         api = self.api
         page = api.make_page(name="Fuzzed Status")
         page_id = page["id"]
-        component = api.make_component(page_id, name="API")
+        component = api.make_component(page_id, name="API", group_name="Backend")
         subscriber = api.make_subscriber(page_id, email="ops@acme.com")
         verify = api.get(f"/{page_id}/subscribers/verify/{subscriber['verify_token']}")
         assert verify.status_code == 200, verify.json
@@ -202,6 +214,7 @@ class Scene:
         self.ids = {
             "page_id": page_id,
             "component_id": component["id"],
+            "group_id": component["group_id"],
             "incident_id": incident["id"],
             "update_id": incident["updates"][0]["id"],
             "maintenance_id": window["id"],

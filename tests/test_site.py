@@ -75,7 +75,7 @@ def backdate_components(app: Any, db: Any, days: float) -> datetime:
 def test_page_shows_status_components_groups_uptime_and_incidents(
     app: Any, db: Any, api: Any, page: Any
 ) -> None:
-    api.make_component(page["id"], name="REST API", group_name="Backend", description="v2")
+    rest = api.make_component(page["id"], name="REST API", group_name="Backend", description="v2")
     api.make_component(page["id"], name="Database", group_name="Backend", status="partial_outage")
     api.make_component(page["id"], name="Website")
     born = backdate_components(app, db, 10)
@@ -90,7 +90,7 @@ def test_page_shows_status_components_groups_uptime_and_incidents(
     assert response.mimetype == "text/html"
     body = html(response)
     assert '<h2 id="overall-title" data-overall>Partial system outage</h2>' in body
-    assert '<details class="group" id="group-1" open>' in body
+    assert f'<details class="group" id="group-{rest["group_id"]}" open>' in body
     group = body[body.index('<details class="group"') : body.index("</details>")]
     assert "Backend" in group and "REST API" in group and "Database" in group
     assert "Website" not in group and "Website" in body

@@ -96,7 +96,7 @@ def test_every_route_answers_its_documented_shape(api, scene) -> None:
 def test_summary_components_and_groups(api, scene) -> None:
     body = get(api, "summary.json").json
     components = body["components"]
-    group_id = statuspage_v2.group_id(scene["page"]["id"], "Backend")
+    group_id = scene["api"]["group_id"]
     assert [(c["name"], c["group"], c["position"]) for c in components] == [
         ("Backend", True, 1),
         ("API", False, 2),
@@ -125,6 +125,7 @@ def test_group_ids_are_stable_and_per_page(api, scene) -> None:
     other = api.make_page(name="Other")
     api.make_component(other["id"], name="X", group_name="Backend")
     first = get(api, "components.json").json["components"][0]["id"]
+    assert first == scene["api"]["group_id"]  # the group's own id
     api.make_component(scene["page"]["id"], name="Queue", group_name="Backend")
     assert get(api, "components.json").json["components"][0]["id"] == first
     theirs = api.get(f"/public/{other['slug']}/api/v2/components.json").json["components"]

@@ -30,6 +30,10 @@ BODIES = {
     "update_incident_template": {"title": "Stolen"},
     "put_postmortem": {"body": "Injected"},
     "publish_postmortem": {"notify": True},
+    "create_group": {"name": "Injected"},
+    "update_group": {"name": "Stolen", "collapsed": True},
+    "reorder_components": {"ids": []},
+    "reorder_groups": {"ids": []},
 }
 
 
@@ -40,7 +44,8 @@ def acme_ids(api):
     api.post(f"/{page['id']}/incidents/{incident['id']}/updates", json={"message": "Second"})
     ids = {
         "page_id": page["id"],
-        "component_id": api.make_component(page["id"])["id"],
+        "component_id": api.make_component(page["id"], group_name="Backend")["id"],
+        "group_id": api.get(f"/{page['id']}/groups").json["data"][0]["id"],
         "incident_id": incident["id"],
         "update_id": incident["updates"][0]["id"],
         "subscriber_id": api.make_subscriber(page["id"], email="ops@acme.com")["id"],
@@ -66,6 +71,7 @@ def _row_counts(app, db) -> dict[str, int]:
             for m in (
                 models.Page,
                 models.Component,
+                models.ComponentGroup,
                 models.Incident,
                 models.IncidentUpdate,
                 models.Maintenance,

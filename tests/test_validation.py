@@ -290,7 +290,12 @@ def test_a_nul_in_a_path_is_a_404(api: Any, page: dict[str, Any]) -> None:
 def test_a_nul_in_any_string_field_is_a_422_naming_it(api: Any, page: dict[str, Any]) -> None:
     cases = [
         ("POST", "/", {"name": "Acme\x00"}, "name"),
-        ("PATCH", f"/{page['id']}", {"theme": {"primary_color": "#fff\x00"}}, "theme"),
+        (
+            "PATCH",
+            f"/{page['id']}",
+            {"theme": {"primary_color": "#fff\x00"}},
+            "theme.primary_color",
+        ),
         ("PATCH", f"/{page['id']}", {"ip_allowlist": ["10.0.0.0/8\x00"]}, "ip_allowlist"),
         ("POST", f"/{page['id']}/components", {"name": "A", "group_name": "\x00"}, "group_name"),
         ("POST", f"/{page['id']}/incidents", {"title": "T", "message": "a\x00b"}, "message"),

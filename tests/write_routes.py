@@ -43,6 +43,11 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
         },
         "update_maintenance": {"title": "Forged title"},
         "create_subscriber": {"email": "forged-admin@example.org"},
+        "create_group": {"name": "Forged group"},
+        "update_group": {"name": "Forged name", "collapsed": True},
+        # Not the page's whole list (bodies are fixed): refused by the view, 422.
+        "reorder_components": {"ids": ["forged"]},
+        "reorder_groups": {"ids": ["forged"]},
         "subscribe": {"email": "forged@example.org"},
         "unlock_page": {"password": PASSWORD},
     }
@@ -114,6 +119,7 @@ def build_targets(client: FlaskClient, headers: dict[str, str]) -> dict[str, str
         "slug": page["slug"],
         "page_id": page["id"],
         "component_id": post(f"/{page['id']}/components", {"name": "API"})["id"],
+        "group_id": post(f"/{page['id']}/groups", {"name": "Backend"})["id"],
         "incident_id": post(f"/{page['id']}/incidents", {"title": "Outage"})["id"],
         "maintenance_id": post(f"/{page['id']}/maintenances", maintenance)["id"],
         "subscriber_id": subscriber["id"],

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
-from .. import signals
+from .. import rules, signals
 from ..changes import Event, commit, event
-from ..errors import not_found, validation_error
+from ..errors import conflict, not_found, validation_error
 from ..models import Component, ComponentStatusChange, Page, SubscriberComponent
 from ..notify import outbox
 from ..state import db_session
@@ -60,21 +61,44 @@ def _record_status(component: Component, old_status: str | None) -> None:
 
 
 def _resolve_group(page: Page, data: dict[str, Any]) -> dict[str, Any]:
-    """``group_name`` (a shortcut) as the group it names, made when missing."""
-    if "group_name" not in data:
+    """``group_id``, or the ``group_name`` shortcut (a group made when missing), as the
+    ``group`` it names; 422 when both are given and name different groups."""
+    if "group_id" not in data and "group_name" not in data:
         return data
     data = dict(data)
-    name = data.pop("group_name")
-    data["group"] = groups.group_named(page, name) if name else None
+    has_id, group_id = "group_id" in data, data.pop("group_id", None)
+    has_name, name = "group_name" in data, data.pop("group_name", None)
+    group = groups.group_for_component(page, group_id) if group_id else None
+    if has_id and has_name and (group.name if group else None) != name:
+        message = "group_id and group_name name different groups; give one of them."
+        raise validation_error({"group_id": [message], "group_name": [message]})
+    if not has_id:
+        group = groups.group_named(page, name) if name else None
+    data["group"] = group
     return data
 
 
-def create_component(page: Page, data: dict[str, Any]) -> Component:
-    data = _resolve_group(page, data)
+def add_component(page: Page, data: dict[str, Any]) -> Component:
+    """A new component of ``page`` in the session, its first status recorded; no commit."""
     component = Component(page_id=page.id, **{"status": "operational", **data})
     db_session().add(component)
     _record_status(component, None)
-    commit(event(signals.component_created, component=component))
+    return component
+
+
+def _commit(*events: Event) -> None:
+    """Commit; a group made by ``group_name`` that a concurrent write made too is 409."""
+    try:
+        commit(*events)
+    except IntegrityError:
+        db_session().rollback()
+        message = "A group of that name was being made at the same time; try again."
+        raise conflict(message) from None
+
+
+def create_component(page: Page, data: dict[str, Any]) -> Component:
+    component = add_component(page, _resolve_group(page, data))
+    _commit(event(signals.component_created, component=component))
     return component
 
 
@@ -101,7 +125,7 @@ def update_component(component: Component, data: dict[str, Any]) -> Component:
                 new_status=component.status,
             )
         )
-    commit(*events)
+    _commit(*events)
     return component
 
 
@@ -132,3 +156,18 @@ def move_status(component: Component, status: str) -> list[Event]:
             new_status=status,
         ),
     ]
+
+
+def reorder_components(page: Page, ids: Sequence[str], field: str = "ids") -> list[Component]:
+    """Put the page's components in the order of ``ids`` (every one, each once):
+    ``display_order`` becomes 0, 1, 2... ``field`` names the list in errors."""
+    components = db_session().scalars(ordered_components(page.id)).all()
+    by_id = {component.id: component for component in components}
+    problems = rules.id_list_problems(ids, by_id, complete=True)
+    if problems:
+        raise validation_error({field: problems})
+    for order, component_id in enumerate(ids):
+        by_id[component_id].display_order = order
+    ordered = [by_id[component_id] for component_id in ids]
+    commit(event(signals.components_reordered, page=page, components=ordered))
+    return ordered

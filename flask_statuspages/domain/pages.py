@@ -26,8 +26,10 @@ from ..models import (
     Page,
     Subscriber,
     SubscriberComponent,
+    new_id,
 )
 from ..state import db_session
+from .components import add_component
 
 #: How often a create retries when a concurrent request took the slug it chose.
 SLUG_ATTEMPTS = 25
@@ -105,24 +107,63 @@ def _check_page_limit(owner: str) -> None:
         raise ApiError(403, f"This plan allows {limit} status pages.", code="page_limit_reached")
 
 
+#: Fields of a page create that are not the page's own.
+_CONTENTS = ("slug", "components", "groups")
+
+
 def create_page(owner: str, data: dict[str, Any]) -> Page:
-    """Create a page; a slug made from the name gets ``-2``, ``-3``... when taken."""
+    """Create a page, with the ``groups`` and ``components`` given (one transaction); a
+    slug made from the name gets ``-2``, ``-3``... when taken."""
     session = db_session()
     explicit_slug = data.get("slug")
     for _ in range(SLUG_ATTEMPTS):
         _check_page_limit(owner)
         _check_unique(explicit_slug, data.get("custom_domain"))
         slug = explicit_slug or _free_slug(rules.slugify(data["name"]))
-        page = Page(owner=owner, slug=slug, theme={}, ip_allowlist=[])
-        _apply(page, {k: v for k, v in data.items() if k != "slug"})
+        page = Page(id=new_id(), owner=owner, slug=slug, theme={}, ip_allowlist=[])
+        _apply(page, {k: v for k, v in data.items() if k not in _CONTENTS})
         session.add(page)
+        made = _add_contents(page, data.get("groups", []), data.get("components", []))
+        events = [event(signals.component_created, component=c) for c in made]
         try:
-            commit(event(signals.page_created, page=page))
+            commit(event(signals.page_created, page=page), *events)
         except IntegrityError:
             session.rollback()  # a concurrent create won the slug: look again
             continue
         return page
     raise conflict("Could not find a free slug for this page; try again.")
+
+
+def _add_contents(
+    page: Page, group_items: list[dict[str, Any]], component_items: list[dict[str, Any]]
+) -> list[Component]:
+    """The groups (each with its ``components``) and components of a new page, in the
+    session, ordered as listed unless their ``display_order`` says otherwise. A
+    component's ``group_name`` names a group of the request, or one made for it."""
+    named: dict[str, ComponentGroup] = {}
+    listed: list[tuple[dict[str, Any], ComponentGroup | None]] = []
+    for group_data in group_items:
+        group_data = dict(group_data)
+        members = group_data.pop("components", [])
+        group = _add_group(page, group_data, len(named))
+        named[group.name] = group
+        listed += [(member, group) for member in members]
+    for item in component_items:
+        item = dict(item)
+        name = item.pop("group_name", None)
+        if name is not None and name not in named:
+            named[name] = _add_group(page, {"name": name}, len(named))
+        listed.append((item, named.get(name) if name is not None else None))
+    return [
+        add_component(page, {"display_order": order, **item, "group": group})
+        for order, (item, group) in enumerate(listed)
+    ]
+
+
+def _add_group(page: Page, data: dict[str, Any], order: int) -> ComponentGroup:
+    group = ComponentGroup(page_id=page.id, **{"display_order": order, "collapsed": False, **data})
+    db_session().add(group)
+    return group
 
 
 def update_page(page: Page, data: dict[str, Any]) -> Page:

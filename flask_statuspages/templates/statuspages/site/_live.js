@@ -10,7 +10,8 @@
   if (!script || !main || !window.EventSource || !window.fetch || !window.DOMParser) return;
   var EVENTS = [
     "state", "component.created", "component.updated", "component.deleted",
-    "component.status_changed", "incident.created", "incident.updated",
+    "component.status_changed", "group.created", "group.updated", "group.deleted",
+    "components.reordered", "groups.reordered", "incident.created", "incident.updated",
     "incident.resolved", "incident.deleted", "maintenance.created", "maintenance.updated",
     "maintenance.started", "maintenance.completed", "maintenance.deleted", "page.updated",
     "page.deleted"
