@@ -285,6 +285,31 @@ class PageInput(InputSchema):
     )
 
 
+class CheckSlugQuery(QuerySchema):
+    slug = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=255),
+        metadata={"description": "The slug to check (or a name to make one from)."},
+    )
+
+
+class SlugCheckSchema(Schema):
+    slug = fields.Str()
+    valid = fields.Bool(metadata={"description": "Whether it is a well-formed slug."})
+    available = fields.Bool(
+        metadata={"description": "Valid and no page has it: a create with it would succeed."}
+    )
+    reason = fields.Str(
+        allow_none=True, metadata={"description": "Why it is not valid; null when it is."}
+    )
+    suggestion = fields.Str(
+        metadata={
+            "description": "A free, valid slug: the slug itself when available, else the next"
+            " free one made from it (-2, -3, ...)."
+        }
+    )
+
+
 class DnsRecordSchema(Schema):
     type = fields.Str(metadata={"enum": ["CNAME", "TXT"], "example": "TXT"})
     name = fields.Str(metadata={"example": "_statuspages.status.acme.com"})
@@ -561,8 +586,20 @@ class HistorySchema(Schema):
     )
 
 
+#: How many days back an uptime window may end (ten years).
+MAX_UPTIME_OFFSET = 3650
+
+
 class UptimeQuery(QuerySchema):
     days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=365))
+    offset = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=MAX_UPTIME_OFFSET),
+        metadata={
+            "description": "Days back from today the window ends (seed 003): 0 ends today,"
+            " 7 ends on the day a week ago."
+        },
+    )
 
 
 class UptimeDaySchema(Schema):
@@ -588,6 +625,7 @@ class UptimeComponentSchema(Schema):
 class UptimeSchema(Schema):
     component = fields.Nested(UptimeComponentSchema)
     days = fields.Int()
+    offset = fields.Int(metadata={"description": "Days back from today the window ends."})
     since = Timestamp(
         allow_none=True,
         metadata={
@@ -618,6 +656,104 @@ class UptimeSchema(Schema):
         },
     )
     history = fields.List(fields.Nested(UptimeDaySchema), metadata={"description": "Oldest first."})
+
+
+# --------------------------------------------------- component statistics
+
+
+class UptimeFigureSchema(Schema):
+    start = Timestamp(
+        metadata={
+            "description": "Where the window starts: 24 hours ago, or the midnight (UTC)"
+            " that begins its first day, as on the uptime bars."
+        }
+    )
+    uptime = fields.Float(
+        allow_none=True,
+        metadata={"description": "0..1, weighted by time; null when uptime_reason says why."},
+    )
+    uptime_reason = fields.Str(
+        allow_none=True,
+        metadata={
+            "enum": ["too_little_data", None],
+            "description": "too_little_data: less than STATUSPAGES_UPTIME_MIN_SPAN seconds"
+            " observed in the window.",
+        },
+    )
+    since = Timestamp(
+        allow_none=True,
+        metadata={"description": "When the data begins, for a component younger than the window."},
+    )
+    observed_seconds = fields.Float()
+
+
+class UptimeWindowsSchema(Schema):
+    last_24h = fields.Nested(UptimeFigureSchema, data_key="24h", attribute="24h")
+    last_7d = fields.Nested(UptimeFigureSchema, data_key="7d", attribute="7d")
+    last_30d = fields.Nested(UptimeFigureSchema, data_key="30d", attribute="30d")
+    last_90d = fields.Nested(UptimeFigureSchema, data_key="90d", attribute="90d")
+
+
+class IncidentCountSchema(Schema):
+    days = fields.Int(metadata={"description": "The incidents counted started in these days."})
+    since = Timestamp(metadata={"description": "The midnight (UTC) the days begin at."})
+    count = fields.Int(metadata={"description": "Incidents whose components name this one."})
+    resolved = fields.Int(metadata={"description": "How many of them are resolved."})
+    mean_time_to_resolve_seconds = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Mean of resolved_at - started_at over the resolved ones;"
+            " null when none is."
+        },
+    )
+
+
+class AffectingIncidentSchema(Schema):
+    id = fields.Str()
+    title = fields.Str()
+    status = fields.Str(metadata={"enum": list(rules.INCIDENT_STATUSES)})
+    severity = fields.Str(metadata={"enum": list(rules.SEVERITIES)})
+    started_at = Timestamp()
+    component_status = fields.Str(
+        metadata={
+            "enum": list(rules.COMPONENT_STATUSES),
+            "description": "The status the incident gives this component.",
+        }
+    )
+
+
+class AffectingMaintenanceSchema(Schema):
+    id = fields.Str()
+    title = fields.Str()
+    status = fields.Str(metadata={"enum": list(rules.MAINTENANCE_STATUSES)})
+    scheduled_for = Timestamp()
+    scheduled_until = Timestamp()
+
+
+class ComponentStatisticsSchema(Schema):
+    component = fields.Nested(UptimeComponentSchema)
+    status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
+    status_since = Timestamp(
+        allow_none=True,
+        metadata={
+            "description": "When the component entered its status (its creation, if it never"
+            " changed); null when the record of changes does not say."
+        },
+    )
+    status_duration_seconds = fields.Float(allow_none=True)
+    uptime = fields.Nested(
+        UptimeWindowsSchema,
+        metadata={"description": "Uptime over the last 24 hours and the last 7, 30, 90 days."},
+    )
+    incidents = fields.Nested(IncidentCountSchema)
+    open_incidents = fields.List(
+        fields.Nested(AffectingIncidentSchema),
+        metadata={"description": "Unresolved incidents naming it, newest first (of any age)."},
+    )
+    open_maintenances = fields.List(
+        fields.Nested(AffectingMaintenanceSchema),
+        metadata={"description": "Windows in progress or being verified that affect it."},
+    )
 
 
 class AuthInput(InputSchema):
