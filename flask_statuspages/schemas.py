@@ -237,7 +237,79 @@ class Cidr(fields.Str):
             raise ValidationError("Not a valid IP address or CIDR network.") from None
 
 
-class PageInput(InputSchema):
+class TimeZoneName(fields.Str):
+    """An IANA time zone name (``Europe/Paris``), as :mod:`zoneinfo` knows it."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(validate=validate.Length(min=1, max=64), **kw)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if not rules.is_time_zone(name):
+            raise ValidationError("Not an IANA time zone name (like Europe/Paris or UTC).")
+        return name
+
+
+def _web_link(description: str) -> fields.Url:
+    return fields.Url(
+        schemes={"http", "https"},
+        allow_none=True,
+        validate=validate.Length(max=2048),
+        metadata={"description": description},
+    )
+
+
+class PageSettingsInput(InputSchema):
+    """The page fields of seeds 001 and 002: links, branding, indexing, subscriptions, zone.
+
+    Seed 001's names are taken too: ``remove_branding`` for ``hide_branding``,
+    ``subscription_enabled`` for ``subscriptions_enabled``.
+    """
+
+    SEED_ALIASES = {
+        "remove_branding": "hide_branding",
+        "subscription_enabled": "subscriptions_enabled",
+    }
+
+    website_url = _web_link("The organisation's site, linked from the page's header.")
+    support_url = _web_link("Where visitors get help, linked from the page's footer.")
+    privacy_url = _web_link("The privacy policy, linked from the page's footer.")
+    hide_branding = StrictBool(
+        metadata={"description": 'Hide the "Powered by" line (default false).'}
+    )
+    robots_noindex = StrictBool(
+        metadata={
+            "description": "Ask search engines not to index the public face: a robots meta tag"
+            " and X-Robots-Tag on every public answer (default false)."
+        }
+    )
+    subscriptions_enabled = StrictBool(
+        metadata={
+            "description": "Visitors may subscribe (default true); false: no form, and the"
+            " public subscribe routes answer 404."
+        }
+    )
+    time_zone = TimeZoneName(
+        metadata={
+            "description": "IANA zone the HTML page shows times in (default UTC).",
+            "example": "Europe/Paris",
+        }
+    )
+
+    @pre_load
+    def seed_names(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, dict) or not data.keys() & self.SEED_ALIASES.keys():
+            return data
+        data = dict(data)
+        for alias, name in self.SEED_ALIASES.items():
+            if alias in data:
+                if name in data:
+                    raise ValidationError({alias: [f"Give {name} or {alias}, not both."]})
+                data[name] = data.pop(alias)
+        return data
+
+
+class PageInput(PageSettingsInput):
     name = Text(required=True, min_length=1, max_length=255, metadata={"example": "Acme Status"})
     slug = fields.Str(
         validate=[
@@ -328,7 +400,17 @@ class DomainRecords(fields.List):
         return dns_records(obj)
 
 
-class PageSchema(Schema):
+class PageSettingsSchema(Schema):
+    website_url = fields.Str(allow_none=True)
+    support_url = fields.Str(allow_none=True)
+    privacy_url = fields.Str(allow_none=True)
+    hide_branding = fields.Bool()
+    robots_noindex = fields.Bool()
+    subscriptions_enabled = fields.Bool()
+    time_zone = fields.Str(metadata={"example": "Europe/Paris"})
+
+
+class PageSchema(PageSettingsSchema):
     id = fields.Str()
     name = fields.Str()
     slug = fields.Str()

@@ -1,7 +1,7 @@
 """One component's statistics: its status and since when, its uptime over four windows,
 the incidents that affected it and what is open on it now.
 
-Six queries whatever the history (the component, its status changes of the
+Five queries whatever the history (the component, its status changes of the
 last 90 days, its last change, the page's incidents that name it, the page's
 open maintenance windows); the figures come from the functions that draw the
 HTML page's bars (:func:`rules.uptime`), so the two always agree.

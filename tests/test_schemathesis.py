@@ -69,10 +69,17 @@ _NETWORK = "an IP network (CIDR) has no JSON Schema format"
 _MAILBOX = "email-validator refuses special-use domains (RFC 6761: .test, .invalid...) and"
 _MAILBOX += " the `email` format does not"
 _THEME_URLS = {"theme.logo_url": _URL, "theme.favicon_url": _URL}
+_ZONE = "IANA zone names are the server's time zone database, not a list in the document"
+_PAGE_SETTINGS = {
+    "website_url": _URL,
+    "support_url": _URL,
+    "privacy_url": _URL,
+    "time_zone": _ZONE,
+}
 UNSTATEABLE: dict[str, dict[str, str]] = {
-    "POST /": {"ip_allowlist": _NETWORK, **_THEME_URLS},
-    "PUT /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS},
-    "PATCH /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS},
+    "POST /": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS},
+    "PUT /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS},
+    "PATCH /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS},
     "POST /{page_id}/maintenances": {
         "scheduled_for": _WINDOW,
         "scheduled_until": _WINDOW,
