@@ -181,6 +181,9 @@ def test_robots_noindex_on_every_public_answer(api, app) -> None:
         if etag:  # a 304 says it too
             again = visitor.get(path.format(cid=cid), headers={"If-None-Match": etag})
             assert again.status_code == 304 and again.headers["X-Robots-Tag"] == "noindex"
+    stream = visitor.get("/public/acme-status/events", buffered=False)
+    assert stream.status_code == 200 and stream.headers["X-Robots-Tag"] == "noindex"
+    stream.close()
     incident = api.make_incident(page["id"])
     for path in ("/status/acme-status", f"/status/acme-status/incidents/{incident['id']}"):
         response = site.get(path)
