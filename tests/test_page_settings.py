@@ -41,6 +41,17 @@ def html(response: Any) -> str:
 # ------------------------------------------------------------ check-slug
 
 
+def test_the_slug_rules() -> None:
+    free = rules.check_slug("acme", [])
+    assert (free.valid, free.available, free.reason, free.suggestion) == (True, True, None, "acme")
+    taken = rules.check_slug("acme", ["acme", "acme-2"])
+    assert (taken.valid, taken.available, taken.suggestion) == (True, False, "acme-3")
+    wrong = rules.check_slug("Acme--Status", ["acme-status"])
+    assert (wrong.valid, wrong.available, wrong.suggestion) == (False, False, "acme-status-2")
+    assert rules.suggestion_base("x" * 81) == "x" * 80  # room for a -N suffix
+    assert rules.slug_problem("-acme") and rules.slug_problem("a" * 101)
+
+
 def test_check_slug_answers_whether_a_slug_is_free_and_valid(api) -> None:
     api.make_page(name="Acme Status")
     api.make_page(name="Acme Status")  # acme-status-2
