@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, request
+from flask import after_this_request, current_app, request
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from werkzeug.security import check_password_hash
@@ -49,6 +49,7 @@ _COLUMNS = (
     Page.ip_allowlist,
     Page.custom_domain,
     Page.custom_domain_verified_at,
+    Page.robots_noindex,
 )
 
 
@@ -65,6 +66,7 @@ class PageRef:
     ip_allowlist: list[str]
     custom_domain: str | None
     custom_domain_verified_at: datetime | None
+    robots_noindex: bool
 
     @property
     def protected(self) -> bool:
@@ -278,12 +280,25 @@ def check(ref: PageRef) -> None:
         raise not_found("Page")
     if ref.ip_allowlist and not rules.ip_allowed(ref.ip_allowlist, client_address()):
         raise not_found("Page")
+    keep_from_search_engines(ref)
     if ref.password_hash is not None and not has_session(ref):
         raise ApiError(
             401,
             "This page is password-protected: unlock it with POST .../auth.",
             code="password_required",
         )
+
+
+def keep_from_search_engines(ref: PageRef) -> None:
+    """``X-Robots-Tag: noindex`` on this request's answer when the page asks for it
+    (``robots_noindex``); called once the visitor may know the page exists."""
+    if ref.robots_noindex:
+        after_this_request(_noindex)
+
+
+def _noindex(response: Any) -> Any:
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def reachable(ref: PageRef) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any
 
 from flask import current_app
@@ -88,20 +88,19 @@ def uptime_min_span() -> float:
     return float(current_app.config["STATUSPAGES_UPTIME_MIN_SPAN"])
 
 
-def component_uptime(
-    page_id: str, component_id: str, days: int, now: datetime | None = None
-) -> tuple[Component, rules.Uptime]:
-    """One component of the page and its uptime over the last ``days`` days (404: none)."""
-    now = now or utcnow()
-    session = db_session()
-    component = session.scalar(
+def page_component(page_id: str, component_id: str) -> Component:
+    """The component ``component_id`` of the page (404: none)."""
+    component = db_session().scalar(
         select(Component).where(Component.page_id == page_id, Component.id == component_id)
     )
     if component is None:
         raise not_found("Component")
-    first_day = now.date() - timedelta(days=days - 1)
-    since = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
-    changes = session.execute(
+    return component
+
+
+def status_changes(component_id: str, since: datetime) -> list[rules.StatusChange]:
+    """The component's recorded status changes from ``since`` on, oldest first."""
+    rows = db_session().execute(
         select(
             ComponentStatusChange.changed_at,
             ComponentStatusChange.old_status,
@@ -112,16 +111,30 @@ def component_uptime(
             ComponentStatusChange.changed_at >= since,
         )
         .order_by(ComponentStatusChange.changed_at, ComponentStatusChange.id)
-    ).all()
-    records: list[rules.StatusChange] = [
-        (c.changed_at, c.old_status, c.new_status) for c in changes
-    ]
+    )
+    return [(c.changed_at, c.old_status, c.new_status) for c in rows]
+
+
+def component_uptime(
+    page_id: str, component_id: str, days: int, offset: int = 0, now: datetime | None = None
+) -> tuple[Component, rules.Uptime]:
+    """One component of the page and its uptime over ``days`` days ending ``offset`` days
+    before today (404: no such component).
+
+    A window in the past ends at the midnight after its last day; the changes
+    recorded since it began are read up to now, as the first one after it
+    tells the status the component was in at its end.
+    """
+    now = now or utcnow()
+    component = page_component(page_id, component_id)
+    first_day, end = rules.uptime_window(now.date(), days, offset)
+    since = datetime.combine(first_day, time.min, tzinfo=timezone.utc)
     return component, rules.uptime(
-        records,
+        status_changes(component_id, since),
         component.status,
         first_day,
         days,
-        now,
+        min(now, end),
         born=component.created_at,
         min_span=uptime_min_span(),
     )

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: Component statuses, best to worst. The order is the roll-up order.
 COMPONENT_STATUSES = (
@@ -65,6 +66,15 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:_SLUG_BASE_LENGTH].rstrip("-") or "page"
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone :mod:`zoneinfo` can load."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def next_free_slug(base: str, taken: Iterable[str]) -> str:
@@ -217,6 +227,8 @@ def status_segments(
     if born is not None and born > start and status is not None:
         cursor = min(born, changes[0][0]) if changes else born
     for changed_at, _old, new in changes:
+        if changed_at >= end:  # a window in the past: later changes do not count
+            break
         if changed_at > cursor:
             segments.append((cursor, min(changed_at, end), status))
             cursor = changed_at
@@ -237,20 +249,30 @@ def daily_uptime(
     result = []
     for offset in range(days):
         day_start = start + timedelta(days=offset)
-        day_end = min(day_start + timedelta(days=1), now)
-        down = observed = 0.0
-        seen: list[str] = []
-        for seg_start, seg_end, status in segments:
-            overlap = (min(seg_end, day_end) - max(seg_start, day_start)).total_seconds()
-            if overlap <= 0 or status is None:
-                continue
-            observed += overlap
-            down += overlap * DOWNTIME_WEIGHT.get(status, 0.0)
-            seen.append(status)
+        down, observed, seen = weigh_segments(
+            segments, day_start, min(day_start + timedelta(days=1), now)
+        )
         uptime = 1 - down / observed if observed else None
         worst = worst_status(seen) if seen else None
         result.append(UptimeDay(day_start.date(), uptime, worst, down, observed))
     return result
+
+
+def weigh_segments(
+    segments: Sequence[tuple[datetime, datetime, str | None]], start: datetime, end: datetime
+) -> tuple[float, float, list[str]]:
+    """Seconds down (weighted by :data:`DOWNTIME_WEIGHT`) and observed between ``start``
+    and ``end``, and the statuses seen then: one day of a bar, or any span."""
+    down = observed = 0.0
+    seen: list[str] = []
+    for seg_start, seg_end, status in segments:
+        overlap = (min(seg_end, end) - max(seg_start, start)).total_seconds()
+        if overlap <= 0 or status is None:
+            continue
+        observed += overlap
+        down += overlap * DOWNTIME_WEIGHT.get(status, 0.0)
+        seen.append(status)
+    return down, observed, seen
 
 
 def uptime_ratio(days: Iterable[UptimeDay]) -> float | None:
@@ -287,6 +309,104 @@ def uptime(
         daily = [replace(d, uptime=None) for d in daily]
         return Uptime(daily, None, since, observed)
     return Uptime(daily, uptime_ratio(daily), since, observed)
+
+
+def uptime_window(today: date, days: int, offset: int = 0) -> tuple[date, datetime]:
+    """The first day of a window of ``days`` UTC days ending ``offset`` days before
+    ``today`` (0: ending today), and the instant it ends (midnight after its last day)."""
+    last_day = today - timedelta(days=offset)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    return last_day - timedelta(days=days - 1), end
+
+
+def span_uptime(
+    changes: Sequence[StatusChange],
+    current: str,
+    start: datetime,
+    end: datetime,
+    *,
+    born: datetime | None = None,
+    min_span: float = 0.0,
+) -> Uptime:
+    """The uptime between two instants (``Uptime.days`` empty): the same weighing as
+    :func:`uptime`'s days, over a span that need not start at midnight (the last 24 hours)."""
+    segments = status_segments(changes, current, start, end, born)
+    down, observed, _seen = weigh_segments(segments, start, end)
+    seen = [seg_start for seg_start, _end, status in segments if status is not None]
+    since = seen[0] if seen and seen[0] > start else None
+    if observed <= 0 or observed < min_span:
+        return Uptime([], None, since, observed)
+    return Uptime([], 1 - down / observed, since, observed)
+
+
+# ------------------------------------------------------------ statistics
+
+
+def status_since(
+    last_change: tuple[datetime, str] | None, current: str, born: datetime
+) -> datetime | None:
+    """When a component entered its ``current`` status: its last recorded change
+    ``(changed_at, new_status)``, or its creation when none is recorded; ``None`` when
+    the record disagrees with the status (set by hand, so the moment is unknown)."""
+    if last_change is None:
+        return born
+    changed_at, new_status = last_change
+    return changed_at if new_status == current else None
+
+
+def affects(components: object, component_id: str) -> bool:
+    """Whether an incident's ``components`` map (``{component_id: status}``) names it."""
+    return isinstance(components, dict) and component_id in components
+
+
+def mean_time_to_resolve(spans: Iterable[tuple[datetime, datetime | None]]) -> float | None:
+    """Mean seconds from ``started_at`` to ``resolved_at`` over the resolved ones of
+    ``spans``; ``None`` when none is resolved. A span resolved before it started
+    (a backdated start set after the fact, say) counts as zero."""
+    durations = [
+        max((resolved - started).total_seconds(), 0.0)
+        for started, resolved in spans
+        if resolved is not None
+    ]
+    return sum(durations) / len(durations) if durations else None
+
+
+@dataclass(frozen=True)
+class SlugCheck:
+    slug: str
+    valid: bool
+    available: bool
+    #: Why the slug is not valid (``None`` when it is).
+    reason: str | None
+    #: A free, valid slug: ``slug`` itself when available, else the next free one.
+    suggestion: str
+
+
+def slug_problem(slug: str) -> str | None:
+    """What is wrong with ``slug`` as a page's slug; ``None``: nothing."""
+    if len(slug) > SLUG_MAX_LENGTH:
+        return f"Longer than {SLUG_MAX_LENGTH} characters."
+    if not SLUG_PATTERN.fullmatch(slug):
+        return "Use lowercase letters, digits and single hyphens."
+    return None
+
+
+def suggestion_base(slug: str) -> str:
+    """The base of a suggested slug: ``slug`` when valid and short enough to take a
+    ``-N`` suffix, else :func:`slugify` of it."""
+    if slug_problem(slug) is None and len(slug) <= _SLUG_BASE_LENGTH:
+        return slug
+    return slugify(slug)
+
+
+def check_slug(slug: str, taken: Iterable[str]) -> SlugCheck:
+    """Whether ``slug`` is valid and free, with the next free one (``taken``: the slugs
+    in use among ``suggestion_base(slug)`` and its ``-N`` variants, and ``slug`` itself)."""
+    taken = set(taken)
+    reason = slug_problem(slug)
+    available = reason is None and slug not in taken
+    suggestion = slug if available else next_free_slug(suggestion_base(slug), taken)
+    return SlugCheck(slug, reason is None, available, reason, suggestion)
 
 
 # ----------------------------------------------------------- maintenance

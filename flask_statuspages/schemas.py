@@ -263,7 +263,79 @@ class Cidr(fields.Str):
             raise ValidationError("Not a valid IP address or CIDR network.") from None
 
 
-class PageInput(InputSchema):
+class TimeZoneName(fields.Str):
+    """An IANA time zone name (``Europe/Paris``), as :mod:`zoneinfo` knows it."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(validate=validate.Length(min=1, max=64), **kw)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if not rules.is_time_zone(name):
+            raise ValidationError("Not an IANA time zone name (like Europe/Paris or UTC).")
+        return name
+
+
+def _web_link(description: str) -> fields.Url:
+    return fields.Url(
+        schemes={"http", "https"},
+        allow_none=True,
+        validate=validate.Length(max=2048),
+        metadata={"description": description},
+    )
+
+
+class PageSettingsInput(InputSchema):
+    """The page fields of seeds 001 and 002: links, branding, indexing, subscriptions, zone.
+
+    Seed 001's names are taken too: ``remove_branding`` for ``hide_branding``,
+    ``subscription_enabled`` for ``subscriptions_enabled``.
+    """
+
+    SEED_ALIASES = {
+        "remove_branding": "hide_branding",
+        "subscription_enabled": "subscriptions_enabled",
+    }
+
+    website_url = _web_link("The organisation's site, linked from the page's header.")
+    support_url = _web_link("Where visitors get help, linked from the page's footer.")
+    privacy_url = _web_link("The privacy policy, linked from the page's footer.")
+    hide_branding = StrictBool(
+        metadata={"description": 'Hide the "Powered by" line (default false).'}
+    )
+    robots_noindex = StrictBool(
+        metadata={
+            "description": "Ask search engines not to index the public face: a robots meta tag"
+            " and X-Robots-Tag on every public answer (default false)."
+        }
+    )
+    subscriptions_enabled = StrictBool(
+        metadata={
+            "description": "Visitors may subscribe (default true); false: no form, and the"
+            " public subscribe routes answer 404."
+        }
+    )
+    time_zone = TimeZoneName(
+        metadata={
+            "description": "IANA zone the HTML page shows times in (default UTC).",
+            "example": "Europe/Paris",
+        }
+    )
+
+    @pre_load
+    def seed_names(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, dict) or not data.keys() & self.SEED_ALIASES.keys():
+            return data
+        data = dict(data)
+        for alias, name in self.SEED_ALIASES.items():
+            if alias in data:
+                if name in data:
+                    raise ValidationError({alias: [f"Give {name} or {alias}, not both."]})
+                data[name] = data.pop(alias)
+        return data
+
+
+class PageInput(PageSettingsInput):
     name = Text(required=True, min_length=1, max_length=255, metadata={"example": "Acme Status"})
     slug = fields.Str(
         validate=[
@@ -311,6 +383,31 @@ class PageInput(InputSchema):
     )
 
 
+class CheckSlugQuery(QuerySchema):
+    slug = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=255),
+        metadata={"description": "The slug to check (or a name to make one from)."},
+    )
+
+
+class SlugCheckSchema(Schema):
+    slug = fields.Str()
+    valid = fields.Bool(metadata={"description": "Whether it is a well-formed slug."})
+    available = fields.Bool(
+        metadata={"description": "Valid and no page has it: a create with it would succeed."}
+    )
+    reason = fields.Str(
+        allow_none=True, metadata={"description": "Why it is not valid; null when it is."}
+    )
+    suggestion = fields.Str(
+        metadata={
+            "description": "A free, valid slug: the slug itself when available, else the next"
+            " free one made from it (-2, -3, ...)."
+        }
+    )
+
+
 class DnsRecordSchema(Schema):
     type = fields.Str(metadata={"enum": ["CNAME", "TXT"], "example": "TXT"})
     name = fields.Str(metadata={"example": "_statuspages.status.acme.com"})
@@ -329,7 +426,17 @@ class DomainRecords(fields.List):
         return dns_records(obj)
 
 
-class PageSchema(Schema):
+class PageSettingsSchema(Schema):
+    website_url = fields.Str(allow_none=True)
+    support_url = fields.Str(allow_none=True)
+    privacy_url = fields.Str(allow_none=True)
+    hide_branding = fields.Bool()
+    robots_noindex = fields.Bool()
+    subscriptions_enabled = fields.Bool()
+    time_zone = fields.Str(metadata={"example": "Europe/Paris"})
+
+
+class PageSchema(PageSettingsSchema):
     id = fields.Str()
     name = fields.Str()
     slug = fields.Str()
@@ -1075,8 +1182,20 @@ class HistorySchema(Schema):
     )
 
 
+#: How many days back an uptime window may end (ten years).
+MAX_UPTIME_OFFSET = 3650
+
+
 class UptimeQuery(QuerySchema):
     days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=365))
+    offset = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=MAX_UPTIME_OFFSET),
+        metadata={
+            "description": "Days back from today the window ends (seed 003): 0 ends today,"
+            " 7 ends on the day a week ago."
+        },
+    )
 
 
 class UptimeDaySchema(Schema):
@@ -1102,6 +1221,7 @@ class UptimeComponentSchema(Schema):
 class UptimeSchema(Schema):
     component = fields.Nested(UptimeComponentSchema)
     days = fields.Int()
+    offset = fields.Int(metadata={"description": "Days back from today the window ends."})
     since = Timestamp(
         allow_none=True,
         metadata={
@@ -1132,6 +1252,104 @@ class UptimeSchema(Schema):
         },
     )
     history = fields.List(fields.Nested(UptimeDaySchema), metadata={"description": "Oldest first."})
+
+
+# --------------------------------------------------- component statistics
+
+
+class UptimeFigureSchema(Schema):
+    start = Timestamp(
+        metadata={
+            "description": "Where the window starts: 24 hours ago, or the midnight (UTC)"
+            " that begins its first day, as on the uptime bars."
+        }
+    )
+    uptime = fields.Float(
+        allow_none=True,
+        metadata={"description": "0..1, weighted by time; null when uptime_reason says why."},
+    )
+    uptime_reason = fields.Str(
+        allow_none=True,
+        metadata={
+            "enum": ["too_little_data", None],
+            "description": "too_little_data: less than STATUSPAGES_UPTIME_MIN_SPAN seconds"
+            " observed in the window.",
+        },
+    )
+    since = Timestamp(
+        allow_none=True,
+        metadata={"description": "When the data begins, for a component younger than the window."},
+    )
+    observed_seconds = fields.Float()
+
+
+class UptimeWindowsSchema(Schema):
+    last_24h = fields.Nested(UptimeFigureSchema, data_key="24h", attribute="24h")
+    last_7d = fields.Nested(UptimeFigureSchema, data_key="7d", attribute="7d")
+    last_30d = fields.Nested(UptimeFigureSchema, data_key="30d", attribute="30d")
+    last_90d = fields.Nested(UptimeFigureSchema, data_key="90d", attribute="90d")
+
+
+class IncidentCountSchema(Schema):
+    days = fields.Int(metadata={"description": "The incidents counted started in these days."})
+    since = Timestamp(metadata={"description": "The midnight (UTC) the days begin at."})
+    count = fields.Int(metadata={"description": "Incidents whose components name this one."})
+    resolved = fields.Int(metadata={"description": "How many of them are resolved."})
+    mean_time_to_resolve_seconds = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Mean of resolved_at - started_at over the resolved ones;"
+            " null when none is."
+        },
+    )
+
+
+class AffectingIncidentSchema(Schema):
+    id = fields.Str()
+    title = fields.Str()
+    status = fields.Str(metadata={"enum": list(rules.INCIDENT_STATUSES)})
+    severity = fields.Str(metadata={"enum": list(rules.SEVERITIES)})
+    started_at = Timestamp()
+    component_status = fields.Str(
+        metadata={
+            "enum": list(rules.COMPONENT_STATUSES),
+            "description": "The status the incident gives this component.",
+        }
+    )
+
+
+class AffectingMaintenanceSchema(Schema):
+    id = fields.Str()
+    title = fields.Str()
+    status = fields.Str(metadata={"enum": list(rules.MAINTENANCE_STATUSES)})
+    scheduled_for = Timestamp()
+    scheduled_until = Timestamp()
+
+
+class ComponentStatisticsSchema(Schema):
+    component = fields.Nested(UptimeComponentSchema)
+    status = fields.Str(metadata={"enum": list(rules.COMPONENT_STATUSES)})
+    status_since = Timestamp(
+        allow_none=True,
+        metadata={
+            "description": "When the component entered its status (its creation, if it never"
+            " changed); null when the record of changes does not say."
+        },
+    )
+    status_duration_seconds = fields.Float(allow_none=True)
+    uptime = fields.Nested(
+        UptimeWindowsSchema,
+        metadata={"description": "Uptime over the last 24 hours and the last 7, 30, 90 days."},
+    )
+    incidents = fields.Nested(IncidentCountSchema)
+    open_incidents = fields.List(
+        fields.Nested(AffectingIncidentSchema),
+        metadata={"description": "Unresolved incidents naming it, newest first (of any age)."},
+    )
+    open_maintenances = fields.List(
+        fields.Nested(AffectingMaintenanceSchema),
+        metadata={"description": "Windows in progress or being verified that affect it."},
+    )
 
 
 class AuthInput(InputSchema):

@@ -18,7 +18,9 @@ snapshot is made once and kept beside it with its ``ETag``.
 ``page``
     ``id, name, slug, description, theme, header_html, footer_html`` (both
     sanitised :class:`~markupsafe.Markup`), ``uptime_days, show_uptime,
-    show_incident_history, custom_domain`` (when verified), ``updated_at``.
+    show_incident_history, custom_domain`` (when verified), ``updated_at``,
+    ``website_url, support_url, privacy_url, hide_branding, robots_noindex,
+    subscriptions_enabled, time_zone``.
 ``overall_status``
     the roll-up of section 4 of the contract.
 ``components``
@@ -367,6 +369,13 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             "show_incident_history": page.show_incident_history,
             "custom_domain": ref.verified_domain,
             "updated_at": page.updated_at,
+            "website_url": page.website_url,
+            "support_url": page.support_url,
+            "privacy_url": page.privacy_url,
+            "hide_branding": page.hide_branding,
+            "robots_noindex": page.robots_noindex,
+            "subscriptions_enabled": page.subscriptions_enabled,
+            "time_zone": page.time_zone,
         },
         "overall_status": overall,
         "components": components,

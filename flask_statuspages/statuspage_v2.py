@@ -80,7 +80,8 @@ def page_of(data: dict[str, Any], links: Links) -> dict[str, Any]:
         "id": page["id"],
         "name": page["name"],
         "url": links.page,
-        "time_zone": TIME_ZONE,
+        # The page's zone (its times stay in UTC, which every reader parses alike).
+        "time_zone": TIME_ZONE if page["time_zone"] == "UTC" else page["time_zone"],
         # Same format throughout, so the greatest string is the latest time.
         "updated_at": max(changed),
     }

@@ -670,6 +670,31 @@ def test_axe_finds_no_serious_violation(
     assert not violations, "\n" + describe_violations(violations)
 
 
+# ------------------------------------------------------------- time zones
+
+
+def test_times_show_the_pages_zone_and_the_visitors_own_on_hover(
+    live: Live, browser: Browser
+) -> None:
+    scene = live.scene("acme-tokyo", time_zone="Asia/Tokyo")
+    ctx = browser.new_context(timezone_id="America/New_York", locale="en-US")
+    try:
+        watched = Watched(ctx.new_page())
+        page = watched.page
+        open_live(page, live.site(scene, f"/incidents/{scene.active['id']}"))
+        started = page.locator("time[datetime]").first
+        expect(started).to_contain_text(re.compile(r", \d\d:\d\d JST$"))
+        expect(started).to_have_attribute("title", re.compile(r"\d:\d\d [AP]M E[SD]T$"))
+        # A live swap brings new times, and they get their title too.
+        live.admin.put(f"/{scene.id}/incidents/{scene.active['id']}", {"message": "Still on it."})
+        expect(page.locator("main")).to_contain_text("Still on it.")
+        for time in page.locator("time[datetime]").all():
+            expect(time).to_have_attribute("title", re.compile(r"E[SD]T$"))
+        assert watched.errors == [] and watched.csp_violations() == []
+    finally:
+        ctx.close()
+
+
 # ----------------------------------------------------------- console, CSP
 
 

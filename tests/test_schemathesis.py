@@ -69,6 +69,13 @@ _NETWORK = "an IP network (CIDR) has no JSON Schema format"
 _MAILBOX = "email-validator refuses special-use domains (RFC 6761: .test, .invalid...) and"
 _MAILBOX += " the `email` format does not"
 _THEME_URLS = {"theme.logo_url": _URL, "theme.favicon_url": _URL}
+_ZONE = "IANA zone names are the server's time zone database, not a list in the document"
+_PAGE_SETTINGS = {
+    "website_url": _URL,
+    "support_url": _URL,
+    "privacy_url": _URL,
+    "time_zone": _ZONE,
+}
 _PAST = "a time in the past (and after the incident started) is not JSON Schema"
 _ALIAS = "impact is an alias of severity: the two must agree, a rule across fields"
 _INCIDENT = {
@@ -99,7 +106,7 @@ UNSTATEABLE: dict[str, dict[str, str]] = {
         "created_at": _PAST,
         "message": _SOMETHING,
     },
-    "POST /": {"ip_allowlist": _NETWORK, **_THEME_URLS, "groups": _GROUPS},
+    "POST /": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS, "groups": _GROUPS},
     "POST /{page_id}/components": {"group_id": _GROUP, "group_name": _GROUP},
     "PUT /{page_id}/components/{component_id}": {"group_id": _GROUP, "group_name": _GROUP},
     "PATCH /{page_id}/components/{component_id}": {"group_id": _GROUP, "group_name": _GROUP},
@@ -108,8 +115,8 @@ UNSTATEABLE: dict[str, dict[str, str]] = {
     "POST /{page_id}/groups": {"component_ids": _REFERENCE},
     "PUT /{page_id}/groups/{group_id}": {"component_ids": _REFERENCE},
     "PATCH /{page_id}/groups/{group_id}": {"component_ids": _REFERENCE},
-    "PUT /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS},
-    "PATCH /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS},
+    "PUT /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS},
+    "PATCH /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS},
     "POST /{page_id}/maintenances": {
         "scheduled_for": _WINDOW,
         "scheduled_until": _WINDOW,

@@ -101,7 +101,21 @@ def test_other_tenants_ids_are_404(api, app, db, acme_ids, rule, method, endpoin
 
 def test_every_page_scoped_admin_route_is_covered() -> None:
     unscoped = [e.endpoint for e in ADMIN if "<page_id>" not in e.rule]
-    assert sorted(unscoped) == ["create_page", "list_pages"]
+    assert sorted(unscoped) == ["check_slug", "create_page", "list_pages"]
+
+
+def test_check_slug_tells_every_tenant_the_same(api, acme_ids) -> None:
+    """Slugs are unique across tenants: check-slug says no more than a create's 409."""
+    slug = api.get(f"/{acme_ids['page_id']}").json["slug"]
+    mine = api.get(f"/check-slug?slug={slug}").json
+    assert api.as_owner("globex").get(f"/check-slug?slug={slug}").json == mine
+    assert mine["available"] is False and set(mine) == {
+        "slug",
+        "valid",
+        "available",
+        "reason",
+        "suggestion",
+    }
 
 
 def test_lists_show_only_your_own(api, acme_ids) -> None:

@@ -61,6 +61,17 @@ def _free_slug(base: str) -> str:
     return rules.next_free_slug(base, taken)
 
 
+def check_slug(slug: str) -> rules.SlugCheck:
+    """Whether ``slug`` is valid and free for a page, with the next free one if not."""
+    base = rules.suggestion_base(slug)
+    taken = db_session().scalars(
+        select(Page.slug).where(
+            or_(Page.slug == slug, Page.slug == base, Page.slug.like(f"{base}-%"))
+        )
+    )
+    return rules.check_slug(slug, taken)
+
+
 def _check_unique(slug: str | None, domain: str | None, page: Page | None = None) -> None:
     """409 for a taken slug, or a domain another page has verified (claims may overlap)."""
     except_id = page.id if page else None

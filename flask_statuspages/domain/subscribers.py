@@ -120,8 +120,11 @@ def subscribe_publicly(page: Page, data: dict[str, Any]) -> None:
     """A visitor subscribes; the answer never tells whether the address was known.
 
     A new address is subscribed; one still pending gets a new verification
-    message; a verified one is left as it is.
+    message; a verified one is left as it is. A page whose subscriptions are
+    off (``subscriptions_enabled``) is 404: visitors have no subscribe route.
     """
+    if not page.subscriptions_enabled:
+        raise ApiError(404, "This page does not take subscriptions.")
     try:
         create_subscriber(page, dict(data))
     except ApiError as error:

@@ -97,15 +97,18 @@ def public_history(slug: str, query: dict[str, Any]) -> Any:
 def component_uptime(slug: str, component_id: str, query: dict[str, Any]) -> Any:
     """Daily uptime of one component over the last ``days`` days (1..365).
 
-    A component younger than the window is measured from ``since``; below
-    ``min_span_seconds`` of data there is no figure (``uptime`` null,
-    ``uptime_reason`` ``too_little_data``).
+    ``offset`` moves the window back: it ends ``offset`` days before today
+    (seed 003). A component younger than the window is measured from
+    ``since``; below ``min_span_seconds`` of data there is no figure
+    (``uptime`` null, ``uptime_reason`` ``too_little_data``).
     """
     ref = access.visible_page(slug)
-    component, uptime = history.component_uptime(ref.id, component_id, query["days"])
+    days, offset = query["days"], query["offset"]
+    component, uptime = history.component_uptime(ref.id, component_id, days, offset)
     return {
         "component": component,
-        "days": query["days"],
+        "days": days,
+        "offset": offset,
         "since": uptime.since,
         "observed_seconds": uptime.observed_seconds,
         "min_span_seconds": history.uptime_min_span(),
@@ -132,6 +135,7 @@ def unlock_page(slug: str, body: dict[str, Any]) -> Any:
     ref = access.page_ref(slug)
     if ref is None or not access.reachable(ref) or ref.password_hash is None:
         raise ApiError(404, "Page not found.")
+    access.keep_from_search_engines(ref)
     token = access.unlock(ref, body["password"])
     max_age = current_app.config["STATUSPAGES_PAGE_SESSION_MAX_AGE"]
     response = jsonify(PageSessionSchema().dump({"token": token, "expires_in": max_age}))

@@ -29,9 +29,10 @@ import re
 import secrets
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 from marshmallow import EXCLUDE, ValidationError
@@ -234,11 +235,20 @@ def _parse(value: str | datetime) -> datetime:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def when(value: str | datetime | None) -> str:
-    """``2 Mar 2026, 14:05 UTC``."""
+def when(value: str | datetime | None, zone: str = "UTC") -> str:
+    """``2 Mar 2026, 14:05 UTC``, or in the page's ``zone``: ``2 Mar 2026, 15:05 CET``.
+
+    A zone that cannot be loaded (stored by hand, say) shows UTC.
+    """
     if value is None:
         return ""
     moment = _parse(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    if zone != "UTC" and rules.is_time_zone(zone):
+        moment = moment.astimezone(ZoneInfo(zone))
+        return f"{moment.day} {moment:%b %Y, %H:%M} {moment.tzname()}"
+    moment = moment.astimezone(timezone.utc)
     return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
@@ -356,8 +366,7 @@ def _render(template: str, links: Links | None, **context: Any) -> str:
         TEMPLATES + template,
         links=links,
         nonce=NONCE_SLOT,
-        **HELPERS,
-        **context,
+        **{**HELPERS, **context},
     )
 
 
@@ -369,6 +378,8 @@ def _page_context(snapshot: Snapshot) -> dict[str, Any]:
         # come between serving the page and connecting).
         "version": snapshot.ref.version,
         "theme": theme_of(page["theme"]),
+        # Times in the page's zone (the live script adds the visitor's own on hover).
+        "when": functools.partial(when, zone=page["time_zone"]),
         # Maintenance windows name the components they affect (deleted ones drop out).
         "component_names": {c["id"]: c["name"] for c in snapshot.data["components"]},
     }
@@ -503,6 +514,7 @@ def _gate(slug: str) -> PageRef | Response:
     ref = access.page_ref(slug)
     if ref is None or not access.reachable(ref):
         return _not_found()
+    access.keep_from_search_engines(ref)
     if ref.password_hash is not None and not access.has_session(ref):
         return _locked(ref, links_for(slug))
     return ref
@@ -677,6 +689,7 @@ def unlock_page(slug: str) -> Response:
     ref = access.page_ref(slug)
     if ref is None or not access.reachable(ref):
         return _not_found()
+    access.keep_from_search_engines(ref)
     links = links_for(slug)
     if ref.password_hash is None:  # nothing to unlock (any more)
         return _redirect(links("page"))
@@ -714,6 +727,9 @@ def subscribe(slug: str) -> Response:
     ref = _gate(slug)
     if isinstance(ref, Response):
         return ref
+    snapshot = get_snapshot(ref)
+    if not snapshot.data["page"]["subscriptions_enabled"]:
+        return _not_found()
     links = links_for(slug)
     try:
         _limit_subscribe()
@@ -727,7 +743,6 @@ def subscribe(slug: str) -> Response:
             if error.status != 422:
                 return error_page(error.status, "Could not subscribe", error.message)
             errors = error.fields or {"_schema": [error.message]}
-    snapshot = get_snapshot(ref)
     if errors:
         html = _render(
             "subscribe.html",

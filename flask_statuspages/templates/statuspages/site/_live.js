@@ -7,6 +7,18 @@
   var script = document.currentScript;
   var main = document.getElementById("main");
   var region = document.getElementById("live-region");
+  var LOCAL = { year: "numeric", month: "short", day: "numeric", hour: "2-digit",
+    minute: "2-digit", timeZoneName: "short" };
+
+  // Times are written in the page's time zone; on hover, the visitor's own.
+  function localTimes(root) {
+    root.querySelectorAll("time[datetime]").forEach(function (time) {
+      var moment = new Date(time.getAttribute("datetime"));
+      if (isNaN(moment.getTime())) return;
+      try { time.title = moment.toLocaleString(undefined, LOCAL); } catch (e) { /* old engine */ }
+    });
+  }
+  localTimes(document);
   if (!script || !main || !window.EventSource || !window.fetch || !window.DOMParser) return;
   var EVENTS = [
     "state", "component.created", "component.updated", "component.deleted",
@@ -102,6 +114,7 @@
       return document.importNode(node, true);
     }));
     restore(state);
+    localTimes(main);
     var overall = main.querySelector("[data-overall]");
     announce("Status updated" + (overall ? ": " + overall.textContent.trim() : "."));
   }
