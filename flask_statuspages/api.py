@@ -34,9 +34,29 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from . import schemas
-from .domain import components, incidents, maintenances, pages, subscribers
+from .domain import (
+    components,
+    groups,
+    incidents,
+    maintenances,
+    pages,
+    postmortems,
+    subscribers,
+    templates,
+)
+from .domain.statistics import component_statistics
 from .errors import ApiError, not_found
-from .models import Component, Incident, Maintenance, Page, Subscriber
+from .models import (
+    Component,
+    ComponentGroup,
+    Incident,
+    IncidentTemplate,
+    IncidentUpdate,
+    Maintenance,
+    Page,
+    Subscriber,
+)
+from .rules import SlugCheck
 from .state import db_session
 
 T = TypeVar("T")
@@ -104,9 +124,14 @@ class Pages:
             raise not_found("Page")
         return found
 
+    def check_slug(self, slug: str) -> SlugCheck:
+        """Whether ``slug`` is valid and free for a new page, and the next free one."""
+        return pages.check_slug(validated(schemas.CheckSlugQuery, {"slug": slug})["slug"])
+
     @atomic
     def create(self, owner: str, **fields: Any) -> Page:
-        """Create a page for ``owner``: the fields of ``POST /``.
+        """Create a page for ``owner``: the fields of ``POST /``, with ``groups`` and
+        ``components`` made in the same transaction.
 
         The owner's page limit applies (403 ``page_limit_reached``), and a slug
         that is taken is a 409 ``conflict``.
@@ -166,6 +191,51 @@ class Components(_OnPage):
     def delete(self, page: PageLike, component: Component | str) -> None:
         components.delete_component(self.get(page, component))
 
+    @atomic
+    def reorder(self, page: PageLike, ids: builtins.list[str]) -> builtins.list[Component]:
+        """Put every component of the page in the order of ``ids`` (each one, once)."""
+        data = validated(schemas.ComponentReorderInput, {"ids": ids})
+        return components.reorder_components(self._page(page), data["ids"], data["field"])
+
+    def statistics(self, page: PageLike, component: Component | str) -> dict[str, Any]:
+        """What ``GET .../components/:id/statistics`` answers, as Python values: status and
+        since when, uptime over 24 h, 7, 30 and 90 days, incidents and what is open."""
+        return component_statistics(self._page(page).id, _ident(component))
+
+
+class Groups(_OnPage):
+    """A page's component groups: ``statuspages.groups``."""
+
+    def list(self, page: PageLike) -> builtins.list[ComponentGroup]:
+        """The groups of ``page`` in display order."""
+        return list(db_session().scalars(groups.ordered_groups(self._page(page).id)))
+
+    def get(self, page: PageLike, group: ComponentGroup | str) -> ComponentGroup:
+        return groups.get_group(self._page(page), _ident(group))
+
+    @atomic
+    def create(self, page: PageLike, **fields: Any) -> ComponentGroup:
+        """Add a group: ``name``, and optionally ``description``, ``display_order``,
+        ``collapsed`` and ``component_ids`` (moved into it)."""
+        return groups.create_group(self._page(page), validated(schemas.GroupInput, fields))
+
+    @atomic
+    def update(self, page: PageLike, group: ComponentGroup | str, **fields: Any) -> ComponentGroup:
+        """Change a group; ``component_ids``, when given, is its whole membership."""
+        data = validated(schemas.GroupInput, fields, partial=True)
+        return groups.update_group(self.get(page, group), data)
+
+    @atomic
+    def delete(self, page: PageLike, group: ComponentGroup | str) -> None:
+        """Delete a group; its components stay, ungrouped."""
+        groups.delete_group(self.get(page, group))
+
+    @atomic
+    def reorder(self, page: PageLike, ids: builtins.list[str]) -> builtins.list[ComponentGroup]:
+        """Put every group of the page in the order of ``ids`` (each one, once)."""
+        data = validated(schemas.GroupReorderInput, {"ids": ids})
+        return groups.reorder_groups(self._page(page), data["ids"])
+
 
 class Incidents(_OnPage):
     """A page's incidents: ``statuspages.incidents``."""
@@ -182,8 +252,10 @@ class Incidents(_OnPage):
 
     @atomic
     def create(self, page: PageLike, **fields: Any) -> Incident:
-        """Open an incident: ``title``, and optionally ``message``, ``severity``,
-        ``status`` (the fields of ``POST /:page_id/incidents``)."""
+        """Open an incident: the fields of ``POST /:page_id/incidents``: ``title`` (or a
+        ``template_id``), and optionally ``message``, ``severity`` (or ``impact``),
+        ``status``, ``components`` (``{component_id: status}``), ``started_at``,
+        ``notify``..."""
         data = validated(schemas.IncidentInput, fields)
         return incidents.create_incident(self._page(page), data)
 
@@ -204,6 +276,96 @@ class Incidents(_OnPage):
     @atomic
     def delete(self, page: PageLike, incident: Incident | str) -> None:
         incidents.delete_incident(self.get(page, incident))
+
+    # The timeline
+
+    def updates(self, page: PageLike, incident: Incident | str) -> builtins.list[IncidentUpdate]:
+        """The incident's timeline, newest first."""
+        return list(self.get(page, incident).updates)
+
+    @atomic
+    def post_update(
+        self, page: PageLike, incident: Incident | str, **fields: Any
+    ) -> IncidentUpdate:
+        """Add to the timeline: ``message``, and optionally ``status`` (none: a message
+        only), ``components``, ``created_at`` (a time in the past) and ``notify``."""
+        data = validated(schemas.IncidentUpdateInput, fields)
+        return incidents.post_update(self.get(page, incident), data)
+
+    @atomic
+    def edit_update(
+        self,
+        page: PageLike,
+        incident: Incident | str,
+        update: IncidentUpdate | str,
+        **fields: Any,
+    ) -> IncidentUpdate:
+        """Correct an update's ``message`` or ``created_at``: nobody is notified again."""
+        found = self.get(page, incident)
+        data = validated(schemas.IncidentUpdateEdit, fields, partial=True)
+        return incidents.edit_update(found, incidents.get_update(found, _ident(update)), data)
+
+    @atomic
+    def delete_update(
+        self, page: PageLike, incident: Incident | str, update: IncidentUpdate | str
+    ) -> None:
+        """Remove an update (an incident's only update stays: 409 ``conflict``)."""
+        found = self.get(page, incident)
+        incidents.delete_update(found, incidents.get_update(found, _ident(update)))
+
+    # The postmortem
+
+    @atomic
+    def write_postmortem(self, page: PageLike, incident: Incident | str, body: str) -> Incident:
+        """Write or replace the postmortem (Markdown): a draft until published."""
+        data = validated(schemas.PostmortemInput, {"body": body})
+        return postmortems.write_postmortem(self.get(page, incident), data["body"])
+
+    @atomic
+    def publish_postmortem(
+        self, page: PageLike, incident: Incident | str, *, notify: bool = False
+    ) -> Incident:
+        """Show the postmortem to visitors; subscribers hear of it only with ``notify``."""
+        data = validated(schemas.PublishInput, {"notify": notify})
+        return postmortems.publish_postmortem(self.get(page, incident), notify=data["notify"])
+
+    @atomic
+    def unpublish_postmortem(self, page: PageLike, incident: Incident | str) -> Incident:
+        """Take the postmortem back to a draft."""
+        return postmortems.unpublish_postmortem(self.get(page, incident))
+
+    @atomic
+    def delete_postmortem(self, page: PageLike, incident: Incident | str) -> None:
+        postmortems.delete_postmortem(self.get(page, incident))
+
+
+class IncidentTemplates(_OnPage):
+    """A page's incident templates: ``statuspages.incident_templates``."""
+
+    def list(self, page: PageLike) -> builtins.list[IncidentTemplate]:
+        return list(db_session().scalars(templates.templates_of(self._page(page).id)))
+
+    def get(self, page: PageLike, template: IncidentTemplate | str) -> IncidentTemplate:
+        return templates.get_template(self._page(page), _ident(template))
+
+    @atomic
+    def create(self, page: PageLike, **fields: Any) -> IncidentTemplate:
+        """Add a template: ``name``, ``title``, and optionally ``message``,
+        ``severity`` (or ``impact``) and ``components``. ``incidents.create(page,
+        template_id=...)`` uses it."""
+        data = validated(schemas.IncidentTemplateInput, fields)
+        return templates.create_template(self._page(page), data)
+
+    @atomic
+    def update(
+        self, page: PageLike, template: IncidentTemplate | str, **fields: Any
+    ) -> IncidentTemplate:
+        data = validated(schemas.IncidentTemplateInput, fields, partial=True)
+        return templates.update_template(self.get(page, template), data)
+
+    @atomic
+    def delete(self, page: PageLike, template: IncidentTemplate | str) -> None:
+        templates.delete_template(self.get(page, template))
 
 
 class Maintenances(_OnPage):
@@ -283,11 +445,15 @@ class PythonApi:
         self.incidents = Incidents(self.pages)
         self.maintenances = Maintenances(self.pages)
         self.subscribers = Subscribers(self.pages)
+        self.groups = Groups(self.pages)
+        self.incident_templates = IncidentTemplates(self.pages)
 
 
 __all__ = [
     "ApiError",
     "Components",
+    "Groups",
+    "IncidentTemplates",
     "Incidents",
     "Maintenances",
     "Pages",

@@ -94,6 +94,10 @@ class StatusPages:
         self.maintenances = operations.maintenances
         #: Subscribers of a page (:class:`flask_statuspages.api.Subscribers`).
         self.subscribers = operations.subscribers
+        #: Component groups of a page (:class:`flask_statuspages.api.Groups`).
+        self.groups = operations.groups
+        #: Incident templates of a page (:class:`flask_statuspages.api.IncidentTemplates`).
+        self.incident_templates = operations.incident_templates
         if app is not None:
             self.init_app(app)
 

@@ -683,12 +683,22 @@ def ComponentStatus(**kw: Any) -> Choice:
     return Choice(rules.COMPONENT_STATUSES, rules.STATUS_ALIASES, **kw)
 
 
+_SEVERITY_VALUES = [*rules.SEVERITIES, *rules.IMPACT_ALIASES]
+
+
 def Severity(**kw: Any) -> Choice:
     return Choice(rules.SEVERITIES, rules.IMPACT_ALIASES, **kw)
 
 
 #: An id as a key of a ``components`` map (ids are 32 hex digits; anything else names none).
 _ID_KEY = fields.Str(validate=[validate.Length(min=1, max=64), FullMatch(re.compile(r"[^\x00]+"))])
+
+
+def ComponentStatuses(**kw: Any) -> fields.Dict:
+    """``{component_id: status}`` (a status, or seed 004's alias of one)."""
+    return fields.Dict(
+        keys=_ID_KEY, values=ComponentStatus(), validate=validate.Length(max=500), **kw
+    )
 
 
 def AffectedComponents(**kw: Any) -> fields.Dict:
@@ -708,15 +718,33 @@ def AffectedComponents(**kw: Any) -> fields.Dict:
     )
 
 
-class IncidentInput(InputSchema):
+class ImpactIsSeverity(InputSchema):
+    """``severity``, or ``impact`` (Statuspage's word for it, seed 004's values too)."""
+
+    severity = Severity()
+    impact = Severity(metadata={"description": "Alias of severity (Statuspage's word)."})
+
+    @validates_schema
+    def one_impact(self, data: dict[str, Any], **kwargs: Any) -> None:
+        severity, impact = data.get("severity"), data.get("impact")
+        if severity is not None and impact is not None and severity != impact:
+            message = "impact is an alias of severity: give one, or both the same."
+            raise ValidationError({"severity": [message], "impact": [message]})
+
+    @post_load
+    def impact_is_severity(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if "impact" in data:
+            data["severity"] = data.pop("impact")
+        return data
+
+
+class IncidentInput(ImpactIsSeverity):
     title = Text(
         min_length=1,
         max_length=255,
         metadata={"description": "Required, unless template_id gives it."},
     )
     message = Text(max_length=20000, allow_none=True)
-    severity = Severity()
-    impact = Severity(metadata={"description": "Alias of severity (Statuspage's word)."})
     status = fields.Str(validate=validate.OneOf(rules.INCIDENT_STATUSES))
     components = AffectedComponents()
     started_at = UtcDateTime(
@@ -735,19 +763,6 @@ class IncidentInput(InputSchema):
             " message, severity and components; the request's own fields win."
         },
     )
-
-    @validates_schema
-    def one_impact(self, data: dict[str, Any], **kwargs: Any) -> None:
-        severity, impact = data.get("severity"), data.get("impact")
-        if severity is not None and impact is not None and severity != impact:
-            message = "impact is an alias of severity: give one, or both the same."
-            raise ValidationError({"severity": [message], "impact": [message]})
-
-    @post_load
-    def impact_is_severity(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        if "impact" in data:
-            data["severity"] = data.pop("impact")
-        return data
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def title_or_template(
@@ -926,43 +941,21 @@ class PageDetailSchema(PageSchema):
 # ------------------------------------------ incident templates, postmortems
 
 
-class ComponentStatusMap(fields.Dict):
-    """``{component_id: status}``: the components something affects, each with its status."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            keys=fields.Str(validate=validate.Length(min=1, max=64)),
-            values=fields.Str(validate=validate.OneOf(rules.COMPONENT_STATUSES)),
-            validate=validate.Length(max=500),
-            **kwargs,
-        )
-
-
-class IncidentTemplateInput(InputSchema):
+class IncidentTemplateInput(ImpactIsSeverity):
     name = Text(required=True, min_length=1, max_length=255, metadata={"example": "DB failover"})
     title = Text(required=True, min_length=1, max_length=255)
     message = Text(max_length=20000, allow_none=True, metadata={"description": "Markdown."})
-    severity = fields.Str(allow_none=True, validate=validate.OneOf(rules.SEVERITIES))
-    impact = fields.Str(
+    severity = Severity(allow_none=True, metadata={"enum": [*_SEVERITY_VALUES, None]})
+    impact = Severity(
         allow_none=True,
-        load_only=True,
-        validate=validate.OneOf(rules.SEVERITIES),
-        metadata={"description": "Alias of severity (Statuspage's name); both must agree."},
+        metadata={
+            "enum": [*_SEVERITY_VALUES, None],
+            "description": "Alias of severity (Statuspage's word).",
+        },
     )
-    components = ComponentStatusMap(
+    components = ComponentStatuses(
         metadata={"description": "Components of the page the incident will affect: id -> status."}
     )
-
-    @validates_schema
-    def impact_agrees(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if "impact" in data and "severity" in data and data["impact"] != data["severity"]:
-            raise ValidationError({"impact": ["Differs from severity; give one of the two."]})
-
-    @post_load
-    def impact_is_severity(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        if "impact" in data:
-            data["severity"] = data.pop("impact")
-        return data
 
 
 class IncidentTemplateSchema(Schema):

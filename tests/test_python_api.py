@@ -140,3 +140,45 @@ def test_pages_update_delete_and_subscriber_lifecycle(app, ext, db, api):
         ext.pages.delete(page["id"])
         assert ext.pages.list("acme") == []
     assert api.get(f"/{page['id']}").status_code == 404
+
+
+def test_the_incident_workflow_in_process(app, ext, api):
+    """Groups, order, templates, affected components, the timeline, the postmortem and
+    statistics: each as over HTTP, read back through the REST API."""
+    page = api.make_page(slug="acme")
+    with app.app_context():
+        backend = ext.groups.create(page["id"], name="Backend", collapsed=True)
+        db_ = ext.components.create(page["id"], name="Database", group_id=backend.id)
+        web = ext.components.create(page["id"], name="Web")
+        assert [c.id for c in ext.components.reorder(page["id"], [web.id, db_.id])] == [
+            web.id,
+            db_.id,
+        ]
+        template = ext.incident_templates.create(
+            page["id"],
+            name="DB down",
+            title="Database trouble",
+            components={db_.id: "MAJOR_OUTAGE"},
+        )
+        incident = ext.incidents.create(page["id"], template_id=template.id, impact="critical")
+        assert (incident.title, incident.severity) == ("Database trouble", "critical")
+        assert incident.components == {db_.id: "major_outage"}
+        note = ext.incidents.post_update(page["id"], incident, message="Failing over.")
+        assert note.status is None
+        fixed = ext.incidents.edit_update(page["id"], incident, note, message="Failing over now.")
+        assert fixed.edited_at is not None
+        ext.incidents.resolve(page["id"], incident, message="Back.")
+        assert ext.components.get(page["id"], db_).status == "operational"
+        ext.incidents.write_postmortem(page["id"], incident, "## What happened\n\nA disk.")
+        ext.incidents.publish_postmortem(page["id"], incident)
+        stats = ext.components.statistics(page["id"], db_)
+        assert stats["incidents"]["count"] == 1
+        assert ext.pages.check_slug("acme").available is False
+        with pytest.raises(ApiError) as raised:
+            ext.components.reorder(page["id"], [web.id])
+        assert raised.value.code == "validation_error"
+    public = api.get("/public/acme").json
+    [resolved] = public["recent_incidents"]
+    assert resolved["postmortem"]["body"].startswith("## What happened")
+    assert [u["message"] for u in resolved["updates"]][1] == "Failing over now."
+    assert [c["name"] for c in public["components"]] == ["Web", "Database"]

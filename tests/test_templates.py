@@ -99,7 +99,10 @@ def test_deleting_the_page_takes_its_templates(api, app, db, page) -> None:
         ({"name": " ", "title": "x"}, {"name"}),
         ({"name": "n", "title": "t", "severity": "huge"}, {"severity"}),
         ({"name": "n", "title": "t", "impact": "MAJOR"}, {"impact"}),
-        ({"name": "n", "title": "t", "severity": "minor", "impact": "major"}, {"impact"}),
+        (
+            {"name": "n", "title": "t", "severity": "minor", "impact": "major"},
+            {"impact", "severity"},
+        ),
         ({"name": "n", "title": "t", "components": {"x": "broken"}}, {"components.x.value"}),
         ({"name": "n", "title": "t", "components": ["x"]}, {"components"}),
         ({"name": "n", "title": "t", "colour": "red"}, {"colour"}),

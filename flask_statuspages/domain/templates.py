@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from ..changes import commit
 from ..errors import not_found, validation_error
-from ..models import Component, IncidentTemplate, Page
+from ..models import IncidentTemplate, Page
 from ..state import db_session
+from . import components
 
 #: The incident fields a template gives.
 FILLED = ("title", "message", "severity", "components")
@@ -39,29 +40,8 @@ def get_template(page: Page, template_id: str) -> IncidentTemplate:
     return found
 
 
-def _page_component_ids(page: Page, component_ids: list[str]) -> set[str]:
-    if not component_ids:
-        return set()
-    return set(
-        db_session().scalars(
-            select(Component.id).where(
-                Component.page_id == page.id, Component.id.in_(component_ids)
-            )
-        )
-    )
-
-
-def _check_components(page: Page, components: dict[str, str]) -> None:
-    """422 on ``components`` naming every id that is no component of ``page``."""
-    unknown = sorted(set(components) - _page_component_ids(page, list(components)))
-    if unknown:
-        raise validation_error(
-            {"components": [f"No such component on this page: {', '.join(unknown)}."]}
-        )
-
-
 def create_template(page: Page, data: dict[str, Any]) -> IncidentTemplate:
-    _check_components(page, data.get("components") or {})
+    components.check_on_page(page, data.get("components") or {}, "components")
     template = IncidentTemplate(page_id=page.id, **{"components": {}, **data})
     db_session().add(template)
     commit()
@@ -73,7 +53,7 @@ def update_template(template: IncidentTemplate, data: dict[str, Any]) -> Inciden
         data = {**data, "components": data["components"] or {}}
         page = db_session().get(Page, template.page_id)  # the view's, already loaded
         assert page is not None
-        _check_components(page, data["components"])
+        components.check_on_page(page, data["components"], "components")
     for key, value in data.items():
         setattr(template, key, value)
     commit()
@@ -100,7 +80,7 @@ def fill(page: Page, body: dict[str, Any]) -> dict[str, Any]:
         raise validation_error({"template_id": ["No such incident template on this page."]})
     given = {key: getattr(template, key) for key in FILLED}
     if given["components"]:
-        still = _page_component_ids(page, list(given["components"]))
-        given["components"] = {k: v for k, v in given["components"].items() if k in still}
+        gone = set(components.unknown_on_page(page, given["components"]))
+        given["components"] = {k: v for k, v in given["components"].items() if k not in gone}
     filled = {key: value for key, value in given.items() if value not in (None, {})}
     return {**filled, **body}

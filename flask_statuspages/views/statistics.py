@@ -6,8 +6,8 @@ from typing import Any
 
 from .. import access
 from ..domain import pages
+from ..domain.statistics import component_statistics
 from ..schemas import CheckSlugQuery, ComponentStatisticsSchema, SlugCheckSchema
-from ..statistics import component_statistics
 from .public import PUBLIC_LIMIT
 from .routing import Routes
 

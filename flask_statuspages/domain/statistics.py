@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import Text, cast, or_, select
 
-from . import rules
-from .domain.maintenances import OPEN_STATUSES
-from .history import page_component, status_changes, uptime_min_span
-from .models import ComponentStatusChange, Incident, Maintenance, utcnow
-from .state import db_session
+from .. import rules
+from ..history import page_component, status_changes, uptime_min_span
+from ..models import ComponentStatusChange, Incident, Maintenance, utcnow
+from ..state import db_session
+from .maintenances import OPEN_STATUSES
 
 #: The uptime windows: name and days (``None``: the last 24 hours, to the second).
 UPTIME_WINDOWS = (("24h", None), ("7d", 7), ("30d", 30), ("90d", 90))
