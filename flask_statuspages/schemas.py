@@ -694,10 +694,21 @@ def Severity(**kw: Any) -> Choice:
 _ID_KEY = fields.Str(validate=[validate.Length(min=1, max=64), FullMatch(re.compile(r"[^\x00]+"))])
 
 
+def _at_most_500_components(value: dict[str, Any]) -> None:
+    # A validator of our own: apispec would write Length as a string's maxLength.
+    if len(value) > 500:
+        raise ValidationError("At most 500 components.")
+
+
 def ComponentStatuses(**kw: Any) -> fields.Dict:
     """``{component_id: status}`` (a status, or seed 004's alias of one)."""
+    metadata = {"maxProperties": 500, **kw.pop("metadata", {})}
     return fields.Dict(
-        keys=_ID_KEY, values=ComponentStatus(), validate=validate.Length(max=500), **kw
+        keys=_ID_KEY,
+        values=ComponentStatus(),
+        validate=_at_most_500_components,
+        metadata=metadata,
+        **kw,
     )
 
 
@@ -708,11 +719,12 @@ def AffectedComponents(**kw: Any) -> fields.Dict:
             allow_none=True,
             metadata={"enum": [*rules.COMPONENT_STATUSES, *rules.STATUS_ALIASES, None]},
         ),
-        validate=validate.Length(max=500),
+        validate=_at_most_500_components,
         metadata={
+            "maxProperties": 500,
             "description": "Affected components: {component_id: status}. Each component"
             " takes that status. On an update the map merges into the incident's; null"
-            " removes a component (it is restored as on resolution)."
+            " removes a component (it is restored as on resolution).",
         },
         **kw,
     )

@@ -373,7 +373,7 @@ def give_history(db: SQLAlchemy, scene: Scene) -> None:
             )
     past = session.scalar(select(Incident).where(Incident.id == scene.past["id"]))
     assert past is not None
-    past.created_at = now - timedelta(days=3, hours=2)
+    past.started_at = past.created_at = now - timedelta(days=3, hours=2)
     past.resolved_at = now - timedelta(days=3)
     for update in past.updates:
         update.created_at = past.created_at if update.status != "resolved" else past.resolved_at

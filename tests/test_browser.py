@@ -526,6 +526,28 @@ def test_widget_on_another_origin_renders_and_stays_live(
     assert watched.errors == []
 
 
+def test_the_widget_names_what_an_incident_affects(
+    live: Live, other_origin: OtherOrigin, watched: Watched
+) -> None:
+    scene = live.scene("acme-widget-affected")
+    checkout, web = scene.components["Checkout API"]["id"], scene.components["Website"]["id"]
+    live.admin.post(
+        f"/{scene.id}/incidents",
+        {"title": "Checkout down", "components": {checkout: "major_outage", web: "major_outage"}},
+    )
+    script = f"{live.url}{PREFIX}/public/{scene.slug}/widget.js"
+    other_origin.pages["/"] = (
+        "<!doctype html><html lang=en><head><title>Shop</title></head><body>"
+        f'<script src="{script}" async></script></body></html>'
+    )
+    page = watched.page
+    page.goto(other_origin.url + "/")
+    host = page.locator("body > :not(script)").first
+    wait_for(page, host, "checkout down")
+    wait_for(page, host, "website, checkout api")
+    assert watched.errors == []
+
+
 #: The visible text of an element and of the open shadow roots below it.
 SHADOW_TEXT = """(el) => {
   const walk = (node) => {

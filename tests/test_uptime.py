@@ -201,7 +201,8 @@ def test_history_lists_months_newest_first(app, api, db) -> None:
     today = utcnow().date()
     with app.app_context():
         incident = db.session.get(models.Incident, old["id"])
-        incident.created_at = datetime.combine(
+        # The history files an incident under the month it started in.
+        incident.started_at = incident.created_at = datetime.combine(
             month_start(today, 1), datetime.min.time(), tzinfo=timezone.utc
         ) + timedelta(days=2)
         db.session.commit()

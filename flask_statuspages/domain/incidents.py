@@ -285,7 +285,7 @@ def _change(
 def _targets(
     incident: Incident, given: dict[str, Any], found: dict[str, Component], resolving: bool
 ) -> dict[str, str]:
-    """The status each component takes, and the incident's new ``components`` map.
+    """The status each component takes; sets the incident's new ``components`` map.
 
     The request's statuses win; a component it removes (``null``), and every affected
     one on resolution, is restored: to the worst status still held elsewhere, or
