@@ -3,7 +3,7 @@
 Each step is a function of :data:`STEPS`, run in order on one :class:`Outage`; each
 acts as an operator would, then asserts what visitors and subscribers see: the page
 JSON, the HTML page, the feeds, the Statuspage v2 JSON, the emails and the webhooks.
-A later step (a published postmortem, say) is one more function appended to STEPS.
+A later step is one more function appended to STEPS.
 """
 
 from __future__ import annotations
@@ -217,11 +217,36 @@ def resolve_with_components_restored(o: Outage) -> None:
     assert o.expect_hook()["event"] == "incident.resolved"
 
 
+def publish_a_postmortem(o: Outage) -> None:
+    base = f"/{o.page['id']}/incidents/{o.incident['id']}/postmortem"
+    body = "## What happened\n\nA deploy broke checkout; we now canary every deploy."
+    assert o.api.put(base, json={"body": body}).status_code == 200
+    # A draft is the operator's alone: visitors and subscribers see nothing yet.
+    assert o.public()["recent_incidents"][0]["postmortem"] is None
+    assert "canary every deploy" not in o.incident_page()
+    assert o.v2_incident()["postmortem_body"] is None
+    published = o.api.post(f"{base}/publish", json={"notify": True})
+    assert published.status_code == 200, published.json
+    [resolved] = o.public()["recent_incidents"]
+    assert "canary every deploy" in resolved["postmortem"]["body"]
+    html = o.incident_page()
+    assert "Postmortem" in html and "<h2>What happened</h2>" in html
+    assert all("canary every deploy" in feed for feed in o.feeds())
+    v2 = o.v2_incident()
+    assert v2["postmortem_body"] == body and v2["postmortem_published_at"]
+    # Those who heard of the incident hear of its postmortem; the Mail subscriber did not.
+    mails = o.expect_emails(EVERYONE, WEB_ONLY)
+    for text in mails.values():
+        assert "Postmortem, published" in text and "canary every deploy" in text
+    assert o.expect_hook()["event"] == "incident.postmortem_published"
+
+
 STEPS: list[Callable[[Outage], None]] = [
     open_incident_with_two_components,
     post_an_update,
     a_filtered_subscriber_hears_only_about_its_component,
     resolve_with_components_restored,
+    publish_a_postmortem,
 ]
 
 
