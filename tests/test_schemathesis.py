@@ -69,6 +69,10 @@ _NETWORK = "an IP network (CIDR) has no JSON Schema format"
 _MAILBOX = "email-validator refuses special-use domains (RFC 6761: .test, .invalid...) and"
 _MAILBOX += " the `email` format does not"
 _THEME_URLS = {"theme.logo_url": _URL, "theme.favicon_url": _URL}
+_ALIAS = "an alias must agree with the field it stands for: a relation between values"
+_TEMPLATE = {"components": _REFERENCE, "impact": _ALIAS}
+_TEMPLATE_ID = "template_id must name a template of this page: a reference, not a shape"
+_CREATE_ONLY = "template_id is taken when creating only; an update refuses it"
 UNSTATEABLE: dict[str, dict[str, str]] = {
     "POST /": {"ip_allowlist": _NETWORK, **_THEME_URLS},
     "PUT /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS},
@@ -88,6 +92,12 @@ UNSTATEABLE: dict[str, dict[str, str]] = {
         "scheduled_until": _WINDOW,
         "component_ids": _REFERENCE,
     },
+    "POST /{page_id}/incident-templates": _TEMPLATE,
+    "PUT /{page_id}/incident-templates/{template_id}": _TEMPLATE,
+    "PATCH /{page_id}/incident-templates/{template_id}": _TEMPLATE,
+    "POST /{page_id}/incidents": {"template_id": _TEMPLATE_ID},
+    "PUT /{page_id}/incidents/{incident_id}": {"template_id": _CREATE_ONLY},
+    "PATCH /{page_id}/incidents/{incident_id}": {"template_id": _CREATE_ONLY},
     "POST /{page_id}/subscribers": {
         "component_ids": _REFERENCE,
         "webhook_url": _URL,
@@ -117,6 +127,7 @@ _SEEDED = {
     "maintenance_id": models.Maintenance,
     "subscriber_id": models.Subscriber,
     "delivery_id": models.Delivery,
+    "template_id": models.IncidentTemplate,
 }
 
 
@@ -170,6 +181,9 @@ class Scene:
             )
         assert delivery_id is not None
         window = api.make_maintenance(page_id, utcnow() + timedelta(days=1))
+        template = api.post(
+            f"/{page_id}/incident-templates", json={"name": "Failover", "title": "Failover"}
+        ).json
         self.ids = {
             "page_id": page_id,
             "component_id": component["id"],
@@ -177,6 +191,7 @@ class Scene:
             "maintenance_id": window["id"],
             "subscriber_id": subscriber["id"],
             "delivery_id": delivery_id,
+            "template_id": template["id"],
             "token": subscriber["verify_token"],
             "slug": page["slug"],
         }
