@@ -44,6 +44,11 @@ _BODY_RULES: dict[str, dict[str, Any]] = {
         "description": "Exactly one of ids or componentIds.",
         "oneOf": [{"required": ["ids"]}, {"required": ["componentIds"]}],
     },
+    "IncidentInput": {
+        "description": "title, unless template_id gives it.",
+        "anyOf": [{"required": ["title"]}, {"required": ["template_id"]}],
+    },
+    "IncidentInputUpdate": {"description": "template_id is taken when creating only."},
     "MaintenanceInput": {"description": "scheduled_until must be after scheduled_for."},
     "MaintenanceInputUpdate": {
         "description": "scheduled_until must be after scheduled_for, as given or as stored."

@@ -183,6 +183,11 @@ def entry_html(entry: Any, kind: str) -> str:
 
 
 def test_visitors_never_see_a_draft(api, page, incident) -> None:
+    before = public_incident(api, page, incident)
+    write(api, page, incident, DRAFT)
+    assert public_incident(api, page, incident) == before, "not even a new updated_at"
+    assert api.delete(url(page, incident)).status_code == 204
+    assert public_incident(api, page, incident) == before
     write(api, page, incident, DRAFT)
     assert public_incident(api, page, incident)["postmortem"] is None
     assert "draft cause" not in incident_page(api, page, incident)

@@ -89,10 +89,13 @@ _SOMETHING = "an update says something: a message, a status or components (one o
 _ORDER = "a new order must list every id of the page once: a reference, not a shape"
 _GROUP = "group_id must name a group of this page, and agree with group_name: a reference"
 _GROUPS = "the groups of one request must have different names"
+_TEMPLATE = {"components": _REFERENCE, "impact": _ALIAS, "severity": _ALIAS}
+_TEMPLATE_ID = "template_id must name a template of this page: a reference, not a shape"
+_CREATE_ONLY = "template_id is taken when creating only; an update refuses it"
 UNSTATEABLE: dict[str, dict[str, str]] = {
-    "POST /{page_id}/incidents": _INCIDENT,
-    "PUT /{page_id}/incidents/{incident_id}": _INCIDENT,
-    "PATCH /{page_id}/incidents/{incident_id}": _INCIDENT,
+    "POST /{page_id}/incidents": {**_INCIDENT, "template_id": _TEMPLATE_ID},
+    "PUT /{page_id}/incidents/{incident_id}": {**_INCIDENT, "template_id": _CREATE_ONLY},
+    "PATCH /{page_id}/incidents/{incident_id}": {**_INCIDENT, "template_id": _CREATE_ONLY},
     "POST /{page_id}/incidents/{incident_id}/updates": {
         "components": _REFERENCE,
         "created_at": _PAST,
@@ -132,6 +135,9 @@ UNSTATEABLE: dict[str, dict[str, str]] = {
         "scheduled_until": _WINDOW,
         "component_ids": _REFERENCE,
     },
+    "POST /{page_id}/incident-templates": _TEMPLATE,
+    "PUT /{page_id}/incident-templates/{template_id}": _TEMPLATE,
+    "PATCH /{page_id}/incident-templates/{template_id}": _TEMPLATE,
     "POST /{page_id}/subscribers": {
         "component_ids": _REFERENCE,
         "webhook_url": _URL,
@@ -163,6 +169,7 @@ _SEEDED = {
     "maintenance_id": models.Maintenance,
     "subscriber_id": models.Subscriber,
     "delivery_id": models.Delivery,
+    "template_id": models.IncidentTemplate,
 }
 
 
@@ -218,6 +225,9 @@ class Scene:
             )
         assert delivery_id is not None
         window = api.make_maintenance(page_id, utcnow() + timedelta(days=1))
+        template = api.post(
+            f"/{page_id}/incident-templates", json={"name": "Failover", "title": "Failover"}
+        ).json
         self.ids = {
             "page_id": page_id,
             "component_id": component["id"],
@@ -227,6 +237,7 @@ class Scene:
             "maintenance_id": window["id"],
             "subscriber_id": subscriber["id"],
             "delivery_id": delivery_id,
+            "template_id": template["id"],
             "token": subscriber["verify_token"],
             "slug": page["slug"],
         }

@@ -10,6 +10,8 @@ hear ``incident.postmortem_published`` only when the publisher asks for it.
 
 from __future__ import annotations
 
+from sqlalchemy.orm.attributes import flag_modified
+
 from .. import signals
 from ..changes import Event, commit, event
 from ..errors import conflict, not_found
@@ -25,8 +27,10 @@ def get_postmortem(incident: Incident) -> Incident:
 
 
 def _changed(incident: Incident) -> list[Event]:
-    """What visitors must hear of a change to the postmortem: nothing while it is a draft."""
+    """What visitors must hear of a change to the postmortem: nothing while it is a draft,
+    not even a new ``updated_at`` (feeds would show the entry as changed)."""
     if incident.postmortem_published_at is None:
+        flag_modified(incident, "updated_at")  # written as it is, so not bumped
         return []
     return [event(signals.incident_updated, incident=incident)]
 
@@ -35,9 +39,10 @@ def write_postmortem(incident: Incident, body: str) -> Incident:
     """Create or replace the postmortem's body; a published one stays published."""
     if not body and incident.postmortem_published_at is not None:
         raise conflict("A published postmortem cannot be emptied; unpublish it first.")
+    events = _changed(incident)
     incident.postmortem = body
     incident.postmortem_updated_at = utcnow()
-    commit(*_changed(incident))
+    commit(*events)
     return incident
 
 
