@@ -222,10 +222,16 @@ def write_up_incident(live: Live, slug: str) -> tuple[dict[str, Any], dict[str, 
     """
     admin = live.admin
     page = admin.post("/", {"name": "Acme Status", "slug": slug})
-    admin.post(f"/{page['id']}/components", {"name": "Database"})
+    database = admin.post(f"/{page['id']}/components", {"name": "Database"})
+    admin.post(f"/{page['id']}/components", {"name": "Website"})
     incident = admin.post(
         f"/{page['id']}/incidents",
-        {"title": "Database failover", "message": "The primary failed.", "severity": "major"},
+        {
+            "title": "Database failover",
+            "message": "The primary failed.",
+            "impact": "major",
+            "components": {database["id"]: "major_outage"},
+        },
     )
     admin.put(
         f"/{page['id']}/incidents/{incident['id']}",
@@ -235,7 +241,9 @@ def write_up_incident(live: Live, slug: str) -> tuple[dict[str, Any], dict[str, 
     return page, incident
 
 
-def test_an_incident_page_shows_its_published_postmortem(live: Live, watched: Watched) -> None:
+def test_an_incident_page_shows_what_it_affected_and_its_published_postmortem(
+    live: Live, watched: Watched
+) -> None:
     page, incident = write_up_incident(live, "write-up")
     tab = watched.page
     address = f"{live.url}{SITE}/{page['slug']}/incidents/{incident['id']}"
@@ -243,6 +251,11 @@ def test_an_incident_page_shows_its_published_postmortem(live: Live, watched: Wa
     expect(tab.get_by_role("heading", name="Database failover")).to_be_visible()
     expect(tab.locator("main")).to_contain_text("The replica serves all traffic.")
     expect(tab.get_by_role("region", name="Postmortem")).to_have_count(0)  # a draft: hidden
+    # What it affected: the Database alone, in the status the incident gave it.
+    affected = tab.get_by_role("list", name="Affected components")
+    expect(affected.get_by_role("listitem")).to_have_count(1)
+    expect(affected).to_contain_text("Database")
+    expect(affected).to_contain_text(re.compile("major outage", re.IGNORECASE))
 
     # Published, it reaches the open page without a reload.
     live.admin.post(f"/{page['id']}/incidents/{incident['id']}/postmortem/publish", {})
