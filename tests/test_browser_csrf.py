@@ -12,6 +12,7 @@ the URL map with a ``text/plain`` form smuggling JSON, a urlencoded form and a
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -124,9 +125,12 @@ def page(browser: Browser, host: HostApp) -> Iterator[Page]:
 
 def plain_form(body: dict[str, Any] | None) -> tuple[str, str]:
     """The one field of a ``text/plain`` form whose ``name=value`` is JSON: split
-    inside the first string value, where the ``=`` the browser adds does no harm."""
+    inside the first string value (or the first string of a list), where the ``=`` the
+    browser adds does no harm."""
     text = json.dumps(body or {"note": "forged"})
-    cut = text.index('": "') + 5
+    found = re.search(r'": \[?"', text)
+    assert found is not None, f"no string value in {text}"
+    cut = found.end() + 1
     return text[:cut], text[cut:]
 
 

@@ -92,6 +92,11 @@ def test_group_names_are_unique_per_page(api: Any, page: dict[str, Any], app: An
     assert taken.status_code == 409 and taken.json["error"]["code"] == "conflict"
     renamed = api.put(f"/{pid}/groups/{other['id']}", json={"name": "Backend"})
     assert renamed.status_code == 409
+    loose = api.make_component(pid, name="Loose")
+    before = counts(app, db)
+    body = {"name": "Backend", "component_ids": [loose["id"]]}
+    assert api.put(f"/{pid}/groups/{other['id']}", json=body).status_code == 409
+    assert api.get(f"/{pid}/components/{loose['id']}").json["group_id"] is None
     assert counts(app, db) == before
     assert api.put(f"/{pid}/groups/{other['id']}", json={"name": "Frontend"}).status_code == 200
     # Another page may use the name.
@@ -183,6 +188,8 @@ def test_component_group_id_and_group_name(
     assert new["group_name"] == "Edge" and new["group_id"] not in (None, group["id"])
     agreeing = api.make_component(pid, name="Q", group_id=group["id"], group_name="Backend")
     assert agreeing["group_id"] == group["id"]
+    none = api.make_component(pid, name="R", group_id=None, group_name="")  # "" is no group
+    assert (none["group_id"], none["group_name"]) == (None, None)
     ungrouped = api.patch(f"/{pid}/components/{made['id']}", json={"group_id": None})
     assert (ungrouped.json["group_id"], ungrouped.json["group_name"]) == (None, None)
 
@@ -323,7 +330,7 @@ def test_page_created_with_groups_and_components(api: Any, recorded_signals: Any
             {"name": "Empty"},
         ],
         "components": [
-            {"name": "Website"},
+            {"name": "Website", "group_name": ""},
             {"name": "Joins a listed group", "group_name": "Empty"},
             {"name": "Makes a group", "group_name": "New"},
         ],

@@ -67,7 +67,7 @@ def _resolve_group(page: Page, data: dict[str, Any]) -> dict[str, Any]:
         return data
     data = dict(data)
     has_id, group_id = "group_id" in data, data.pop("group_id", None)
-    has_name, name = "group_name" in data, data.pop("group_name", None)
+    has_name, name = "group_name" in data, data.pop("group_name", None) or None
     group = groups.group_for_component(page, group_id) if group_id else None
     if has_id and has_name and (group.name if group else None) != name:
         message = "group_id and group_name name different groups; give one of them."

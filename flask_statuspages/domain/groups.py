@@ -147,10 +147,11 @@ def update_group(group: ComponentGroup, data: dict[str, Any]) -> ComponentGroup:
     """Change a group; ``component_ids``, when given, is its whole new membership."""
     data = dict(data)
     ids = data.pop("component_ids", None)
-    if ids is not None:
-        _set_members(group, _page_components(group.page, ids, "component_ids"))
+    members = _page_components(group.page, ids, "component_ids") if ids is not None else None
     if "name" in data:
         _check_name_free(group.page_id, data["name"], group.id)
+    if members is not None:
+        _set_members(group, members)
     for key, value in data.items():
         setattr(group, key, value)
     _commit(group.name, event(signals.group_updated, group=group))

@@ -161,7 +161,7 @@ def _add_contents(
         listed += [(member, group) for member in members]
     for item in component_items:
         item = dict(item)
-        name = item.pop("group_name", None)
+        name = item.pop("group_name", None) or None  # "" names no group, like null
         if name is not None and name not in named:
             named[name] = _add_group(page, {"name": name}, len(named))
         listed.append((item, named.get(name) if name is not None else None))
