@@ -946,6 +946,7 @@ class IncidentUpdateEdit(InputSchema):
 
 
 class PageDetailSchema(PageSchema):
+    groups = fields.List(fields.Nested(GroupSchema), metadata={"description": "In order."})
     components = fields.List(fields.Nested(ComponentSchema))
     active_incidents = fields.List(fields.Nested(IncidentSchema))
 

@@ -129,6 +129,9 @@ def plain_form(body: dict[str, Any] | None) -> tuple[str, str]:
     browser adds does no harm."""
     text = json.dumps(body or {"note": "forged"})
     found = re.search(r'": \[?"', text)
+    if found is None:  # no string to split inside ({"notify": true}): add one
+        text = json.dumps({**(body or {}), "note": "forged"})
+        found = re.search(r'": \[?"', text)
     assert found is not None, f"no string value in {text}"
     cut = found.end() + 1
     return text[:cut], text[cut:]

@@ -518,3 +518,16 @@ def test_group_changes_reach_live_pages(api: Any, app: Any, page: dict[str, Any]
     ]
     created = next(e for e in events if e.name == "component.created")
     assert created.data["component"]["group_id"] == group["id"]
+
+
+def test_the_page_answers_its_groups_in_order(api) -> None:
+    page = api.make_page()
+    web = api.make_component(page["id"], name="Web", group_name="Frontend")
+    api.make_component(page["id"], name="DB", group_name="Backend")
+    backend = api.get(f"/{page['id']}/groups").json["data"][1]
+    api.patch(f"/{page['id']}/groups/reorder", json={"ids": [backend["id"], web["group_id"]]})
+    detail = api.get(f"/{page['id']}").json
+    assert [(g["name"], len(g["component_ids"])) for g in detail["groups"]] == [
+        ("Backend", 1),
+        ("Frontend", 1),
+    ]

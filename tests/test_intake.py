@@ -116,6 +116,9 @@ DOMAIN_ANSWERS = {
     "statuspages.reactivate_subscriber": 409,  # not quarantined
     "statuspages.retry_delivery": 409,  # not failed (yet)
     "statuspages.delete_subscriber": 404,  # unsubscribed just before
+    # Their incident was deleted just before (the admin routes' deletions come first).
+    "statuspages.delete_incident_update": 404,
+    "statuspages.delete_postmortem": 404,
     # An order that is not the page's whole list (see write_routes.sample_bodies).
     "statuspages.reorder_components": 422,
     "statuspages.reorder_groups": 422,

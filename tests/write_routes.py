@@ -48,6 +48,12 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
         # Not the page's whole list (bodies are fixed): refused by the view, 422.
         "reorder_components": {"ids": ["forged"]},
         "reorder_groups": {"ids": ["forged"]},
+        "create_incident_update": {"status": "resolved", "message": "Forged update"},
+        "edit_incident_update": {"message": "Forged correction"},
+        "create_incident_template": {"name": "Forged", "title": "Forged incident"},
+        "update_incident_template": {"title": "Forged title"},
+        "put_postmortem": {"body": "Forged postmortem"},
+        "publish_postmortem": {"notify": True},
         "subscribe": {"email": "forged@example.org"},
         "unlock_page": {"password": PASSWORD},
     }
@@ -115,12 +121,17 @@ def build_targets(client: FlaskClient, headers: dict[str, str]) -> dict[str, str
         "scheduled_until": iso(start + timedelta(hours=1)),
     }
     subscriber = post(f"/{page['id']}/subscribers", {"email": "ops@example.org"})
+    incident = post(f"/{page['id']}/incidents", {"title": "Outage"})
     values = {
         "slug": page["slug"],
         "page_id": page["id"],
         "component_id": post(f"/{page['id']}/components", {"name": "API"})["id"],
         "group_id": post(f"/{page['id']}/groups", {"name": "Backend"})["id"],
-        "incident_id": post(f"/{page['id']}/incidents", {"title": "Outage"})["id"],
+        "incident_id": incident["id"],
+        "update_id": incident["updates"][0]["id"],
+        "template_id": post(
+            f"/{page['id']}/incident-templates", {"name": "Outage", "title": "Outage"}
+        )["id"],
         "maintenance_id": post(f"/{page['id']}/maintenances", maintenance)["id"],
         "subscriber_id": subscriber["id"],
     }

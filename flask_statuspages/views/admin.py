@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 
-from ..domain import components, deliveries, incidents, maintenances, pages, subscribers
+from ..domain import components, deliveries, groups, incidents, maintenances, pages, subscribers
 from ..domain.components import ordered_components
 from ..errors import ApiError
 from ..schemas import (
@@ -104,11 +104,12 @@ def create_page(owner: str, body: dict[str, Any]) -> pages.Page:
 
 @routes.route("/<page_id>", "GET", response=PageDetailSchema, errors=(404,))
 def get_page(owner: str, page_id: str) -> Extended:
-    """Get a page with its components and active incidents."""
+    """Get a page with its groups, components and active incidents."""
     page = pages.get_owned_page(owner, page_id)
     session = db_session()
     return Extended(
         page,
+        groups=groups.with_members(session.scalars(groups.ordered_groups(page.id)).all()),
         components=session.scalars(ordered_components(page.id)).all(),
         active_incidents=session.scalars(incidents.unresolved_incidents(page.id)).all(),
     )
