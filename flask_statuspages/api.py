@@ -31,7 +31,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from marshmallow import Schema
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from . import schemas
 from .domain import (
@@ -64,7 +64,12 @@ PageLike = Page | str
 
 
 def _ident(value: Any) -> str:
-    return value if isinstance(value, str) else str(value.id)
+    """The id of ``value`` (an id already, or a model object, even one left over from an
+    earlier application context: its identity is read without loading it)."""
+    if isinstance(value, str):
+        return value
+    identity = inspect(value).identity
+    return str(identity[0] if identity else value.id)
 
 
 def _jsonable(value: Any) -> Any:
@@ -108,8 +113,6 @@ class Pages:
 
     def get(self, page: PageLike, *, owner: str | None = None) -> Page:
         """A page by id; with ``owner``, only if it is theirs (else 404 ``not_found``)."""
-        if isinstance(page, Page) and owner is None:
-            return page
         if owner is not None:
             return pages.get_owned_page(owner, _ident(page))
         found = db_session().get(Page, _ident(page))

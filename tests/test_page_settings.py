@@ -135,7 +135,8 @@ def test_bad_values_are_422_and_nothing_is_written(api, field, value) -> None:
     response = api.patch(f"/{page['id']}", json={"description": "changed", field: value})
     assert response.status_code == 422
     assert list(response.json["error"]["fields"]) == [field]
-    assert api.get(f"/{page['id']}").json == {**page, "components": [], "active_incidents": []}
+    detail = {**page, "groups": [], "components": [], "active_incidents": []}
+    assert api.get(f"/{page['id']}").json == detail
 
 
 def test_seed_001_names_are_taken_as_aliases(api) -> None:

@@ -182,3 +182,14 @@ def test_the_incident_workflow_in_process(app, ext, api):
     assert resolved["postmortem"]["body"].startswith("## What happened")
     assert [u["message"] for u in resolved["updates"]][1] == "Failing over now."
     assert [c["name"] for c in public["components"]] == ["Web", "Database"]
+
+
+def test_objects_from_an_earlier_context_are_looked_up_again(app, ext):
+    """A cron job keeps the page it made in one context and uses it in the next."""
+    with app.app_context():
+        page = ext.pages.create("acme", name="Acme Status")
+        api = ext.components.create(page, name="API")
+    with app.app_context():
+        ext.components.set_status(page, api, "major_outage")
+        assert ext.components.get(page, api).status == "major_outage"
+        assert [p.id for p in ext.pages.list("acme")] == [ext.pages.get(page).id]
