@@ -103,29 +103,21 @@ def create_component(page: Page, data: dict[str, Any]) -> Component:
 
 
 def update_component(component: Component, data: dict[str, Any]) -> Component:
-    old_status = component.status
     data = _resolve_group(component.page, data)
+    old_status = component.status
+    status = data.pop("status", old_status)
     for key, value in data.items():
         setattr(component, key, value)
-    events: list[Event] = [event(signals.component_updated, component=component)]
-    if component.status != old_status:
-        _record_status(component, old_status)
+    events = move_status(component, status)
+    if events:
         outbox.record(
             component.page,
             "component.status_changed",
             component=component,
             component_ids=[component.id],
-            component_update={"old_status": old_status, "new_status": component.status},
+            component_update={"old_status": old_status, "new_status": status},
         )
-        events.append(
-            event(
-                signals.component_status_changed,
-                component=component,
-                old_status=old_status,
-                new_status=component.status,
-            )
-        )
-    _commit(*events)
+    _commit(*(events or [event(signals.component_updated, component=component)]))
     return component
 
 
@@ -138,10 +130,10 @@ def delete_component(component: Component) -> None:
 
 
 def move_status(component: Component, status: str) -> list[Event]:
-    """Put ``component`` in ``status`` and record the change; the signals it calls for.
-
-    For a change another write announces (an incident's): no outbox event of its own.
-    """
+    """Put ``component`` in ``status`` and record the change; the signals it calls for
+    (none when it is in that status already). The outbox event is the caller's: a
+    component's own update records one, an incident or a maintenance window announces
+    the change as its own."""
     old_status = component.status
     if status == old_status:
         return []

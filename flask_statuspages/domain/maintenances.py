@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from .. import rules, signals
 from ..changes import Event, commit, event
 from ..errors import not_found, validation_error
-from ..models import Component, ComponentStatusChange, Maintenance, MaintenanceUpdate, Page, utcnow
+from ..models import Component, Maintenance, MaintenanceUpdate, Page, utcnow
 from ..notify import outbox
 from ..state import db_session
 from . import components
@@ -73,19 +73,8 @@ def _affect_components(maintenance: Maintenance) -> list[Event]:
     )
     for component in affected:
         new = rules.maintenance_component_status(component.status, maintenance.status)
-        if new is None:
-            continue
-        old, component.status = component.status, new
-        session.add(ComponentStatusChange(component=component, old_status=old, new_status=new))
-        events.append(event(signals.component_updated, component=component))
-        events.append(
-            event(
-                signals.component_status_changed,
-                component=component,
-                old_status=old,
-                new_status=new,
-            )
-        )
+        if new is not None:
+            events += components.move_status(component, new)
     return events
 
 
