@@ -22,10 +22,13 @@ from ..state import get_state
 from . import (
     admin,
     domains,
+    embed_config,
     embeds,
     groups,
     incident_timeline,
     incident_writing,
+    metrics,
+    page_access,
     public,
     statistics,
     statuspage_v2,
@@ -44,6 +47,9 @@ ENDPOINTS: list[Endpoint] = [
     *groups.routes.endpoints,
     *incident_timeline.routes.endpoints,
     *incident_writing.routes.endpoints,
+    *metrics.routes.endpoints,
+    *page_access.routes.endpoints,
+    *embed_config.routes.endpoints,
 ]
 
 

@@ -1,0 +1,7 @@
+"""Metrics."""
+
+from __future__ import annotations
+
+from .routing import Routes
+
+routes = Routes(tag="Metrics")
