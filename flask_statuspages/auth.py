@@ -1,4 +1,10 @@
-"""Who is calling an admin route: the host's owner loader, or our API tokens."""
+"""Who is calling an admin route: the host's owner loader, or our API tokens.
+
+An API token comes as ``Authorization: Bearer <token>``, as Statuspage's
+``Authorization: OAuth <token>``, or as the ``api_key`` query parameter
+(Statuspage's too; discouraged: query strings end up in logs). A token in
+the header wins over one in the query.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,10 @@ from .models import ApiToken
 from .state import db_session, get_state
 
 TOKEN_PREFIX = "sp_"
+#: ``Authorization`` schemes that carry an API token.
+TOKEN_SCHEMES = frozenset({"bearer", "oauth"})
+#: The query parameter that may carry an API token instead.
+API_KEY_PARAMETER = "api_key"
 
 
 def hash_token(token: str) -> str:
@@ -29,20 +39,26 @@ def create_token(owner: str, name: str | None = None) -> tuple[ApiToken, str]:
     return token, clear
 
 
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, credentials = header.partition(" ")
-    if scheme.lower() != "bearer" or not credentials.strip():
-        return None
-    return credentials.strip()
+def api_token() -> str | None:
+    """The API token of the request: ``Bearer`` or ``OAuth`` in ``Authorization``, else
+    the ``api_key`` query parameter; ``None`` when there is none."""
+    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() in TOKEN_SCHEMES and credentials.strip():
+        return credentials.strip()
+    return request.args.get(API_KEY_PARAMETER) or None
+
+
+#: The name this function had when ``Bearer`` was the only way.
+bearer_token = api_token
 
 
 def owner_from_token() -> str | None:
-    """The built-in owner loader: the owner of the request's ``Bearer`` API token.
+    """The built-in owner loader: the owner of the request's API token (``Bearer`` or
+    ``OAuth`` header, or ``api_key`` query parameter).
 
     Hosts with a loader of their own can call it to accept API tokens as well.
     """
-    clear = bearer_token()
+    clear = api_token()
     if clear is None:
         return None
     return db_session().scalar(
@@ -65,6 +81,15 @@ def current_owner() -> str:
             headers={"WWW-Authenticate": 'Bearer realm="statuspages"'},
         )
     return str(owner)
+
+
+def api_rate_key(owner: str) -> str:
+    """What the admin API's rate limit counts by: the token (its hash) with the built-in
+    loader, so each token has its own allowance as on Statuspage; the owner when the
+    host's loader authenticates (it may not use tokens at all)."""
+    if get_state().extension.owner_loader_callback is None:
+        return "token:" + hash_token(api_token() or "")
+    return "owner:" + hash_token(owner)
 
 
 def page_limit(owner: str) -> int | None:

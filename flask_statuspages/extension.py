@@ -13,7 +13,7 @@ from . import domains, links, realtime
 from .api import PythonApi
 from .models import Base
 from .notify.queues import ThreadQueue, make_queue
-from .ratelimit import RateLimits
+from .ratelimit import RateLimits, check_api_limit
 from .realtime import make_broker
 from .snapshot import SnapshotCache, install_version_hook
 from .state import EXTENSION_KEY, State, get_state
@@ -46,6 +46,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "STATUSPAGES_PAGE_SESSION_MAX_AGE": 7 * 24 * 3600,
     "STATUSPAGES_PUBLIC_RATE_LIMIT": "300 per minute",
     "STATUSPAGES_AUTH_RATE_LIMIT": "5 per 5 minutes",
+    "STATUSPAGES_API_RATE_LIMIT": "60 per minute;10 per second",
     "STATUSPAGES_SNAPSHOT_CACHE_SIZE": 256,
     "STATUSPAGES_UPTIME_MIN_SPAN": 3600,
     "STATUSPAGES_CHANGE_COUNTER_FILE": None,
@@ -118,6 +119,7 @@ class StatusPages:
             app.config.setdefault(key, value)
         _check_secret_key(app)
         links.check_config(app)
+        check_api_limit(app.config)
         queue = make_queue(app)
         app.extensions[EXTENSION_KEY] = State(
             extension=self,

@@ -123,6 +123,9 @@ def make_app(database_url: str, **config: Any) -> tuple[Flask, StatusPages, SQLA
             "STATUSPAGES_QUEUE": "inline",
             # Links in emails and webhooks come from a trusted host, not a request's Host.
             "SERVER_NAME": "localhost",
+            # The suite makes admin calls as fast as it can: the API's rate limit (on by
+            # default) is tested where a test asks for it (tests/test_api_limits.py).
+            "STATUSPAGES_API_RATE_LIMIT": None,
             **config,
         }
     )

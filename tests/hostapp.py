@@ -25,6 +25,7 @@ def create_app() -> Flask:
         STATUSPAGES_QUEUE=os.environ.get("HOSTAPP_QUEUE", "thread"),
         STATUSPAGES_REDIS_URL=os.environ.get("HOSTAPP_REDIS_URL"),
         STATUSPAGES_WEBHOOK_ALLOW_PRIVATE=True,
+        STATUSPAGES_API_RATE_LIMIT=None,  # as in conftest.make_app; a test may set one
     )
     app.config.update(json.loads(os.environ.get("HOSTAPP_CONFIG", "{}")))  # a test's own keys
     db = SQLAlchemy(app)

@@ -18,7 +18,14 @@ from flask import Flask
 
 from .browser_support import LiveServer
 from .conftest import PREFIX, _reset_postgres, make_app
-from .write_routes import PASSWORD, WriteRoute, build_targets, database_rows, write_routes
+from .write_routes import (
+    PASSWORD,
+    WriteRoute,
+    build_targets,
+    database_rows,
+    form_encoded,
+    write_routes,
+)
 
 OWNER = {"X-Owner": "acme"}
 TRUSTED = "https://admin.example.com"
@@ -43,11 +50,14 @@ def targets(api: Any) -> dict[str, str]:
 
 def accepted_types(route: WriteRoute) -> set[str]:
     """What the contract says each route takes: the site forms, RFC 8058's
-    one-click unsubscribe, and JSON everywhere else."""
+    one-click unsubscribe, JSON or form-encoded for the API's routes with a body
+    (Statuspage's two encodings), and JSON everywhere else."""
     if route.site:
         return {FORM}
     if route.view == "unsubscribe":
         return {JSON, FORM, MULTIPART}
+    if route.takes_body:
+        return {JSON, FORM}
     return {JSON}
 
 
@@ -57,7 +67,7 @@ def body_as(media_type: str | None, body: dict[str, Any] | None) -> dict[str, An
     if media_type == JSON:
         return {"data": json.dumps(fields), "content_type": JSON}
     if media_type == FORM:
-        return {"data": fields}
+        return {"data": form_encoded(fields), "content_type": FORM}
     if media_type == MULTIPART:
         return {"data": {**fields, "file": (io.BytesIO(b"x"), "x.txt")}}
     if media_type == "text/plain":  # what <form enctype="text/plain"> sends

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote_plus
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -17,6 +18,8 @@ from sqlalchemy import select
 
 from flask_statuspages import tokens
 from flask_statuspages.models import Base, utcnow
+from flask_statuspages.views import ENDPOINTS
+from flask_statuspages.views.routing import Endpoint
 
 from .conftest import PREFIX, iso
 
@@ -59,12 +62,50 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
     }
 
 
+def form_encoded(body: dict[str, Any], envelope: str | None = None) -> str:
+    """``body`` form-encoded in Statuspage's bracket notation (``page[name]=...``,
+    ``ids[]=a&ids[]=b``, ``list[][field]=...``), inside ``envelope`` when given: what a
+    client written for Statuspage's API sends. ``true``/``false`` for booleans, an empty
+    value for ``null``, ``name[]=`` for an empty list."""
+    pairs: list[tuple[str, str]] = []
+
+    def add(key: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                add(f"{key}[{name}]", item)
+        elif isinstance(value, list):
+            if not value:
+                pairs.append((f"{key}[]", ""))
+            for item in value:
+                add(f"{key}[]", item)
+        elif isinstance(value, bool):
+            pairs.append((key, "true" if value else "false"))
+        else:
+            pairs.append((key, "" if value is None else str(value)))
+
+    for name, value in body.items():
+        add(f"{envelope}[{name}]" if envelope else name, value)
+    return "&".join(f"{quote_plus(k, safe='[]')}={quote_plus(v)}" for k, v in pairs)
+
+
+def declared_endpoints() -> dict[str, Endpoint]:
+    """The API's declared routes by endpoint name (``statuspages.create_page``)."""
+    return {f"statuspages.{declared.endpoint}": declared for declared in ENDPOINTS}
+
+
 @dataclass(frozen=True)
 class WriteRoute:
     endpoint: str
     method: str
     path: str
     body: dict[str, Any] | None
+    #: Its declaration, for a route of the API (None for the HTML site's).
+    declared: Endpoint | None = None
+
+    @property
+    def takes_body(self) -> bool:
+        """A route of the API that loads a body through a schema (JSON or form)."""
+        return self.declared is not None and self.declared.body is not None
 
     @property
     def site(self) -> bool:
@@ -87,6 +128,7 @@ def write_routes(app: Flask, values: dict[str, str]) -> list[WriteRoute]:
     """Each (rule, write method) of the extension's blueprints, ``values`` filled in;
     deletions (unsubscribing too) last, the page's own at the very end."""
     bodies = sample_bodies()
+    declared = declared_endpoints()
     found = []
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(BLUEPRINTS):
@@ -96,8 +138,12 @@ def write_routes(app: Flask, values: dict[str, str]) -> list[WriteRoute]:
         built = rule.build({name: values[name] for name in rule.arguments})
         assert built is not None
         view = rule.endpoint.partition(".")[2]
+        route_declared = declared.get(rule.endpoint)
+        if route_declared is not None and route_declared.body is not None:
+            assert view in bodies, f"{rule.rule}: give {view} a body in tests/write_routes.py"
         for method in sorted((rule.methods or set()) & set(WRITE_METHODS)):
-            found.append(WriteRoute(rule.endpoint, method, built[1], bodies.get(view)))
+            route = WriteRoute(rule.endpoint, method, built[1], bodies.get(view), route_declared)
+            found.append(route)
     assert found, "no write route found"
     return sorted(found, key=lambda r: (r.deletes, r.view == "delete_page"))
 

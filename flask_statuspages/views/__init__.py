@@ -109,9 +109,7 @@ def _rate_limited_view(handler: Callable[..., Any], declared: Endpoint) -> Calla
         if usage is None:
             return handler(**view_args)
         response = current_app.make_response(handler(**view_args))
-        response.headers["X-RateLimit-Limit"] = str(usage.limit)
-        response.headers["X-RateLimit-Remaining"] = str(usage.remaining)
-        response.headers["X-RateLimit-Reset"] = str(int(usage.reset_at))
+        usage.set_headers(response.headers)
         return response
 
     return limited
@@ -144,7 +142,10 @@ def _public_headers(prefix: str) -> Callable[[Response], Response]:
 def _rate_limited(error: RateLimited) -> Response:
     wait = error.retry_after
     message = f"Too many requests ({error.limit}); try again in {wait} seconds."
-    return error_response(ApiError(429, message, headers={"Retry-After": str(wait)}))
+    response = error_response(ApiError(429, message, headers={"Retry-After": str(wait)}))
+    if error.usage is not None:
+        error.usage.set_headers(response.headers)
+    return response
 
 
 def _internal_error(error: InternalServerError) -> Response:

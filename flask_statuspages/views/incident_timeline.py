@@ -48,6 +48,7 @@ def list_incident_updates(owner: str, page_id: str, incident_id: str, query: dic
     "/<page_id>/incidents/<incident_id>/updates",
     "POST",
     body=IncidentUpdateInput,
+    envelope="incident_update",
     response=IncidentUpdateSchema,
     status=201,
     location=lambda u: url_for(
@@ -83,6 +84,7 @@ def get_incident_update(owner: str, page_id: str, incident_id: str, update_id: s
     "PATCH",
     "PUT",
     body=IncidentUpdateEdit,
+    envelope="incident_update",
     partial=True,
     response=IncidentUpdateSchema,
     errors=(404,),

@@ -211,6 +211,7 @@ def events(slug: str) -> Response:
     "POST",
     auth=False,
     body=SubscriberInput,
+    envelope="subscriber",
     response=MessageSchema,
     status=202,
     errors=(401, 404, 422, 429),

@@ -1,8 +1,13 @@
 """Declared routes: each view says what it takes and answers, once.
 
-The declaration drives three things: request handling (authentication, JSON
-body and query validation, serialisation, status codes), the blueprint's URL
-rules, and the OpenAPI document.
+The declaration drives three things: request handling (authentication, the
+admin API's rate limit, body and query validation, serialisation, status
+codes), the blueprint's URL rules, and the OpenAPI document.
+
+A route with a ``body`` takes it as JSON or form-encoded in Statuspage's bracket
+notation (:mod:`..formbody`), bare or in the route's ``envelope``
+(``{"page": {...}}``, ``page[name]=...``), and loads it through its schema
+either way, so both encodings get the same answers.
 """
 
 from __future__ import annotations
@@ -14,15 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from marshmallow import EXCLUDE, Schema
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from ..auth import current_owner
-from ..errors import ApiError
-from ..intake import JSON, read_body, too_large
+from .. import formbody
+from ..auth import api_rate_key, current_owner
+from ..errors import ApiError, validation_error
+from ..intake import FORM, JSON, read_body, too_large
+from ..ratelimit import API_LIMIT
 from ..schemas import load_input as load
+from ..state import get_state
 
 #: How deep a JSON body may nest; ours go three levels deep at most.
 MAX_JSON_DEPTH = 32
@@ -48,12 +56,24 @@ class Endpoint:
     errors: tuple[int, ...] = ()
     #: Other media types the route answers, for the OpenAPI document.
     produces: tuple[str, ...] = ()
-    #: The media types a body may come in (a write without a body needs none); see intake.py.
-    consumes: tuple[str, ...] = (JSON,)
+    #: The media types a body may come in (a write without a body needs none; see
+    #: intake.py). Default: JSON and form-encoded for a route with a ``body``, else JSON.
+    consumes: tuple[str, ...] = ()
+    #: Statuspage's wrapper of the body, named after the resource (``"page"`` for
+    #: ``{"page": {...}}`` and ``page[name]=...``); a bare body is taken too.
+    envelope: str | None = None
     #: The config key holding the route's rate limit (Flask-Limiter syntax), if any.
     rate_limit: str | None = None
     #: Wraps the view, once the declaration is complete.
     handler: Callable[..., Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.consumes:
+            object.__setattr__(self, "consumes", (JSON, FORM) if self.body else (JSON,))
+        if self.envelope is not None:
+            assert self.body is not None, f"{self.rule}: an envelope wraps a body"
+            taken = {f.data_key or name for name, f in self.body().load_fields.items()}
+            assert self.envelope not in taken, f"{self.rule}: {self.envelope} is a body field"
 
     @property
     def endpoint(self) -> str:
@@ -148,6 +168,38 @@ def required_body() -> Any:
     return data
 
 
+def form_body() -> dict[str, Any]:
+    """The request's form-encoded body, nested as its bracketed keys say (see
+    :mod:`..formbody`); 400 when it is none, or not one this API reads."""
+    try:
+        raw = read_body()
+    except RequestEntityTooLarge:
+        raise ApiError(413, too_large().message) from None
+    if not raw.strip():
+        raise ApiError(400, "A body is required (JSON or form-encoded).")
+    try:
+        return formbody.parse(raw, MAX_JSON_DEPTH)
+    except formbody.FormError as error:
+        raise ApiError(400, str(error)) from None
+
+
+def declared_body(declared: Endpoint, schema: Schema) -> Any:
+    """The body of ``declared``'s request as its schema is to load it: JSON or a form
+    (its values typed as the schema's fields take them), out of the route's envelope."""
+    if request.mimetype == FORM:
+        return formbody.typed(schema, unwrap(form_body(), declared.envelope))
+    return unwrap(required_body(), declared.envelope)
+
+
+def unwrap(data: Any, envelope: str | None) -> Any:
+    """``data``'s content when it is ``{envelope: {...}}``; ``data`` as it is otherwise."""
+    if envelope is None or not isinstance(data, dict) or data.keys() != {envelope}:
+        return data
+    if not isinstance(data[envelope], dict):
+        raise validation_error({envelope: ["Must be an object of the resource's fields."]})
+    return data[envelope]
+
+
 def _paginated(result: Pagination, schema: Schema) -> dict[str, Any]:
     pagination = {
         "page": result.page,
@@ -168,12 +220,23 @@ def _handler(declared: Endpoint) -> Callable[..., Any]:
 
     @functools.wraps(declared.view)
     def handle(**view_args: Any) -> Any:
+        usage = None
         if declared.auth:
-            view_args["owner"] = current_owner()
+            view_args["owner"] = owner = current_owner()
+            usage = get_state().rate_limits.hit_api(API_LIMIT, api_rate_key(owner))
+        response = _answer(view_args)
+        if usage is None:
+            return response
+        response = current_app.make_response(response)
+        usage.set_headers(response.headers)
+        return response
+
+    def _answer(view_args: dict[str, Any]) -> Any:
         if query_schema is not None:
             view_args["query"] = load(query_schema, request.args.to_dict(), "query")
         if body_schema is not None:
-            view_args["body"] = load(body_schema, required_body(), partial=declared.partial)
+            data = declared_body(declared, body_schema)
+            view_args["body"] = load(body_schema, data, partial=declared.partial)
         result = declared.view(**view_args)
         if isinstance(result, Response):
             return result
