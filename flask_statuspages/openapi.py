@@ -12,11 +12,15 @@ from marshmallow import Schema
 
 from . import __version__
 from .errors import DEFAULT_CODES
+from .intake import FORM
 from .schemas import NO_NUL_PATTERN, EmailAddress, ErrorSchema, PaginationSchema, Timestamp
 from .views.routing import Endpoint
 
 _ERROR_DESCRIPTIONS = {
-    400: "The body is missing or not valid JSON, or a token is invalid or expired.",
+    400: (
+        "The body is missing, not valid JSON or not a form in the bracket notation,"
+        " or a token is invalid or expired."
+    ),
     401: "Authentication is required.",
     403: (
         "Not allowed: a browser request from another site (`cross_site_request`), "
@@ -27,7 +31,11 @@ _ERROR_DESCRIPTIONS = {
     409: "Conflicts with an existing resource.",
     413: "The body is too large.",
     415: "The body is in a media type the route does not take (`unsupported_media_type`).",
-    429: "Too many requests: wait for the seconds of `Retry-After`.",
+    429: (
+        "Too many requests (`rate_limited`): wait for the seconds of `Retry-After`. On the"
+        " admin routes (`STATUSPAGES_API_RATE_LIMIT`, per token or owner) the answer also"
+        " carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`."
+    ),
     422: "The body or query failed validation; `fields` lists every failing field.",
     500: "Something went wrong on the server.",
     503: "Busy (for instance too many live streams): wait for the seconds of `Retry-After`.",
@@ -52,6 +60,45 @@ _BODY_RULES: dict[str, dict[str, Any]] = {
     "MaintenanceInput": {"description": "scheduled_until must be after scheduled_for."},
     "MaintenanceInputUpdate": {
         "description": "scheduled_until must be after scheduled_for, as given or as stored."
+    },
+}
+#: The ways to send an API token; any one of them authenticates.
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    "bearerAuth": {"type": "http", "scheme": "bearer"},
+    "oauthHeader": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": "Statuspage's form of the same token: `Authorization: OAuth <token>`.",
+    },
+    "apiKeyQuery": {
+        "type": "apiKey",
+        "in": "query",
+        "name": "api_key",
+        "description": "The token in the query string, as Statuspage takes it. Discouraged:"
+        " query strings end up in server and proxy logs and in browser history.",
+    },
+}
+_FORM_DESCRIPTION = (
+    "The same fields form-encoded in Statuspage's bracket notation: `name[key]=value` for"
+    " an object, `name[]=a&name[]=b` for a list (`name[]=` alone: the empty list),"
+    " `name[][key]=value` for a list of objects; `true`/`false` for booleans, an empty"
+    " value for null where a field takes null."
+)
+_STRING = {"schema": {"type": "string"}}
+_RATE_LIMIT_HEADERS = {
+    "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
+    "X-RateLimit-Limit": {
+        "description": "Requests allowed in the limit's window (admin routes).",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Remaining": {
+        "description": "Requests left in the window (admin routes).",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Reset": {
+        "description": "Unix time (seconds) when a request is allowed again (admin routes).",
+        "schema": {"type": "integer"},
     },
 }
 #: String formats whose values hold no NUL by definition.
@@ -92,11 +139,15 @@ def build_document(endpoints: list[Endpoint], prefix: str) -> dict[str, Any]:
     )
     plugin.map_to_openapi_type(Timestamp, "string", "date-time")
     plugin.map_to_openapi_type(EmailAddress, "string", "email")
-    spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for name, scheme in SECURITY_SCHEMES.items():
+        spec.components.security_scheme(name, scheme)
     spec.components.schema("Error", schema=ErrorSchema)
     spec.components.schema("Pagination", schema=PaginationSchema)
     for status, description in _ERROR_DESCRIPTIONS.items():
-        spec.components.response(DEFAULT_CODES[status], _error_response(description))
+        response = _error_response(description)
+        if status == 429:
+            response["headers"] = _RATE_LIMIT_HEADERS
+        spec.components.response(DEFAULT_CODES[status], response)
     paths: dict[str, dict[str, Any]] = {}
     for declared in endpoints:
         for method in declared.methods:
@@ -166,13 +217,24 @@ def _operation(declared: Endpoint, method: str) -> dict[str, Any]:
         "responses": _responses(declared, method),
     }
     if declared.body is not None:
-        schema = declared.body(partial=True) if declared.partial else declared.body
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": schema}},
-        }
-    operation["security"] = [{"bearerAuth": []}] if declared.auth else []
+        operation["requestBody"] = _request_body(declared)
+    operation["security"] = [{name: []} for name in SECURITY_SCHEMES] if declared.auth else []
     return operation
+
+
+def _request_body(declared: Endpoint) -> dict[str, Any]:
+    assert declared.body is not None
+    schema = declared.body(partial=True) if declared.partial else declared.body
+    content = {media_type: {"schema": schema} for media_type in declared.consumes}
+    description = "JSON."
+    if FORM in declared.consumes:
+        description = f"JSON, or form-encoded: {_FORM_DESCRIPTION}"
+    if declared.envelope is not None:
+        description += (
+            f" Bare, or wrapped in the resource's name as Statuspage sends it:"
+            f' `{{"{declared.envelope}": {{...}}}}`, `{declared.envelope}[field]=...`.'
+        )
+    return {"required": True, "description": description, "content": content}
 
 
 def _parameters(declared: Endpoint) -> list[dict[str, Any]]:
@@ -202,14 +264,20 @@ def _responses(declared: Endpoint, method: str) -> dict[str, Any]:
         for media_type in declared.produces:
             content[media_type] = {"schema": {"type": "string"}}
         success["content"] = content
+    headers: dict[str, Any] = {}
     if declared.location is not None:
-        success["headers"] = {
-            "Location": {"description": "URL of the new resource.", "schema": {"type": "string"}}
+        headers["Location"] = {
+            "description": "URL of the new resource.",
+            "schema": {"type": "string"},
         }
+    if declared.auth:  # when STATUSPAGES_API_RATE_LIMIT is set (the default)
+        headers.update({k: v for k, v in _RATE_LIMIT_HEADERS.items() if k != "Retry-After"})
+    if headers:
+        success["headers"] = headers
     responses: dict[str, Any] = {str(declared.status): success}
     errors = set(declared.errors) | {405, 500}
     if declared.auth:
-        errors.add(401)
+        errors |= {401, 429}
     if method in _WRITE_METHODS:
         errors |= {403, 415}
     if declared.body is not None:

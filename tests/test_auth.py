@@ -106,3 +106,67 @@ def test_page_limit_loader_overrides_config(api, app, ext) -> None:
     globex.make_page(name="G1")
     globex.make_page(name="G2")
     assert globex.post("/", json={"name": "G3"}).json["error"]["code"] == "page_limit_reached"
+
+
+# ------------------------------------- Statuspage's ways to send a token
+
+
+def test_a_token_as_statuspage_sends_it(token_app) -> None:
+    """``Authorization: OAuth <token>`` and ``?api_key=<token>``, as in seed 002."""
+    token = _create_token(token_app, "acme")
+    client = token_app.test_client()
+    oauth = client.post(
+        PREFIX + "/", json={"name": "Acme"}, headers={"Authorization": f"OAuth {token}"}
+    )
+    assert oauth.status_code == 201, oauth.json
+    listed = client.get(PREFIX + "/", query_string={"api_key": token})
+    assert listed.status_code == 200 and listed.json["pagination"]["total"] == 1
+    globex = _create_token(token_app, "globex")
+    other = client.get(f"{PREFIX}/{oauth.json['id']}", query_string={"api_key": globex})
+    assert other.status_code == 404, "tenancy holds whichever way the token comes"
+    header_wins = client.get(
+        PREFIX + "/", query_string={"api_key": globex}, headers={"Authorization": f"OAuth {token}"}
+    )
+    assert header_wins.json["pagination"]["total"] == 1
+
+
+@pytest.mark.parametrize(
+    "headers, query",
+    [
+        ({"Authorization": "OAuth"}, {}),
+        ({"Authorization": "OAuth sp_wrong"}, {}),
+        ({}, {"api_key": ""}),
+        ({}, {"api_key": "sp_wrong"}),
+        ({"Authorization": "Token sp_wrong"}, {}),
+    ],
+)
+def test_the_same_401_whichever_way(token_app, headers, query) -> None:
+    response = token_app.test_client().get(PREFIX + "/", headers=headers, query_string=query)
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "unauthorized"
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="statuspages"'
+
+
+def test_an_api_key_is_never_echoed(token_app) -> None:
+    """Not in ``Location``, not in an answer's headers or body, not in an error."""
+    token = _create_token(token_app, "acme")
+    client = token_app.test_client()
+    key = {"api_key": token}
+    page = client.post(PREFIX + "/", json={"name": "Acme"}, query_string=key)
+    assert page.status_code == 201
+    page_id = page.json["id"]
+    component = client.post(f"{PREFIX}/{page_id}/components", json={"name": "API"}, query_string=key)
+    answers = [
+        page,
+        component,
+        client.get(f"{PREFIX}/{page_id}/components", query_string={**key, "per_page": 1}),
+        client.get(f"{PREFIX}/{page_id}/incidents", query_string={**key, "page": 2}),
+        client.post(f"{PREFIX}/{page_id}/components", json={"name": ""}, query_string=key),
+        client.get(f"{PREFIX}/nope", query_string=key),
+        client.delete(f"{PREFIX}/{page_id}/components/{component.json['id']}", query_string=key),
+    ]
+    assert [a.status_code for a in answers] == [201, 201, 200, 200, 422, 404, 204]
+    assert "?" not in page.headers["Location"] and "?" not in component.headers["Location"]
+    for answer in answers:
+        assert token not in answer.get_data(as_text=True)
+        assert all(token not in value for value in answer.headers.values())

@@ -34,15 +34,27 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
     start = utcnow() + timedelta(days=3)
     return {
         "create_page": {"name": "Forged page"},
-        "update_page": {"name": "Forged name"},
+        # Typed values too (booleans, numbers, null, an empty list): a form sends text.
+        "update_page": {
+            "name": "Forged name",
+            "show_uptime": False,
+            "uptime_days": 30,
+            "description": None,
+        },
         "create_component": {"name": "Forged component"},
-        "update_component": {"description": "Forged", "status": "major_outage"},
+        "update_component": {
+            "description": "Forged",
+            "status": "major_outage",
+            "display_order": 3,
+        },
         "create_incident": {"title": "Forged incident", "severity": "critical"},
         "update_incident": {"status": "resolved", "message": "Forged update"},
         "create_maintenance": {
             "title": "Forged maintenance",
             "scheduled_for": iso(start),
             "scheduled_until": iso(start + timedelta(hours=1)),
+            "auto_transition": False,
+            "component_ids": [],
         },
         "update_maintenance": {"title": "Forged title"},
         "create_subscriber": {"email": "forged-admin@example.org"},
