@@ -128,6 +128,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # The tour subscribes this app's own receiver (/hooks/status) on loopback, which the
         # SSRF guard refuses by default. Only this example turns it off: never in production.
         STATUSPAGES_WEBHOOK_ALLOW_PRIVATE=True,
+        # The tour and the docs' examples call the admin API as fast as a script can, so
+        # no limit here unless one is given (say "60 per minute;10 per second", the
+        # default of any other app: see docs/api.md, "Rate limits").
+        STATUSPAGES_API_RATE_LIMIT=os.environ.get("STATUSPAGES_API_RATE_LIMIT") or None,
     )
     app.config.update(config or {})
     db.init_app(app)

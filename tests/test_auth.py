@@ -155,7 +155,8 @@ def test_an_api_key_is_never_echoed(token_app) -> None:
     page = client.post(PREFIX + "/", json={"name": "Acme"}, query_string=key)
     assert page.status_code == 201
     page_id = page.json["id"]
-    component = client.post(f"{PREFIX}/{page_id}/components", json={"name": "API"}, query_string=key)
+    components = f"{PREFIX}/{page_id}/components"
+    component = client.post(components, json={"name": "API"}, query_string=key)
     answers = [
         page,
         component,

@@ -5,8 +5,9 @@ The host app is the README's: its ``owner_loader`` reads the visitor's login fro
 session cookie, so a browser that is logged in carries it on every request it makes,
 whichever page made it. The stranger's page (on another port of 127.0.0.1, which is
 the *same site* to a browser, and on 127.0.0.2, another site) tries each write route of
-the URL map with a ``text/plain`` form smuggling JSON, a urlencoded form and a
-``no-cors`` fetch. None may write; the same fetch from the app's own page does.
+the URL map with a ``text/plain`` form smuggling JSON, a urlencoded form in the bracket
+notation the API reads (``incident[title]=...``) and a ``no-cors`` fetch. None may
+write; the same fetch, or form body, from the app's own page does.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from playwright.sync_api import Browser, Page
 
 from .browser_support import PREFIX, LiveServer, OtherOrigin, chromium
 from .conftest import make_app
-from .write_routes import WriteRoute, build_targets, database_rows, write_routes
+from .write_routes import WriteRoute, build_targets, database_rows, form_fields, write_routes
 
 ATTEMPT_TIMEOUT = 20_000  # ms, for all the attempts of one origin together
 
@@ -144,7 +145,11 @@ def attempts(host: HostApp) -> list[dict[str, Any]]:
             "url": host.server.url + route.path,
             "method": route.method,
             "plain": plain_form(route.body),
-            "fields": route.body or {"note": "forged"},
+            # The bracket notation, in the route's envelope as Statuspage's clients send it.
+            "fields": form_fields(
+                route.body or {"note": "forged"},
+                route.declared.envelope if route.declared and route.body else None,
+            ),
             "json": json.dumps(route.body) if route.body else None,
         }
         for route in routes
@@ -167,7 +172,7 @@ ATTACK = """async (attempts) => {
     form.method = "post";
     form.action = attempt.url;
     form.target = frame.name;
-    const fields = kind === "plain" ? [attempt.plain] : Object.entries(attempt.fields);
+    const fields = kind === "plain" ? [attempt.plain] : attempt.fields;
     if (kind === "plain") form.enctype = "text/plain";
     for (const [name, value] of fields) {
       const input = document.createElement("input");
@@ -248,3 +253,22 @@ def test_our_own_page_writes_with_a_json_fetch(host: HostApp, page: Page) -> Non
     client.get("/login")
     listed = client.get(f"{PREFIX}/{page_id}/incidents").json["data"]
     assert "Opened from our own page" in [incident["title"] for incident in listed]
+
+
+def test_our_own_page_writes_with_a_form_body(host: HostApp, page: Page) -> None:
+    """The same from the app's own page with a form-encoded body in the bracket notation:
+    the cross-site rule, not the encoding, is what tells a forgery."""
+    page_id = host.targets["page_id"]
+    status = page.evaluate(
+        """async (url) => (await fetch(url, {
+            method: "POST",
+            body: new URLSearchParams({"incident[title]": "Opened by a form body",
+                                       "incident[severity]": "minor"}),
+        })).status""",
+        f"{host.server.url}{PREFIX}/{page_id}/incidents",
+    )
+    assert status == 201
+    client = host.app.test_client()
+    client.get("/login")
+    listed = client.get(f"{PREFIX}/{page_id}/incidents").json["data"]
+    assert "Opened by a form body" in [incident["title"] for incident in listed]

@@ -107,3 +107,36 @@ def test_the_document_states_the_rules_the_api_applies(app) -> None:
         {"$ref": "#/components/schemas/Theme"},
         {"type": "object", "nullable": True, "enum": [None]},
     ]
+
+
+def test_form_bodies_tokens_and_the_rate_limit_are_documented(app) -> None:
+    document = app.test_client().get(PREFIX + "/openapi.json").json
+    create = document["paths"][PREFIX + "/{page_id}/components"]["post"]
+    content = create["requestBody"]["content"]
+    assert set(content) == {"application/json", "application/x-www-form-urlencoded"}
+    assert content["application/json"] == content["application/x-www-form-urlencoded"]
+    assert "component[field]" in create["requestBody"]["description"]
+    assert "name[]=a&name[]=b" in create["requestBody"]["description"]
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["oauthHeader"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": schemes["oauthHeader"]["description"],
+    }
+    assert schemes["apiKeyQuery"]["in"] == "query" and schemes["apiKeyQuery"]["name"] == "api_key"
+    assert "Discouraged" in schemes["apiKeyQuery"]["description"]
+    assert create["security"] == [{"bearerAuth": []}, {"oauthHeader": []}, {"apiKeyQuery": []}]
+    assert create["responses"]["429"] == {"$ref": "#/components/responses/rate_limited"}
+    limited = document["components"]["responses"]["rate_limited"]["headers"]
+    assert set(limited) == {
+        "Retry-After",
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Reset",
+    }
+    assert "X-RateLimit-Remaining" in create["responses"]["201"]["headers"]
+    public = document["paths"][PREFIX + "/public/{slug}"]["get"]
+    assert "X-RateLimit-Remaining" not in public["responses"]["200"].get("headers", {})
+    no_body = document["paths"][PREFIX + "/{page_id}"]["delete"]
+    assert "requestBody" not in no_body and "429" in no_body["responses"]

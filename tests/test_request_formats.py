@@ -26,7 +26,7 @@ from flask_statuspages.schemas import (
     PageInput,
 )
 
-from .conftest import PREFIX, _reset_postgres, header_owner, make_app
+from .conftest import _reset_postgres, header_owner, make_app
 from .write_routes import build_targets, form_encoded, write_routes
 
 OWNER = {"X-Owner": "acme"}

@@ -74,11 +74,11 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
     }
 
 
-def form_encoded(body: dict[str, Any], envelope: str | None = None) -> str:
-    """``body`` form-encoded in Statuspage's bracket notation (``page[name]=...``,
-    ``ids[]=a&ids[]=b``, ``list[][field]=...``), inside ``envelope`` when given: what a
-    client written for Statuspage's API sends. ``true``/``false`` for booleans, an empty
-    value for ``null``, ``name[]=`` for an empty list."""
+def form_fields(body: dict[str, Any], envelope: str | None = None) -> list[tuple[str, str]]:
+    """``body`` as the fields of a form in Statuspage's bracket notation (``page[name]``,
+    ``ids[]`` repeated, ``list[][field]``), inside ``envelope`` when given: what a client
+    written for Statuspage's API sends. ``true``/``false`` for booleans, an empty value
+    for ``null``, ``name[]=`` for an empty list."""
     pairs: list[tuple[str, str]] = []
 
     def add(key: str, value: Any) -> None:
@@ -97,6 +97,12 @@ def form_encoded(body: dict[str, Any], envelope: str | None = None) -> str:
 
     for name, value in body.items():
         add(f"{envelope}[{name}]" if envelope else name, value)
+    return pairs
+
+
+def form_encoded(body: dict[str, Any], envelope: str | None = None) -> str:
+    """:func:`form_fields` as a body (``application/x-www-form-urlencoded``)."""
+    pairs = form_fields(body, envelope)
     return "&".join(f"{quote_plus(k, safe='[]')}={quote_plus(v)}" for k, v in pairs)
 
 
