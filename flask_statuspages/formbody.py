@@ -182,11 +182,15 @@ def _typed(field: fields.Field, value: Any) -> Any:
 def _scalar(field: fields.Field, value: str) -> Any:
     if isinstance(field, fields.Boolean) and value in (_TRUE, _FALSE):
         return value == _TRUE
-    if isinstance(field, fields.Integer) and _INTEGER.fullmatch(value):
+    if isinstance(field, fields.Integer):
+        if not _INTEGER.fullmatch(value):
+            return value
         try:
             return int(value)
         except ValueError:  # more digits than Python converts: the schema says no
             return value
+    if isinstance(field, fields.Decimal):
+        return value  # read exactly by the field; a float would round it
     if isinstance(field, fields.Number) and _NUMBER.fullmatch(value):
         number = float(value)
         return number if math.isfinite(number) else value

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
+from marshmallow import Schema, fields
 
 from flask_statuspages.formbody import FormError, parse, typed
 from flask_statuspages.models import Base
@@ -336,3 +338,17 @@ def test_values_take_their_fields_types() -> None:
     window = typed(MaintenanceInput(), {"auto_transition": "true", "title": ""})
     assert window == {"auto_transition": True, "title": ""}  # title takes no null
     assert typed(PageInput(), ["not", "an", "object"]) == ["not", "an", "object"]
+
+
+def test_numbers_are_read_as_their_fields_take_them() -> None:
+    class Reading(Schema):
+        value = fields.Float()
+        exact = fields.Decimal()
+        count = fields.Integer(strict=True)
+        flag = fields.Boolean(allow_none=True)
+
+    read = typed(Reading(), {"value": "1.5e3", "exact": "0.1", "count": "-7", "flag": ""})
+    assert read == {"value": 1500.0, "exact": "0.1", "count": -7, "flag": None}
+    assert Reading().load(read)["exact"] == Decimal("0.1")
+    unread = {"value": "1e999", "count": "7.0"}  # left as text: the schema says no
+    assert typed(Reading(), unread) == unread
