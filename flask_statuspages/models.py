@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .rules import EMBED_DEFAULTS
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -125,9 +127,50 @@ class Page(Timestamped, Base):
     subscriptions_enabled: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=true(), nullable=False
     )
+    #: Visitors may subscribe by email (Statuspage's ``allow_email_subscribers``); only
+    #: while ``subscriptions_enabled`` is on.
+    allow_email_subscribers: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true(), nullable=False
+    )
+    #: Visitors may subscribe a webhook (``allow_webhook_subscribers``); likewise.
+    allow_webhook_subscribers: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true(), nullable=False
+    )
     #: An IANA zone name: times on the HTML page are shown in it.
     time_zone: Mapped[str] = mapped_column(
         String(64), default="UTC", server_default="UTC", nullable=False
+    )
+    #: The status embed (seed 002): where widget.js shows a notice of an active incident or
+    #: maintenance, and in which colours (see ``rules.EMBED_DEFAULTS``).
+    embed_position: Mapped[str] = mapped_column(
+        String(16),
+        default=EMBED_DEFAULTS["position"],
+        server_default=EMBED_DEFAULTS["position"],
+        nullable=False,
+    )
+    embed_incident_background_color: Mapped[str] = mapped_column(
+        String(7),
+        default=EMBED_DEFAULTS["incident_background_color"],
+        server_default=EMBED_DEFAULTS["incident_background_color"],
+        nullable=False,
+    )
+    embed_incident_text_color: Mapped[str] = mapped_column(
+        String(7),
+        default=EMBED_DEFAULTS["incident_text_color"],
+        server_default=EMBED_DEFAULTS["incident_text_color"],
+        nullable=False,
+    )
+    embed_maintenance_background_color: Mapped[str] = mapped_column(
+        String(7),
+        default=EMBED_DEFAULTS["maintenance_background_color"],
+        server_default=EMBED_DEFAULTS["maintenance_background_color"],
+        nullable=False,
+    )
+    embed_maintenance_text_color: Mapped[str] = mapped_column(
+        String(7),
+        default=EMBED_DEFAULTS["maintenance_text_color"],
+        server_default=EMBED_DEFAULTS["maintenance_text_color"],
+        nullable=False,
     )
     #: Bumped by every write that changes what visitors see (see ``snapshot.py``).
     public_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)

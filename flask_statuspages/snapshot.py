@@ -20,7 +20,7 @@ snapshot is made once and kept beside it with its ``ETag``.
     sanitised :class:`~markupsafe.Markup`), ``uptime_days, show_uptime,
     show_incident_history, custom_domain`` (when verified), ``updated_at``,
     ``website_url, support_url, privacy_url, hide_branding, robots_noindex,
-    subscriptions_enabled, time_zone``.
+    subscriptions_enabled, allow_email_subscribers, allow_webhook_subscribers, time_zone``.
 ``overall_status``
     the roll-up of section 4 of the contract.
 ``components``
@@ -351,6 +351,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             "groups": _public_groups(groups),
             "active_incidents": active_rows,
             "recent_incidents": recent_rows,
+            "status_embed_config": page,
             "active_maintenances": active_maintenances,
             "upcoming_maintenances": upcoming_maintenances,
         }
@@ -375,6 +376,8 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             "hide_branding": page.hide_branding,
             "robots_noindex": page.robots_noindex,
             "subscriptions_enabled": page.subscriptions_enabled,
+            "allow_email_subscribers": page.allow_email_subscribers,
+            "allow_webhook_subscribers": page.allow_webhook_subscribers,
             "time_zone": page.time_zone,
         },
         "overall_status": overall,

@@ -47,6 +47,7 @@ from ..errors import ApiError, flatten_messages
 from ..intake import FORM, Refusal, guard
 from ..models import Incident, Maintenance, utcnow
 from ..ratelimit import RateLimited
+from ..rules import MIN_CONTRAST, contrast
 from ..schemas import HistoryQuery, SubscriberInput
 from ..snapshot import Snapshot, get_snapshot, public_incidents, public_maintenances
 from ..state import db_session, get_state
@@ -132,32 +133,6 @@ _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 LIGHT_SURFACE, DARK_SURFACE = "#ffffff", "#1e293b"
 DEFAULT_PRIMARY, DEFAULT_BACKGROUND = "#2563eb", "#f3f4f6"
 LIGHT_LINK, DARK_LINK = "#1d4ed8", "#93c5fd"
-#: WCAG AA for normal text.
-MIN_CONTRAST = 4.5
-
-
-def _rgb(color: str) -> tuple[int, int, int]:
-    digits = color[1:]
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
-
-
-def luminance(color: str) -> float:
-    """WCAG relative luminance of a ``#rgb``/``#rrggbb`` colour."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g_, b = (channel(v) for v in _rgb(color))
-    return 0.2126 * r + 0.7152 * g_ + 0.0722 * b
-
-
-def contrast(one: str, other: str) -> float:
-    """WCAG contrast ratio, 1..21."""
-    high, low = sorted((luminance(one), luminance(other)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def text_on(background: str) -> str:
@@ -722,13 +697,18 @@ def _subscriber_input() -> tuple[dict[str, Any], dict[str, list[str]]]:
         return {}, flatten_messages(messages)
 
 
+def _takes_email(page: dict[str, Any]) -> bool:
+    """Whether the page's subscribe form (email only) is offered."""
+    return bool(page["subscriptions_enabled"] and page["allow_email_subscribers"])
+
+
 def subscribe(slug: str) -> Response:
     """The subscribe form's target: 202 "check your inbox", or 422 with the form again."""
     ref = _gate(slug)
     if isinstance(ref, Response):
         return ref
     snapshot = get_snapshot(ref)
-    if not snapshot.data["page"]["subscriptions_enabled"]:
+    if not _takes_email(snapshot.data["page"]):
         return _not_found()
     links = links_for(slug)
     try:
