@@ -140,6 +140,20 @@ class Page(Timestamped, Base):
     time_zone: Mapped[str] = mapped_column(
         String(64), default="UTC", server_default="UTC", nullable=False
     )
+    #: Who runs the page (seed 002's page profile), shown beside its name.
+    company_name: Mapped[str | None] = mapped_column(String(255))
+    #: The title visitors see (seed 001's ``page_name``); unset: ``name``.
+    page_name: Mapped[str | None] = mapped_column(String(255))
+    #: The ``From`` of the page's notification emails; unset: the configured sender.
+    notifications_from_email: Mapped[str | None] = mapped_column(String(320))
+    #: Markdown, sanitised, at the end of every notification email of the page.
+    notifications_email_footer: Mapped[str | None] = mapped_column(Text)
+    #: Plain-http requests to the page's public routes are redirected to https.
+    redirect_to_https: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
+    #: A Google Analytics id (``G-...``, ``UA-...``): the HTML page loads its script.
+    ga_tracking: Mapped[str | None] = mapped_column(String(32))
     #: The status embed (seed 002): where widget.js shows a notice of an active incident or
     #: maintenance, and in which colours (see ``rules.EMBED_DEFAULTS``).
     embed_position: Mapped[str] = mapped_column(

@@ -629,3 +629,22 @@ def refused_channels(
     if data.get("webhook_url") and not webhook:
         refused["webhook_url"] = ["This page does not take webhook subscriptions."]
     return refused
+
+
+# ------------------------------------------------------------- analytics
+
+#: An analytics id the HTML page may load a script for: Google Analytics 4 (``G-``) or
+#: Universal Analytics (``UA-``); nothing else, so it can never carry markup or a URL.
+GA_TRACKING_PATTERN = re.compile(r"^(?:G-[A-Z0-9]{4,16}|UA-[0-9]{4,12}-[0-9]{1,4})$")
+#: The hosts the analytics script is loaded from and reports to (Google's documentation).
+GA_SCRIPT_HOST = "https://www.googletagmanager.com"
+GA_CONNECT_HOSTS = (
+    "https://*.google-analytics.com",
+    "https://*.analytics.google.com",
+    "https://*.googletagmanager.com",
+)
+
+
+def display_name(name: str, page_name: str | None) -> str:
+    """The title visitors see: the page's ``page_name`` when set, else its ``name``."""
+    return page_name or name

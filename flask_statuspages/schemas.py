@@ -336,6 +336,57 @@ class PageSettingsInput(InputSchema):
             "example": "Europe/Paris",
         }
     )
+    company_name = Text(
+        max_length=255,
+        allow_none=True,
+        metadata={
+            "example": "Acme Inc.",
+            "description": "Who runs the page: shown in its header, title and emails.",
+        },
+    )
+    page_name = Text(
+        max_length=255,
+        allow_none=True,
+        metadata={
+            "example": "Acme Cloud Status",
+            "description": "The title visitors see (page header, browser title, emails);"
+            " null or empty: name.",
+        },
+    )
+    notifications_from_email = EmailAddress(
+        allow_none=True,
+        validate=validate.Length(max=320),
+        metadata={
+            "example": "status@acme.com",
+            "description": "The From address of the page's notification emails; null: the"
+            " configured sender.",
+        },
+    )
+    notifications_email_footer = Text(
+        max_length=5000,
+        allow_none=True,
+        metadata={
+            "description": "Markdown, at the end of every notification email of the page"
+            " (sanitised; text and HTML parts)."
+        },
+    )
+    redirect_to_https = StrictBool(
+        metadata={
+            "description": "Redirect plain-http requests to the page's public routes to"
+            " https (308, so a POST stays a POST); default false."
+        }
+    )
+    ga_tracking = fields.Str(
+        allow_none=True,
+        validate=FullMatch(
+            rules.GA_TRACKING_PATTERN, error="Must be an analytics id like G-XXXXXXX or UA-1234-1."
+        ),
+        metadata={
+            "example": "G-ABC123XYZ9",
+            "description": "A Google Analytics id: the HTML page loads its script (and its CSP"
+            " allows Google's analytics hosts, on this page only). null: none (default).",
+        },
+    )
 
     @pre_load
     def seed_names(self, data: Any, **kwargs: Any) -> Any:
@@ -458,6 +509,12 @@ class PageSettingsSchema(Schema):
     allow_email_subscribers = fields.Bool()
     allow_webhook_subscribers = fields.Bool()
     time_zone = fields.Str(metadata={"example": "Europe/Paris"})
+    company_name = fields.Str(allow_none=True)
+    page_name = fields.Str(allow_none=True)
+    notifications_from_email = fields.Str(allow_none=True)
+    notifications_email_footer = fields.Str(allow_none=True)
+    redirect_to_https = fields.Bool()
+    ga_tracking = fields.Str(allow_none=True)
 
 
 class PageSchema(PageSettingsSchema):

@@ -71,6 +71,7 @@ _MAILBOX += " the `email` format does not"
 _THEME_URLS = {"theme.logo_url": _URL, "theme.favicon_url": _URL}
 _ZONE = "IANA zone names are the server's time zone database, not a list in the document"
 _PAGE_SETTINGS = {
+    "notifications_from_email": _MAILBOX,
     "website_url": _URL,
     "support_url": _URL,
     "privacy_url": _URL,

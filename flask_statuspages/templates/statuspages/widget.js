@@ -1,6 +1,6 @@
 {#- Status widget: a script tag with src=".../widget.js" (async is fine), optional
     data-target="#id" (the element to fill) and data-theme="dark".
-    Comments are Jinja's, so visitors do not download them (the script stays under 8 KiB,
+    Comments are Jinja's, so visitors do not download them (the script stays under 9 KiB,
     with the status embed's notice; leading spaces are dropped when served). -#}
 (() => {
   "use strict";
@@ -110,14 +110,14 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
   const noticeRoot = notice.attachShadow({ mode: "open" });
   let dismissed = "", shown = "";
   const NOTICE_CSS = `
-.n{position:fixed;z-index:2147483000;box-sizing:border-box;max-width:min(360px,calc(100vw - 32px));
+.n{position:fixed;z-index:99999;box-sizing:border-box;max-width:min(360px,calc(100vw - 32px));
   padding:12px 40px 12px 14px;border-radius:8px;box-shadow:0 4px 16px #0004;
   font:14px/1.4 system-ui,sans-serif}
 .top-left,.top-right{top:16px}.bottom-left,.bottom-right{bottom:16px}
 .top-left,.bottom-left{left:16px}.top-right,.bottom-right{right:16px}
 a,button{color:inherit;font:inherit}a{font-weight:600}p{margin:4px 0 0}
-button{position:absolute;top:6px;right:6px;width:28px;height:28px;border:0;border-radius:4px;
-  background:none;cursor:pointer;font-size:18px}
+button{position:absolute;top:6px;right:6px;width:28px;height:28px;border:0;background:none;
+  cursor:pointer;font-size:18px}
 :focus-visible{outline:2px solid;outline-offset:2px}`;
   const showNotice = (page) => {
     const config = page.status_embed_config || {};
