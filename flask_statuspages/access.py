@@ -50,6 +50,7 @@ _COLUMNS = (
     Page.custom_domain,
     Page.custom_domain_verified_at,
     Page.robots_noindex,
+    Page.redirect_to_https,
 )
 
 
@@ -67,6 +68,7 @@ class PageRef:
     custom_domain: str | None
     custom_domain_verified_at: datetime | None
     robots_noindex: bool
+    redirect_to_https: bool
 
     @property
     def protected(self) -> bool:
@@ -280,12 +282,35 @@ def check(ref: PageRef) -> None:
         raise not_found("Page")
     if ref.ip_allowlist and not rules.ip_allowed(ref.ip_allowlist, client_address()):
         raise not_found("Page")
+    require_https(ref)
     keep_from_search_engines(ref)
     if ref.password_hash is not None and not has_session(ref):
         raise ApiError(
             401,
             "This page is password-protected: unlock it with POST .../auth.",
             code="password_required",
+        )
+
+
+def https_url(ref: PageRef) -> str | None:
+    """Where a plain-http request for the page ``ref`` should go, when the page asks for
+    https (``redirect_to_https``); ``None`` for an https request (as the app sees the
+    scheme: behind a proxy, through the host's ``ProxyFix``) or a page that does not ask."""
+    if not ref.redirect_to_https or request.scheme != "http":
+        return None
+    return "https://" + request.url.removeprefix("http://")
+
+
+def require_https(ref: PageRef) -> None:
+    """308 to the same URL over https when the page asks for it: 308, not 301, so a
+    POST stays a POST (with its body) instead of turning into a GET."""
+    location = https_url(ref)
+    if location is not None:
+        raise ApiError(
+            308,
+            "This page is served over https only.",
+            code="https_required",
+            headers={"Location": location},
         )
 
 

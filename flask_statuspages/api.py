@@ -36,6 +36,7 @@ from sqlalchemy import inspect, select
 from . import schemas
 from .domain import (
     components,
+    embed_config,
     groups,
     incidents,
     maintenances,
@@ -151,6 +152,21 @@ class Pages:
     def delete(self, page: PageLike) -> None:
         """Delete a page with everything on it."""
         pages.delete_page(self.get(page))
+
+    def embed_config(self, page: PageLike) -> dict[str, str]:
+        """The page's status embed config (``GET /:id/status-embed-config``)."""
+        return embed_config.embed_config(self.get(page))
+
+    @atomic
+    def set_embed_config(
+        self, page: PageLike, *, replace: bool = False, **fields: Any
+    ) -> dict[str, str]:
+        """Change the page's status embed config: the fields given (``PATCH``), or with
+        ``replace=True`` the whole config, fields left out taking their defaults
+        (``PUT``). A text colour below WCAG AA on its background is a 422."""
+        data = validated(schemas.EmbedConfigInput, fields, partial=True)
+        found = embed_config.update_embed_config(self.get(page), data, replace=replace)
+        return embed_config.embed_config(found)
 
 
 class _OnPage:

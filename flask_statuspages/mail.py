@@ -31,7 +31,7 @@ def connection() -> Connection:
     return Connection(current_app.extensions["mail"])
 
 
-def sender() -> Any:
+def default_sender() -> Any:
     """The ``From`` of our emails: an address, or a ``(name, address)`` pair, on one line."""
     config = current_app.config
     value = config["STATUSPAGES_MAIL_SENDER"] or config.get("MAIL_DEFAULT_SENDER")
@@ -40,14 +40,17 @@ def sender() -> Any:
     return header_value(value) if value else value
 
 
-def build_message(template: str, recipient: str, subject: str, **context: Any) -> Message:
+def build_message(
+    template: str, recipient: str, subject: str, *, sender: Any = None, **context: Any
+) -> Message:
     """A text + HTML message from ``statuspages/email/<template>.txt`` and ``.html``.
 
-    ``subject`` may come from titles and names: it is made one bounded line.
+    ``subject`` may come from titles and names: it is made one bounded line. ``sender``
+    (a page's own ``From``) replaces the configured one.
     """
     return StatusMessage(
         subject=header_value(subject, SUBJECT_MAX),
-        sender=sender(),
+        sender=sender or default_sender(),
         recipients=[recipient],
         body=render_template(f"statuspages/email/{template}.txt", **context),
         html=render_template(f"statuspages/email/{template}.html", **context),

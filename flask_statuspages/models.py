@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .rules import EMBED_DEFAULTS
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -125,9 +127,64 @@ class Page(Timestamped, Base):
     subscriptions_enabled: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=true(), nullable=False
     )
+    #: Visitors may subscribe by email (Statuspage's ``allow_email_subscribers``); only
+    #: while ``subscriptions_enabled`` is on.
+    allow_email_subscribers: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true(), nullable=False
+    )
+    #: Visitors may subscribe a webhook (``allow_webhook_subscribers``); likewise.
+    allow_webhook_subscribers: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true(), nullable=False
+    )
     #: An IANA zone name: times on the HTML page are shown in it.
     time_zone: Mapped[str] = mapped_column(
         String(64), default="UTC", server_default="UTC", nullable=False
+    )
+    #: Who runs the page (seed 002's page profile), shown beside its name.
+    company_name: Mapped[str | None] = mapped_column(String(255))
+    #: The title visitors see (seed 001's ``page_name``); unset: ``name``.
+    page_name: Mapped[str | None] = mapped_column(String(255))
+    #: The ``From`` of the page's notification emails; unset: the configured sender.
+    notifications_from_email: Mapped[str | None] = mapped_column(String(320))
+    #: Markdown, sanitised, at the end of every notification email of the page.
+    notifications_email_footer: Mapped[str | None] = mapped_column(Text)
+    #: Plain-http requests to the page's public routes are redirected to https.
+    redirect_to_https: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
+    #: A Google Analytics id (``G-...``, ``UA-...``): the HTML page loads its script.
+    ga_tracking: Mapped[str | None] = mapped_column(String(32))
+    #: The status embed (seed 002): where widget.js shows a notice of an active incident or
+    #: maintenance, and in which colours (see ``rules.EMBED_DEFAULTS``).
+    embed_position: Mapped[str] = mapped_column(
+        String(16),
+        default=EMBED_DEFAULTS["position"],
+        server_default=EMBED_DEFAULTS["position"],
+        nullable=False,
+    )
+    embed_incident_background_color: Mapped[str] = mapped_column(
+        String(7),
+        default=EMBED_DEFAULTS["incident_background_color"],
+        server_default=EMBED_DEFAULTS["incident_background_color"],
+        nullable=False,
+    )
+    embed_incident_text_color: Mapped[str] = mapped_column(
+        String(7),
+        default=EMBED_DEFAULTS["incident_text_color"],
+        server_default=EMBED_DEFAULTS["incident_text_color"],
+        nullable=False,
+    )
+    embed_maintenance_background_color: Mapped[str] = mapped_column(
+        String(7),
+        default=EMBED_DEFAULTS["maintenance_background_color"],
+        server_default=EMBED_DEFAULTS["maintenance_background_color"],
+        nullable=False,
+    )
+    embed_maintenance_text_color: Mapped[str] = mapped_column(
+        String(7),
+        default=EMBED_DEFAULTS["maintenance_text_color"],
+        server_default=EMBED_DEFAULTS["maintenance_text_color"],
+        nullable=False,
     )
     #: Bumped by every write that changes what visitors see (see ``snapshot.py``).
     public_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)

@@ -289,6 +289,12 @@ def _responses(declared: Endpoint, method: str) -> dict[str, Any]:
         responses["304"] = {"description": "Not modified: the If-None-Match ETag is current."}
     for status in sorted(errors):
         responses[str(status)] = DEFAULT_CODES[status]
+    if not declared.auth and "<slug>" in declared.rule:
+        responses["308"] = {
+            "description": "Plain http to a page with redirect_to_https: the same URL over"
+            " https, in Location (a POST stays a POST).",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+        }
     return responses
 
 

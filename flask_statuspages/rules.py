@@ -543,3 +543,108 @@ def incident_time_errors(
     elif resolved_at < started_at:
         errors["resolved_at"] = ["Must not be before started_at."]
     return errors
+
+
+# ------------------------------------------------------------- colours
+
+#: WCAG 2.x level AA for normal text: the least contrast text may have on its background.
+MIN_CONTRAST = 4.5
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    digits = color[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def luminance(color: str) -> float:
+    """WCAG 2.x relative luminance of a ``#rgb``/``#rrggbb`` colour, 0 (black) to 1 (white)."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2.x contrast ratio of two colours, 1 (the same) to 21 (black on white)."""
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def contrast_errors(pairs: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+    """The text colours (``{field: (text, background)}``) that read below WCAG AA
+    (:data:`MIN_CONTRAST`) on their background, each with its ratio."""
+    errors: dict[str, list[str]] = {}
+    for name, (text_color, background) in pairs.items():
+        ratio = contrast(text_color, background)
+        if ratio < MIN_CONTRAST:
+            errors[name] = [
+                f"Contrast {ratio:.2f}:1 on {background} is below {MIN_CONTRAST}:1 "
+                "(WCAG AA for text)."
+            ]
+    return errors
+
+
+# ------------------------------------------------------------ status embed
+
+#: Where the status embed's notice sits on the host page (Statuspage's values).
+EMBED_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right")
+#: A page's status embed config until it is changed; every text colour reads at AA.
+EMBED_DEFAULTS = {
+    "position": "bottom-left",
+    "incident_background_color": "#b91c1c",
+    "incident_text_color": "#ffffff",
+    "maintenance_background_color": "#1d4ed8",
+    "maintenance_text_color": "#ffffff",
+}
+#: Each text colour of the embed, with the background it is read on.
+EMBED_TEXT_ON = {
+    "incident_text_color": "incident_background_color",
+    "maintenance_text_color": "maintenance_background_color",
+}
+
+
+def embed_contrast_errors(config: dict[str, str]) -> dict[str, list[str]]:
+    """The text colours of a complete status embed ``config`` that fail WCAG AA."""
+    return contrast_errors(
+        {text: (config[text], config[background]) for text, background in EMBED_TEXT_ON.items()}
+    )
+
+
+# ------------------------------------------------------- subscriber channels
+
+
+def refused_channels(
+    data: dict[str, object], *, email: bool, webhook: bool
+) -> dict[str, list[str]]:
+    """The channels of a visitor's subscription (``email``, ``webhook_url``) that the
+    page does not take, each with why."""
+    refused: dict[str, list[str]] = {}
+    if data.get("email") and not email:
+        refused["email"] = ["This page does not take email subscriptions."]
+    if data.get("webhook_url") and not webhook:
+        refused["webhook_url"] = ["This page does not take webhook subscriptions."]
+    return refused
+
+
+# ------------------------------------------------------------- analytics
+
+#: An analytics id the HTML page may load a script for: Google Analytics 4 (``G-``) or
+#: Universal Analytics (``UA-``); nothing else, so it can never carry markup or a URL.
+GA_TRACKING_PATTERN = re.compile(r"^(?:G-[A-Z0-9]{4,16}|UA-[0-9]{4,12}-[0-9]{1,4})$")
+#: The hosts the analytics script is loaded from and reports to (Google's documentation).
+GA_SCRIPT_HOST = "https://www.googletagmanager.com"
+GA_CONNECT_HOSTS = (
+    "https://*.google-analytics.com",
+    "https://*.analytics.google.com",
+    "https://*.googletagmanager.com",
+)
+
+
+def display_name(name: str, page_name: str | None) -> str:
+    """The title visitors see: the page's ``page_name`` when set, else its ``name``."""
+    return page_name or name

@@ -295,6 +295,7 @@ class PageSettingsInput(InputSchema):
     SEED_ALIASES = {
         "remove_branding": "hide_branding",
         "subscription_enabled": "subscriptions_enabled",
+        "allow_page_subscribers": "subscriptions_enabled",
     }
 
     website_url = _web_link("The organisation's site, linked from the page's header.")
@@ -315,11 +316,76 @@ class PageSettingsInput(InputSchema):
             " public subscribe routes answer 404."
         }
     )
+    allow_email_subscribers = StrictBool(
+        metadata={
+            "description": "Visitors may subscribe an email address (default true); false:"
+            " the page offers no email form and the public subscribe routes refuse one (422)."
+            " Only while subscriptions_enabled is true."
+        }
+    )
+    allow_webhook_subscribers = StrictBool(
+        metadata={
+            "description": "Visitors may subscribe a webhook URL (default true); false: the"
+            " public subscribe route refuses one (422). Only while subscriptions_enabled is"
+            " true."
+        }
+    )
     time_zone = TimeZoneName(
         metadata={
             "description": "IANA zone the HTML page shows times in (default UTC).",
             "example": "Europe/Paris",
         }
+    )
+    company_name = Text(
+        max_length=255,
+        allow_none=True,
+        metadata={
+            "example": "Acme Inc.",
+            "description": "Who runs the page: shown in its header, title and emails.",
+        },
+    )
+    page_name = Text(
+        max_length=255,
+        allow_none=True,
+        metadata={
+            "example": "Acme Cloud Status",
+            "description": "The title visitors see (page header, browser title, emails);"
+            " null or empty: name.",
+        },
+    )
+    notifications_from_email = EmailAddress(
+        allow_none=True,
+        validate=validate.Length(max=320),
+        metadata={
+            "example": "status@acme.com",
+            "description": "The From address of the page's notification emails; null: the"
+            " configured sender.",
+        },
+    )
+    notifications_email_footer = Text(
+        max_length=5000,
+        allow_none=True,
+        metadata={
+            "description": "Markdown, at the end of every notification email of the page"
+            " (sanitised; text and HTML parts)."
+        },
+    )
+    redirect_to_https = StrictBool(
+        metadata={
+            "description": "Redirect plain-http requests to the page's public routes to"
+            " https (308, so a POST stays a POST); default false."
+        }
+    )
+    ga_tracking = fields.Str(
+        allow_none=True,
+        validate=FullMatch(
+            rules.GA_TRACKING_PATTERN, error="Must be an analytics id like G-XXXXXXX or UA-1234-1."
+        ),
+        metadata={
+            "example": "G-ABC123XYZ9",
+            "description": "A Google Analytics id: the HTML page loads its script (and its CSP"
+            " allows Google's analytics hosts, on this page only). null: none (default).",
+        },
     )
 
     @pre_load
@@ -433,7 +499,22 @@ class PageSettingsSchema(Schema):
     hide_branding = fields.Bool()
     robots_noindex = fields.Bool()
     subscriptions_enabled = fields.Bool()
+    allow_page_subscribers = fields.Function(
+        lambda page: page.subscriptions_enabled,
+        metadata={
+            "type": "boolean",
+            "description": "Statuspage's name of subscriptions_enabled: the same value.",
+        },
+    )
+    allow_email_subscribers = fields.Bool()
+    allow_webhook_subscribers = fields.Bool()
     time_zone = fields.Str(metadata={"example": "Europe/Paris"})
+    company_name = fields.Str(allow_none=True)
+    page_name = fields.Str(allow_none=True)
+    notifications_from_email = fields.Str(allow_none=True)
+    notifications_email_footer = fields.Str(allow_none=True)
+    redirect_to_https = fields.Bool()
+    ga_tracking = fields.Str(allow_none=True)
 
 
 class PageSchema(PageSettingsSchema):
@@ -461,6 +542,67 @@ class PageSchema(PageSettingsSchema):
     show_incident_history = fields.Bool()
     created_at = Timestamp()
     updated_at = Timestamp()
+
+
+# --------------------------------------------------------- status embed
+
+
+class EmbedColor(fields.Str):
+    """A ``#rgb`` or ``#rrggbb`` colour, kept as lowercase ``#rrggbb``."""
+
+    def __init__(self, description: str, example: str) -> None:
+        super().__init__(
+            validate=FullMatch(_COLOR, error="Must be a colour like #rgb or #rrggbb."),
+            metadata={"description": description, "example": example},
+        )
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        color = super()._deserialize(value, attr, data, **kwargs)
+        if _COLOR.fullmatch(color) and len(color) == 4:
+            color = "#" + "".join(c * 2 for c in color[1:])
+        return color.lower()
+
+
+class EmbedConfigInput(InputSchema):
+    """The status embed config (seed 002): where widget.js shows its notice, and its
+    colours. Each text colour must read at WCAG AA (4.5:1) on its background."""
+
+    position = fields.Str(
+        validate=validate.OneOf(rules.EMBED_POSITIONS),
+        metadata={
+            "description": "The corner of the host page the notice sits in (default"
+            f" {rules.EMBED_DEFAULTS['position']})."
+        },
+    )
+    incident_background_color = EmbedColor(
+        "Background of the notice of an active incident.", "#b91c1c"
+    )
+    incident_text_color = EmbedColor(
+        "Text of the notice of an active incident: 4.5:1 at least on its background.", "#ffffff"
+    )
+    maintenance_background_color = EmbedColor(
+        "Background of the notice of a maintenance in progress.", "#1d4ed8"
+    )
+    maintenance_text_color = EmbedColor(
+        "Text of the notice of a maintenance in progress: 4.5:1 at least on its background.",
+        "#ffffff",
+    )
+
+
+class EmbedConfigSchema(Schema):
+    page_id = fields.Str(attribute="id")
+    position = fields.Str(
+        attribute="embed_position", metadata={"enum": list(rules.EMBED_POSITIONS)}
+    )
+    incident_background_color = fields.Str(attribute="embed_incident_background_color")
+    incident_text_color = fields.Str(attribute="embed_incident_text_color")
+    maintenance_background_color = fields.Str(attribute="embed_maintenance_background_color")
+    maintenance_text_color = fields.Str(attribute="embed_maintenance_text_color")
+
+
+class PublicEmbedConfigSchema(EmbedConfigSchema):
+    class Meta:
+        exclude = ("page_id",)
 
 
 # ----------------------------------------------------------- components
@@ -1155,6 +1297,10 @@ class PublicPageSchema(Schema):
     recent_incidents = fields.List(
         fields.Nested(PublicIncidentSchema),
         metadata={"description": "Resolved in the last 14 days, newest first, at most 20."},
+    )
+    status_embed_config = fields.Nested(
+        PublicEmbedConfigSchema,
+        metadata={"description": "Where and in which colours widget.js shows its notice."},
     )
     active_maintenances = fields.List(
         fields.Nested(PublicMaintenanceSchema),

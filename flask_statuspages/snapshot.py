@@ -16,11 +16,12 @@ snapshot is made once and kept beside it with its ``ETag``.
 ``Snapshot.data`` holds plain values only:
 
 ``page``
-    ``id, name, slug, description, theme, header_html, footer_html`` (both
+    ``id, name`` (the title visitors see: ``page_name``, else ``name``), ``company_name,
+    ga_tracking, slug, description, theme, header_html, footer_html`` (both
     sanitised :class:`~markupsafe.Markup`), ``uptime_days, show_uptime,
     show_incident_history, custom_domain`` (when verified), ``updated_at``,
     ``website_url, support_url, privacy_url, hide_branding, robots_noindex,
-    subscriptions_enabled, time_zone``.
+    subscriptions_enabled, allow_email_subscribers, allow_webhook_subscribers, time_zone``.
 ``overall_status``
     the roll-up of section 4 of the contract.
 ``components``
@@ -340,9 +341,10 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
     overall = rules.overall_status(
         (c.status for c in component_rows), (i.severity for i in active_rows)
     )
+    title = rules.display_name(page.name, page.page_name)
     public = _page_schema.dump(
         {
-            "name": page.name,
+            "name": title,
             "slug": page.slug,
             "description": page.description,
             "theme": page.theme,
@@ -351,6 +353,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             "groups": _public_groups(groups),
             "active_incidents": active_rows,
             "recent_incidents": recent_rows,
+            "status_embed_config": page,
             "active_maintenances": active_maintenances,
             "upcoming_maintenances": upcoming_maintenances,
         }
@@ -358,7 +361,9 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
     data = {
         "page": {
             "id": page.id,
-            "name": page.name,
+            "name": title,
+            "company_name": page.company_name,
+            "ga_tracking": page.ga_tracking,
             "slug": page.slug,
             "description": page.description,
             "theme": dict(page.theme or {}),
@@ -375,6 +380,8 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             "hide_branding": page.hide_branding,
             "robots_noindex": page.robots_noindex,
             "subscriptions_enabled": page.subscriptions_enabled,
+            "allow_email_subscribers": page.allow_email_subscribers,
+            "allow_webhook_subscribers": page.allow_webhook_subscribers,
             "time_zone": page.time_zone,
         },
         "overall_status": overall,

@@ -560,6 +560,102 @@ def test_the_widget_names_what_an_incident_affects(
     assert watched.errors == []
 
 
+NOTICE = "statuspages-notice >> .n"  # Playwright's CSS pierces the open shadow root
+
+
+def _rgb(color: str) -> str:
+    return "rgb({}, {}, {})".format(*(int(color[i : i + 2], 16) for i in (1, 3, 5)))
+
+
+def _notice_box(page: Page) -> dict[str, Any]:
+    return page.locator(NOTICE).evaluate(
+        """(n) => { const s = getComputedStyle(n), r = n.getBoundingClientRect();
+          return {background: s.backgroundColor, color: s.color, top: r.top, left: r.left,
+                  right: innerWidth - r.right, bottom: innerHeight - r.bottom}; }"""
+    )
+
+
+def test_the_status_embed_notice_takes_the_configured_corner_and_colours(
+    live: Live, other_origin: OtherOrigin, watched: Watched
+) -> None:
+    """On a stranger's site (another origin), widget.js shows the page's notice: in the
+    configured corner, in the incident colours for an incident and the maintenance
+    colours for a maintenance; it can be dismissed from the keyboard."""
+    admin = live.admin
+    page_id = admin.post("/", {"name": "Embed Status", "slug": "acme-embed"})["id"]
+    component = admin.post(f"/{page_id}/components", {"name": "API"})["id"]
+    config = {
+        "position": "top-right",
+        "incident_background_color": "#5b21b6",
+        "incident_text_color": "#fef9c3",
+        "maintenance_background_color": "#134e4a",
+        "maintenance_text_color": "#ffffff",
+    }
+    admin.put(f"/{page_id}/status-embed-config", config)
+    incident = admin.post(
+        f"/{page_id}/incidents",
+        {"title": "Login failures", "components": {component: "partial_outage"}},
+    )
+    script = f"{live.url}{PREFIX}/public/acme-embed/widget.js"
+    other_origin.pages["/"] = (
+        "<!doctype html><html lang=en><head><title>Shop</title>"
+        '<link rel="icon" href="data:,"></head><body><h1>A shop</h1>'
+        f'<p><a href="#top">Top</a></p><script src="{script}" async></script></body></html>'
+    )
+    page = watched.page
+    page.set_viewport_size({"width": 1000, "height": 700})
+    page.goto(other_origin.url + "/")
+    notice = page.locator(NOTICE)
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Login failures")
+    box = _notice_box(page)
+    assert box["background"] == _rgb(config["incident_background_color"])
+    assert box["color"] == _rgb(config["incident_text_color"])
+    assert 0 <= box["top"] <= 32 and 0 <= box["right"] <= 32, box  # top right
+    assert box["left"] > 500 and box["bottom"] > 500, box
+    link = page.locator(f"{NOTICE} a")
+    expect(link).to_have_attribute(
+        "href", f"{live.url}{SITE}/acme-embed/incidents/{incident['id']}"
+    )
+
+    # From the keyboard: Tab reaches the notice's link, then its button; Enter dismisses.
+    page.locator("a[href='#top']").focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "STATUSPAGES-NOTICE":
+            break
+    inside = "document.activeElement.shadowRoot.activeElement"
+    assert page.evaluate(f"{inside}.textContent") == "Login failures"
+    page.keyboard.press("Tab")
+    assert page.evaluate(f"{inside}.getAttribute('aria-label')") == "Dismiss"
+    page.keyboard.press("Enter")
+    expect(notice).to_have_count(0)
+
+    # The incident ends, a maintenance begins: the notice comes back in its colours,
+    # at a corner moved meanwhile.
+    admin.patch(f"/{page_id}/status-embed-config", {"position": "bottom-left"})
+    admin.put(f"/{page_id}/incidents/{incident['id']}", {"status": "resolved"})
+    admin.post(
+        f"/{page_id}/maintenances",
+        {
+            "title": "Disk swap",
+            "scheduled_for": iso(hour(-1)),
+            "scheduled_until": iso(hour(2)),
+            "component_ids": [component],
+        },
+    )
+    expect(notice).to_contain_text("Disk swap")
+    expect(notice).to_contain_text("Under maintenance")
+    box = _notice_box(page)
+    assert box["background"] == _rgb(config["maintenance_background_color"])
+    assert box["color"] == _rgb(config["maintenance_text_color"])
+    assert 0 <= box["bottom"] <= 32 and 0 <= box["left"] <= 32, box  # bottom left
+    page.locator(f"{NOTICE} a").focus()
+    page.keyboard.press("Escape")  # Escape dismisses too
+    expect(notice).to_have_count(0)
+    assert watched.errors == []
+
+
 #: The visible text of an element and of the open shadow roots below it.
 SHADOW_TEXT = """(el) => {
   const walk = (node) => {

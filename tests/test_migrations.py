@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import MetaData, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from flask_statuspages import StatusPages, migrate
+from flask_statuspages import StatusPages, migrate, rules
 from flask_statuspages.models import Base
 
 from .conftest import PG_URL
@@ -550,6 +550,9 @@ def test_upgrade_keeps_every_row_and_turns_group_names_into_groups(empty_databas
         for page in _all(engine, tables["statuspages_page"]):
             assert page["subscriptions_enabled"] and page["time_zone"] == "UTC"
             assert not page["hide_branding"] and not page["robots_noindex"]
+            assert page["allow_email_subscribers"] and page["allow_webhook_subscribers"]
+            embed = {k.removeprefix("embed_"): v for k, v in page.items() if "embed_" in k}
+            assert embed == rules.EMBED_DEFAULTS  # 0007: the status embed's defaults
 
         migrate.downgrade(_BEFORE_GROUPS)
         back = MetaData()

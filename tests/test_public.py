@@ -34,6 +34,7 @@ def test_public_page_shape(api) -> None:
         "active_maintenances",
         "upcoming_maintenances",
         "recent_incidents",
+        "status_embed_config",
     }
     assert (body["name"], body["slug"], body["description"]) == ("Acme Status", "acme-status", "Hi")
     assert body["theme"] == {"primary_color": "#0e7490"}

@@ -72,6 +72,7 @@ _MAILBOX += " the `email` format does not"
 _THEME_URLS = {"theme.logo_url": _URL, "theme.favicon_url": _URL}
 _ZONE = "IANA zone names are the server's time zone database, not a list in the document"
 _PAGE_SETTINGS = {
+    "notifications_from_email": _MAILBOX,
     "website_url": _URL,
     "support_url": _URL,
     "privacy_url": _URL,
@@ -93,7 +94,11 @@ _GROUPS = "the groups of one request must have different names"
 _TEMPLATE = {"components": _REFERENCE, "impact": _ALIAS, "severity": _ALIAS}
 _TEMPLATE_ID = "template_id must name a template of this page: a reference, not a shape"
 _CREATE_ONLY = "template_id is taken when creating only; an update refuses it"
+_CONTRAST = "a text colour must contrast 4.5:1 with its background: a rule across fields"
+_EMBED = {"incident_text_color": _CONTRAST, "maintenance_text_color": _CONTRAST}
 UNSTATEABLE: dict[str, dict[str, str]] = {
+    "PUT /{page_id}/status-embed-config": _EMBED,
+    "PATCH /{page_id}/status-embed-config": _EMBED,
     "POST /{page_id}/incidents": {**_INCIDENT, "template_id": _TEMPLATE_ID},
     "PUT /{page_id}/incidents/{incident_id}": {**_INCIDENT, "template_id": _CREATE_ONLY},
     "PATCH /{page_id}/incidents/{incident_id}": {**_INCIDENT, "template_id": _CREATE_ONLY},

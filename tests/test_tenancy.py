@@ -34,6 +34,7 @@ BODIES = {
     "update_group": {"name": "Stolen", "collapsed": True},
     "reorder_components": {"ids": []},
     "reorder_groups": {"ids": []},
+    "update_status_embed_config": {"position": "top-left"},
 }
 
 

@@ -55,6 +55,12 @@ def _scene(api: Any) -> dict[str, Any]:
         description=PAYLOAD,
         header_html=PAYLOAD + '<a href="javascript:window.__xss=1">x</a>',
         footer_html=PAYLOAD,
+        # The page profile: names shown in the header, title and emails; a footer for emails
+        # (tests/test_page_profile.py reads it in a real email); an analytics id cannot carry
+        # markup at all (422, same file).
+        company_name=PAYLOAD,
+        page_name=PAYLOAD,
+        notifications_email_footer=PAYLOAD,
     )
     component = api.make_component(
         page["id"], name=PAYLOAD, description=PAYLOAD, group_name=PAYLOAD
@@ -109,6 +115,7 @@ def test_admin_text_is_inert_everywhere(app, api) -> None:
         html = response.get_data(as_text=True)
         assert_inert_html(html, url)
         assert "&lt;script&gt;window.__xss" in html, url  # shown, as text
+        assert '<span class="company">&lt;script&gt;window.__xss' in html, url
 
     # Feeds: well-formed, the title round-trips, the HTML content is inert.
     for kind in ("rss", "atom"):

@@ -69,6 +69,7 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
         "update_incident_template": {"title": "Forged title"},
         "put_postmortem": {"body": "Forged postmortem"},
         "publish_postmortem": {"notify": True},
+        "update_status_embed_config": {"position": "top-left"},
         "subscribe": {"email": "forged@example.org"},
         "unlock_page": {"password": PASSWORD},
     }

@@ -10,7 +10,7 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import netguard, signals, tokens
+from .. import netguard, rules, signals, tokens
 from ..changes import commit, event
 from ..errors import ApiError, conflict, not_found, validation_error
 from ..links import external_url
@@ -121,10 +121,17 @@ def subscribe_publicly(page: Page, data: dict[str, Any]) -> None:
 
     A new address is subscribed; one still pending gets a new verification
     message; a verified one is left as it is. A page whose subscriptions are
-    off (``subscriptions_enabled``) is 404: visitors have no subscribe route.
+    off (``subscriptions_enabled``) is 404: visitors have no subscribe route. A channel
+    the page does not take (``allow_email_subscribers``, ``allow_webhook_subscribers``)
+    is 422 naming its field.
     """
     if not page.subscriptions_enabled:
         raise ApiError(404, "This page does not take subscriptions.")
+    refused = rules.refused_channels(
+        data, email=page.allow_email_subscribers, webhook=page.allow_webhook_subscribers
+    )
+    if refused:
+        raise validation_error(refused)
     try:
         create_subscriber(page, dict(data))
     except ApiError as error:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import smtplib
 from contextlib import ExitStack
+from dataclasses import dataclass
 from typing import Any
 
 from flask_mail import Message
 
-from .. import mail, tokens
+from .. import mail, rules, tokens
 from ..headers import header_value
 from ..links import external_url
 from ..markup import render_markdown
+from ..models import Page
+from ..state import db_session
 from .jobs import Job, error_text
 
 log = logging.getLogger(__name__)
@@ -57,20 +60,52 @@ def build(job: Job) -> Message:
     payload = job.payload
     template = "verify" if payload["event"] == "subscription.verify" else "notification"
     context: dict[str, Any] = {"payload": payload, "page": payload["page"]}
+    profile = _profile(job.page_id)
+    context["footer_html"] = render_markdown(profile.footer)
+    context["footer_text"] = profile.footer or ""
     if (payload.get("incident") or {}).get("postmortem"):
         context["postmortem_html"] = render_markdown(payload["incident"]["postmortem"]["body"])
     if template == "verify":
         context["verify_url"] = payload["verify_url"]
-        return mail.build_message(template, job.email or "", subject(payload), **context)
+        return mail.build_message(
+            template, job.email or "", subject(payload), sender=profile.sender, **context
+        )
     link = unsubscribe_url(job)
     message = mail.build_message(
-        template, job.email or "", subject(payload), unsubscribe_url=link, **context
+        template,
+        job.email or "",
+        subject(payload),
+        sender=profile.sender,
+        unsubscribe_url=link,
+        **context,
     )
     message.extra_headers = {
         "List-Unsubscribe": header_value(f"<{link}>"),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
     return message
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a page's profile changes in its emails, read when they are sent."""
+
+    #: The ``From``: the page's ``notifications_from_email`` (named after the page),
+    #: else ``None`` for the configured sender.
+    sender: tuple[str, str] | None
+    #: The page's footer, Markdown.
+    footer: str | None
+
+
+def _profile(page_id: str) -> Profile:
+    page = db_session().get(Page, page_id)  # the session keeps it for the batch's others
+    if page is None:  # deleted meanwhile: its deliveries went with it
+        return Profile(None, None)
+    address = page.notifications_from_email
+    name = page.company_name or rules.display_name(page.name, page.page_name)
+    return Profile(
+        (header_value(name), address) if address else None, page.notifications_email_footer
+    )
 
 
 def send_batch(jobs: list[Job], results: dict[str, str | None]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from .. import rules
 from ..links import external_url, request_base_url
 from ..models import Component, Incident, Maintenance, NotificationEvent, Page, Subscriber
 from ..schemas import PublicComponentSchema, PublicIncidentSchema, PublicMaintenanceSchema
@@ -23,7 +24,8 @@ _maintenance_schema = PublicMaintenanceSchema()
 def page_summary(page: Page, base_url: str | None = None) -> dict[str, Any]:
     return {
         "id": page.id,
-        "name": page.name,
+        "name": rules.display_name(page.name, page.page_name),
+        "company_name": page.company_name,
         "slug": page.slug,
         "url": _public_url(page, base_url),
         "theme": page.theme,

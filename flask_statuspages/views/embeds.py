@@ -190,12 +190,15 @@ def widget_response(ref: PageRef) -> Any:
     urls = widget_urls(ref.slug)
 
     def make(snapshot: Snapshot) -> str:
-        return render_template(
+        script = render_template(
             "statuspages/widget.js",
             urls=urls,
             overall_labels=OVERALL_LABELS,
             maintenance_label=STATUS_LABELS["under_maintenance"],
         )
+        # Indentation is for readers of the template: lines keep their breaks (so
+        # JavaScript reads the same), not their leading spaces.
+        return "\n".join(line.lstrip() for line in script.splitlines() if line.strip())
 
     key = ("widget", tuple(sorted(urls.items())))
     response = snapshot_response(ref, key, WIDGET_MEDIA_TYPE, make)

@@ -135,6 +135,7 @@ def unlock_page(slug: str, body: dict[str, Any]) -> Any:
     ref = access.page_ref(slug)
     if ref is None or not access.reachable(ref) or ref.password_hash is None:
         raise ApiError(404, "Page not found.")
+    access.require_https(ref)  # never a password over plain http
     access.keep_from_search_engines(ref)
     token = access.unlock(ref, body["password"])
     max_age = current_app.config["STATUSPAGES_PAGE_SESSION_MAX_AGE"]

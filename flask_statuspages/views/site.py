@@ -47,6 +47,7 @@ from ..errors import ApiError, flatten_messages
 from ..intake import FORM, Refusal, guard
 from ..models import Incident, Maintenance, utcnow
 from ..ratelimit import RateLimited
+from ..rules import MIN_CONTRAST, contrast
 from ..schemas import HistoryQuery, SubscriberInput
 from ..snapshot import Snapshot, get_snapshot, public_incidents, public_maintenances
 from ..state import db_session, get_state
@@ -132,32 +133,6 @@ _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 LIGHT_SURFACE, DARK_SURFACE = "#ffffff", "#1e293b"
 DEFAULT_PRIMARY, DEFAULT_BACKGROUND = "#2563eb", "#f3f4f6"
 LIGHT_LINK, DARK_LINK = "#1d4ed8", "#93c5fd"
-#: WCAG AA for normal text.
-MIN_CONTRAST = 4.5
-
-
-def _rgb(color: str) -> tuple[int, int, int]:
-    digits = color[1:]
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
-
-
-def luminance(color: str) -> float:
-    """WCAG relative luminance of a ``#rgb``/``#rrggbb`` colour."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g_, b = (channel(v) for v in _rgb(color))
-    return 0.2126 * r + 0.7152 * g_ + 0.0722 * b
-
-
-def contrast(one: str, other: str) -> float:
-    """WCAG contrast ratio, 1..21."""
-    high, low = sorted((luminance(one), luminance(other)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def text_on(background: str) -> str:
@@ -406,9 +381,17 @@ _HTML_HEADERS = (
 )
 
 
-def _security_headers(nonce: str) -> list[tuple[str, str]]:
+#: The CSP of a page with an analytics id (``ga_tracking``): Google's analytics hosts
+#: added to the scripts and connections it allows, and nothing else.
+_CSP_ANALYTICS = _CSP.replace(
+    "script-src 'nonce-{nonce}'", f"script-src 'nonce-{{nonce}}' {rules.GA_SCRIPT_HOST}"
+).replace("connect-src 'self'", "connect-src 'self' " + " ".join(rules.GA_CONNECT_HOSTS))
+
+
+def _security_headers(nonce: str, analytics: bool = False) -> list[tuple[str, str]]:
     """The headers of every HTML answer, built in one go (this is per request)."""
-    return [("Content-Security-Policy", _CSP.format(nonce=nonce)), *_HTML_HEADERS]
+    csp = (_CSP_ANALYTICS if analytics else _CSP).format(nonce=nonce)
+    return [("Content-Security-Policy", csp), *_HTML_HEADERS]
 
 
 _NONCE = NONCE_SLOT.encode()
@@ -452,6 +435,7 @@ def _answer(
     body: bytes | str,
     status: int = 200,
     headers: dict[str, str] | None = None,
+    analytics: bool = False,
 ) -> Response:
     """An HTML answer: a fresh CSP nonce in its slots, the security headers set.
 
@@ -464,7 +448,7 @@ def _answer(
     slot = nonce.encode()
     length += len(slot) * (len(pieces) - 1)
     # Content-Type first in the list: werkzeug then looks no further for it.
-    all_headers = [_HTML_TYPE, *_security_headers(nonce)]
+    all_headers = [_HTML_TYPE, *_security_headers(nonce, analytics)]
     payload: bytes | list[bytes]
     if largest <= _COPY_LIMIT:
         payload = slot.join(pieces)  # werkzeug sets its Content-Length
@@ -480,7 +464,14 @@ def _cached(
     ref: PageRef, key: tuple[Hashable, ...], make: Callable[[Snapshot], str], status: int = 200
 ) -> Response:
     """The rendering ``key`` of the page's current snapshot, made once, filled per visitor."""
-    return _answer(get_snapshot(ref).render(("html", *key), make).body, status)
+    snapshot = get_snapshot(ref)
+    body = snapshot.render(("html", *key), make).body
+    return _answer(body, status, analytics=_analytics(snapshot))
+
+
+def _analytics(snapshot: Snapshot) -> bool:
+    """Whether the page's HTML loads an analytics script (its CSP then allows it)."""
+    return snapshot.data["page"]["ga_tracking"] is not None
 
 
 def _redirect(location: str) -> Response:
@@ -514,10 +505,22 @@ def _gate(slug: str) -> PageRef | Response:
     ref = access.page_ref(slug)
     if ref is None or not access.reachable(ref):
         return _not_found()
+    secure = _to_https(ref)
+    if secure is not None:
+        return secure
     access.keep_from_search_engines(ref)
     if ref.password_hash is not None and not access.has_session(ref):
         return _locked(ref, links_for(slug))
     return ref
+
+
+def _to_https(ref: PageRef) -> Response | None:
+    """A 308 to the same URL over https, when the page asks for it (``redirect_to_https``)
+    and the request came over plain http: 308 keeps a form's POST a POST."""
+    location = access.https_url(ref)
+    if location is None:
+        return None
+    return Response(status=308, headers=[("Location", location), *_HTML_HEADERS])
 
 
 def _locked(ref: PageRef, links: Links, wrong: bool = False) -> Response:
@@ -689,6 +692,9 @@ def unlock_page(slug: str) -> Response:
     ref = access.page_ref(slug)
     if ref is None or not access.reachable(ref):
         return _not_found()
+    secure = _to_https(ref)
+    if secure is not None:  # never a password over plain http
+        return secure
     access.keep_from_search_engines(ref)
     links = links_for(slug)
     if ref.password_hash is None:  # nothing to unlock (any more)
@@ -722,13 +728,18 @@ def _subscriber_input() -> tuple[dict[str, Any], dict[str, list[str]]]:
         return {}, flatten_messages(messages)
 
 
+def _takes_email(page: dict[str, Any]) -> bool:
+    """Whether the page's subscribe form (email only) is offered."""
+    return bool(page["subscriptions_enabled"] and page["allow_email_subscribers"])
+
+
 def subscribe(slug: str) -> Response:
     """The subscribe form's target: 202 "check your inbox", or 422 with the form again."""
     ref = _gate(slug)
     if isinstance(ref, Response):
         return ref
     snapshot = get_snapshot(ref)
-    if not snapshot.data["page"]["subscriptions_enabled"]:
+    if not _takes_email(snapshot.data["page"]):
         return _not_found()
     links = links_for(slug)
     try:
@@ -753,9 +764,9 @@ def subscribe(slug: str) -> Response:
             components=snapshot.data["components"],
             **_page_context(snapshot),
         )
-        return _answer(html, 422)
+        return _answer(html, 422, analytics=_analytics(snapshot))
     html = _render("subscribed.html", links, **_page_context(snapshot))
-    return _answer(html, 202)
+    return _answer(html, 202, analytics=_analytics(snapshot))
 
 
 # -------------------------------------------------------------- blueprint

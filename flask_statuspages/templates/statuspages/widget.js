@@ -1,6 +1,7 @@
 {#- Status widget: a script tag with src=".../widget.js" (async is fine), optional
     data-target="#id" (the element to fill) and data-theme="dark".
-    Comments are Jinja's, so visitors do not download them (the script stays under 6 KiB). -#}
+    Comments are Jinja's, so visitors do not download them (the script stays under 9 KiB,
+    with the status embed's notice; leading spaces are dropped when served). -#}
 (() => {
   "use strict";
   const urls = {{ urls|tojson }};
@@ -99,6 +100,54 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
     if (items.length) parts.push(el("ul", {}, ...items));
     parts.push(out({ className: "more", href: urls.page, textContent: page.name + " \u2192" }));
     box.replaceChildren(...parts);
+    showNotice(page);
+  };
+
+  {#- The status embed: a notice in a corner of the host page while an incident is open
+      (else a maintenance is in progress), in the page's configured position and colours.
+      Dismissed, it stays away until something else is open. #}
+  const notice = document.createElement("statuspages-notice");
+  const noticeRoot = notice.attachShadow({ mode: "open" });
+  let dismissed = "", shown = "";
+  const NOTICE_CSS = `
+.n{position:fixed;z-index:99999;box-sizing:border-box;max-width:min(360px,calc(100vw - 32px));
+  padding:12px 40px 12px 14px;border-radius:8px;box-shadow:0 4px 16px #0004;
+  font:14px/1.4 system-ui,sans-serif}
+.top-left,.top-right{top:16px}.bottom-left,.bottom-right{bottom:16px}
+.top-left,.bottom-left{left:16px}.top-right,.bottom-right{right:16px}
+a,button{color:inherit;font:inherit}a{font-weight:600}p{margin:4px 0 0}
+button{position:absolute;top:6px;right:6px;width:28px;height:28px;border:0;background:none;
+  cursor:pointer;font-size:18px}
+:focus-visible{outline:2px solid;outline-offset:2px}`;
+  const showNotice = (page) => {
+    const config = page.status_embed_config || {};
+    const incidents = page.active_incidents || [];
+    const kind = incidents.length ? "incident" : "maintenance";
+    const open = incidents.length ? incidents : page.active_maintenances || [];
+    const key = kind + open.map((entry) => entry.id);
+    if (!open.length || key === dismissed) return notice.remove();
+    {#- Unchanged: left as it is, so a live update never takes the keyboard's focus away. #}
+    const seen = [key, config.position, config[kind + "_background_color"],
+      config[kind + "_text_color"], open[0].title, open[0].status].join();
+    if (seen === shown && notice.isConnected) return;
+    shown = seen;
+    const box = el("div", { className: "n " + config.position });
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", page.name + " status");
+    box.style.background = config[kind + "_background_color"];
+    box.style.color = config[kind + "_text_color"];
+    const close = () => {
+      dismissed = key;
+      notice.remove();
+    };
+    const button = el("button", { type: "button", textContent: "\u00d7", onclick: close });
+    button.setAttribute("aria-label", "Dismiss");
+    box.onkeydown = (event) => { if (event.key === "Escape") close(); };
+    box.append(out({ href: itemUrl(kind, open[0].id), textContent: open[0].title }),
+      el("p", { textContent: (incidents.length ? words(open[0].status) : UNDER_MAINTENANCE)
+        + (open.length > 1 ? ` (+${open.length - 1})` : "") }), button);
+    noticeRoot.replaceChildren(el("style", { textContent: NOTICE_CSS }), box);
+    if (!notice.isConnected) (document.body || document.documentElement).append(notice);
   };
 
   const unavailable = () => {
