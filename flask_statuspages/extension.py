@@ -53,6 +53,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "STATUSPAGES_SSE_MAX_DURATION": 300,
     "STATUSPAGES_SSE_MAX_PER_CLIENT": None,
     "STATUSPAGES_SSE_MAX_PER_PROCESS": None,
+    "STATUSPAGES_METRIC_RETENTION_DAYS": 90,
+    "STATUSPAGES_METRIC_PRUNE_INTERVAL": 600,
 }
 
 #: Used only when the extension brings its own Flask-SQLAlchemy and none is configured.
