@@ -100,6 +100,8 @@ class StatusPages:
         self.groups = operations.groups
         #: Incident templates of a page (:class:`flask_statuspages.api.IncidentTemplates`).
         self.incident_templates = operations.incident_templates
+        #: Metrics of a page and their readings (:class:`flask_statuspages.api.Metrics`).
+        self.metrics = operations.metrics
         if app is not None:
             self.init_app(app)
 

@@ -511,3 +511,89 @@ def test_the_status_page_draws_each_displayed_metric_as_an_svg_chart(
     empty_chart = next(c for c in charts if "Error rate" in c)
     assert "No data" in empty_chart or "no data" in empty_chart
     assert empty["id"] in html
+
+
+# ------------------------------------------------------------------ Python API
+
+
+def test_the_python_api_does_what_the_routes_do(app: Any, ext: Any, db: Any, api: Any) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from flask_statuspages import ApiError
+
+    page = api.make_page()
+    component = api.make_component(page["id"], name="API")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    with app.app_context():
+        metric = ext.metrics.create(
+            page["id"], name="Latency", suffix="ms", component_ids=[component["id"]]
+        )
+        assert metric.component_ids == [component["id"]]
+        written = ext.metrics.add_data(
+            page["id"],
+            metric,
+            [
+                {"timestamp": now - timedelta(minutes=5), "value": 10},
+                {"timestamp": int(now.timestamp()), "value": 30},
+            ],
+        )
+        assert written.written == 2
+        view = ext.metrics.view(page["id"], "day")
+        [shown] = view["metrics"]
+        assert shown["summary"]["mean"] == 20.0 and shown["summary"]["latest"]["value"] == 30.0
+        with pytest.raises(ApiError) as refused:
+            ext.metrics.add_data(
+                page["id"], metric, {"timestamp": now + timedelta(days=1), "value": 1}
+            )
+        assert refused.value.status == 422
+        assert set(refused.value.fields) == {"data.timestamp"}
+        with pytest.raises(ApiError) as crossed:
+            ext.metrics.update(page["id"], metric.id, y_axis_min=5, y_axis_max=1)
+        assert set(crossed.value.fields) == {"y_axis_max"}
+        with pytest.raises(ApiError) as period:
+            ext.metrics.view(page["id"], "year")
+        assert set(period.value.fields) == {"period"}
+        ext.metrics.update(page["id"], metric.id, display=False)
+        assert ext.metrics.view(page["id"])["metrics"] == []
+        assert [m.id for m in ext.metrics.list(page["id"])] == [metric.id]
+        ext.metrics.reset_data(page["id"], metric.id)
+        assert ext.metrics.get(page["id"], metric.id).display is False
+        ext.metrics.delete(page["id"], metric.id)
+        with pytest.raises(ApiError):
+            ext.metrics.get(page["id"], metric.id)
+    assert point_count(app, db) == 0
+
+
+def test_signals_and_live_events_of_metrics(
+    api: Any, page: dict[str, Any], app: Any, recorded_signals: Any
+) -> None:
+    broker = app.extensions["statuspages"].broker
+    subscription = broker.subscribe(page["id"])
+    shown = make_metric(api, page["id"], name="Shown")
+    hidden = make_metric(api, page["id"], name="Hidden", display=False)
+    now = int(time.time())
+    for m in (shown, hidden):
+        api.post(
+            f"/{page['id']}/metrics/{m['id']}/data", json={"data": {"timestamp": now, "value": 1}}
+        )
+    api.patch(f"/{page['id']}/metrics/{shown['id']}", json={"display": False})
+    api.delete(f"/{page['id']}/metrics/{hidden['id']}")
+    names = [name for name, _ in recorded_signals if name.startswith("metric")]
+    assert names == [
+        "metric_created",
+        "metric_created",
+        "metric_data_added",
+        "metric_data_added",
+        "metric_updated",
+        "metric_deleted",
+    ]
+    events = []
+    while (received := subscription.get(timeout=0.1)) is not None:
+        events.append((received.name, received.data))
+    # Visitors hear of what they may see: nothing of the hidden metric, by id only.
+    assert events == [
+        ("metric.created", {"metric": {"id": shown["id"]}}),
+        ("metric.data", {"metric": {"id": shown["id"]}}),
+        ("metric.updated", {"metric": {"id": shown["id"]}}),
+    ]
+    subscription.close()

@@ -92,7 +92,14 @@ _GROUPS = "the groups of one request must have different names"
 _TEMPLATE = {"components": _REFERENCE, "impact": _ALIAS, "severity": _ALIAS}
 _TEMPLATE_ID = "template_id must name a template of this page: a reference, not a shape"
 _CREATE_ONLY = "template_id is taken when creating only; an update refuses it"
+_READING = "a reading's time must lie in the retention window and not ahead of the clock"
+_AXIS = "y_axis_max must be above y_axis_min (as given or stored): a rule across fields"
+_METRIC = {"component_ids": _REFERENCE, "y_axis_min": _AXIS, "y_axis_max": _AXIS}
 UNSTATEABLE: dict[str, dict[str, str]] = {
+    "POST /{page_id}/metrics": _METRIC,
+    "PUT /{page_id}/metrics/{metric_id}": _METRIC,
+    "PATCH /{page_id}/metrics/{metric_id}": _METRIC,
+    "POST /{page_id}/metrics/{metric_id}/data": {"data": _READING},
     "POST /{page_id}/incidents": {**_INCIDENT, "template_id": _TEMPLATE_ID},
     "PUT /{page_id}/incidents/{incident_id}": {**_INCIDENT, "template_id": _CREATE_ONLY},
     "PATCH /{page_id}/incidents/{incident_id}": {**_INCIDENT, "template_id": _CREATE_ONLY},
@@ -170,6 +177,7 @@ _SEEDED = {
     "subscriber_id": models.Subscriber,
     "delivery_id": models.Delivery,
     "template_id": models.IncidentTemplate,
+    "metric_id": models.Metric,
 }
 
 
@@ -238,6 +246,7 @@ class Scene:
             "subscriber_id": subscriber["id"],
             "delivery_id": delivery_id,
             "template_id": template["id"],
+            "metric_id": api.post(f"/{page_id}/metrics", json={"name": "Latency"}).json["id"],
             "token": subscriber["verify_token"],
             "slug": page["slug"],
         }

@@ -84,32 +84,8 @@ def create_metric(owner: str, page_id: str, body: dict[str, Any]) -> Metric:
     return metrics.create_metric(pages.get_owned_page(owner, page_id), body)
 
 
-@routes.route("/<page_id>/metrics/<metric_id>", "GET", response=MetricSchema, errors=(404,))
-def get_metric(owner: str, page_id: str, metric_id: str) -> Metric:
-    """Get one metric."""
-    return metrics.get_metric(pages.get_owned_page(owner, page_id), metric_id)
-
-
-@routes.route(
-    "/<page_id>/metrics/<metric_id>",
-    "PUT",
-    "PATCH",
-    body=MetricInput,
-    partial=True,
-    response=MetricSchema,
-    errors=(404,),
-)
-def update_metric(owner: str, page_id: str, metric_id: str, body: dict[str, Any]) -> Metric:
-    """Update a metric; ``component_ids``, when given, is the whole set of its ties."""
-    page = pages.get_owned_page(owner, page_id)
-    return metrics.update_metric(metrics.get_metric(page, metric_id), body)
-
-
-@routes.route("/<page_id>/metrics/<metric_id>", "DELETE", status=204, errors=(404,))
-def delete_metric(owner: str, page_id: str, metric_id: str) -> None:
-    """Delete a metric and all its readings."""
-    page = pages.get_owned_page(owner, page_id)
-    metrics.delete_metric(metrics.get_metric(page, metric_id))
+# The data routes come before the metric's own: werkzeug keeps the order of rules, and the
+# write-route tests reset a metric's data before they delete it.
 
 
 @routes.route(
@@ -140,3 +116,31 @@ def reset_metric_data(owner: str, page_id: str, metric_id: str) -> None:
     """Delete every reading of the metric (Statuspage's "reset data"); the metric stays."""
     page = pages.get_owned_page(owner, page_id)
     metrics.reset_points(metrics.get_metric(page, metric_id))
+
+
+@routes.route("/<page_id>/metrics/<metric_id>", "GET", response=MetricSchema, errors=(404,))
+def get_metric(owner: str, page_id: str, metric_id: str) -> Metric:
+    """Get one metric."""
+    return metrics.get_metric(pages.get_owned_page(owner, page_id), metric_id)
+
+
+@routes.route(
+    "/<page_id>/metrics/<metric_id>",
+    "PUT",
+    "PATCH",
+    body=MetricInput,
+    partial=True,
+    response=MetricSchema,
+    errors=(404,),
+)
+def update_metric(owner: str, page_id: str, metric_id: str, body: dict[str, Any]) -> Metric:
+    """Update a metric; ``component_ids``, when given, is the whole set of its ties."""
+    page = pages.get_owned_page(owner, page_id)
+    return metrics.update_metric(metrics.get_metric(page, metric_id), body)
+
+
+@routes.route("/<page_id>/metrics/<metric_id>", "DELETE", status=204, errors=(404,))
+def delete_metric(owner: str, page_id: str, metric_id: str) -> None:
+    """Delete a metric and all its readings."""
+    page = pages.get_owned_page(owner, page_id)
+    metrics.delete_metric(metrics.get_metric(page, metric_id))
