@@ -1565,6 +1565,12 @@ _POINT = {
 
 
 class MetricDataInput(InputSchema):
+    """The readings are checked point by point by :func:`.series.parse_points`, which
+    names each bad one (``data.17.timestamp``), NUL characters included."""
+
+    def _nested_keys(self) -> set[str]:
+        return {"data"}
+
     data = fields.Raw(
         required=True,
         metadata={

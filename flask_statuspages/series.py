@@ -133,6 +133,18 @@ def parse_points(
     errors: Errors = {}
     latest = now + skew
     for name, item in items:
+        # The common shape first, checked with no call: {"timestamp": int, "value": number}.
+        if type(item) is dict and len(item) == 2:
+            ts, value = item.get("timestamp"), item.get("value")
+            if (
+                type(ts) is int
+                and oldest <= ts <= latest
+                and (type(value) is float or type(value) is int)
+                and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE
+            ):
+                points.pop(ts, None)
+                points[ts] = float(value)
+                continue
         if not isinstance(item, dict):
             errors[name] = ["A point {timestamp, value}."]
             continue

@@ -12,6 +12,8 @@ Every public rendering takes its list of metrics from :func:`displayed_metrics`.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ from . import components
 
 #: Seconds in a day.
 DAY = 86400
+_POINTS: Any = MetricPoint.__table__
 
 
 def ordered_metrics(page_id: str) -> Any:
@@ -157,28 +160,52 @@ def add_points(metric: Metric, data: Any, now: int | None = None) -> Written:
     points, errors = series.parse_points(data, now, now - days * DAY, retention_days=days)
     if errors:
         raise validation_error(errors)
-    session = db_session()
-    rows = [{"metric_id": metric.id, "ts": ts, "value": value} for ts, value in points.items()]
-    session.execute(_upsert(session.get_bind().dialect.name), rows)
+    # One executemany of one statement on the session's own connection (so in its
+    # transaction), rows made as the driver reads them: no per-row binding work, and
+    # no batch of row objects kept alive at once.
+    connection = db_session().connection()
+    cursor: Any = connection.connection.cursor()
+    try:
+        cursor.executemany(
+            _upsert_sql(connection.dialect.name),
+            zip(itertools.repeat(metric.id), points, points.values(), strict=False),
+        )
+    finally:
+        cursor.close()
     metric.updated_at = utcnow()  # moves the page's public version: renderings are redone
-    commit(event(signals.metric_data_added, metric=metric, count=len(rows)))
-    stamps = sorted(points)
-    return Written(metric.id, len(rows), _moment(stamps[0]), _moment(stamps[-1]))
+    commit(event(signals.metric_data_added, metric=metric, count=len(points)))
+    return Written(metric.id, len(points), _moment(min(points)), _moment(max(points)))
 
 
 def _upsert(dialect: str) -> Any:
     """``INSERT ... ON CONFLICT (metric_id, ts) DO UPDATE``, in the backend's dialect."""
     statement: Any
     if dialect == "postgresql":
-        statement = postgresql.insert(MetricPoint)
+        statement = postgresql.insert(_POINTS)
     elif dialect == "sqlite":
-        statement = sqlite.insert(MetricPoint)
+        statement = sqlite.insert(_POINTS)
     else:  # pragma: no cover - the two supported backends are above
         raise RuntimeError(f"metrics need PostgreSQL or SQLite, not {dialect}")
     return statement.on_conflict_do_update(
-        index_elements=[MetricPoint.metric_id, MetricPoint.ts],
+        index_elements=[_POINTS.c.metric_id, _POINTS.c.ts],
         set_={"value": statement.excluded.value},
     )
+
+
+@functools.lru_cache(maxsize=4)
+def _upsert_sql(dialect_name: str) -> str:
+    """:func:`_upsert` compiled for the backend (once), with positional parameters
+    (``metric_id, ts, value``) in the driver's style."""
+    dialect: Any = (
+        postgresql.psycopg.dialect(paramstyle="format")
+        if dialect_name == "postgresql"
+        else sqlite.pysqlite.dialect(paramstyle="qmark")
+    )
+    compiled = _upsert(dialect_name).compile(
+        dialect=dialect, column_keys=["metric_id", "ts", "value"]
+    )
+    assert compiled.positiontup == ["metric_id", "ts", "value"], compiled.positiontup
+    return str(compiled)
 
 
 def reset_points(metric: Metric) -> None:

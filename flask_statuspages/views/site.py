@@ -379,7 +379,7 @@ def metric_chart(metric: dict[str, Any], view: dict[str, Any]) -> MetricChart:
     def shown(value: float | None) -> str:
         return series.format_value(value, places, suffix)
 
-    hidden = metric["y_axis_hidden"]
+    hidden = metric["y_axis_hidden"] or not summary["count"]
     return MetricChart(
         geometry,
         shown(latest["value"] if latest else None),
