@@ -540,3 +540,7 @@ class MetricPoint(Base):
     #: Unix seconds (UTC): bucketing is ``ts - ts % width`` on every backend.
     ts: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     value: Mapped[float] = mapped_column(Float, nullable=False)
+
+    #: On SQLite the rows are stored in key order (no rowid): a metric's range is read
+    #: in one pass, without a lookup per row.
+    __table_args__ = {"sqlite_with_rowid": False}

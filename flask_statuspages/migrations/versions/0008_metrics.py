@@ -86,6 +86,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("metric_id", "ts", name=op.f("pk_statuspages_metric_point")),
+        sqlite_with_rowid=False,
     )
 
 
