@@ -40,6 +40,7 @@ from .domain import (
     groups,
     incidents,
     maintenances,
+    metrics,
     pages,
     postmortems,
     subscribers,
@@ -54,6 +55,7 @@ from .models import (
     IncidentTemplate,
     IncidentUpdate,
     Maintenance,
+    Metric,
     Page,
     Subscriber,
 )
@@ -455,6 +457,55 @@ class Subscribers(_OnPage):
         subscribers.delete_subscriber(self.get(page, subscriber))
 
 
+class Metrics(_OnPage):
+    """A page's metrics and their readings: ``statuspages.metrics``."""
+
+    def list(self, page: PageLike) -> builtins.list[Metric]:
+        """The metrics of ``page`` in display order."""
+        return list(db_session().scalars(metrics.ordered_metrics(self._page(page).id)))
+
+    def get(self, page: PageLike, metric: Metric | str) -> Metric:
+        return metrics.get_metric(self._page(page), _ident(metric))
+
+    @atomic
+    def create(self, page: PageLike, **fields: Any) -> Metric:
+        """Add a metric: ``name``, and optionally ``suffix``, ``y_axis_min``,
+        ``y_axis_max``, ``y_axis_hidden``, ``decimal_places``, ``tooltip_description``,
+        ``display``, ``display_order`` and ``component_ids``."""
+        return metrics.create_metric(self._page(page), validated(schemas.MetricInput, fields))
+
+    @atomic
+    def update(self, page: PageLike, metric: Metric | str, **fields: Any) -> Metric:
+        """Change a metric; ``component_ids``, when given, is the whole set of its ties."""
+        data = validated(schemas.MetricInput, fields, partial=True)
+        return metrics.update_metric(self.get(page, metric), data)
+
+    @atomic
+    def delete(self, page: PageLike, metric: Metric | str) -> None:
+        """Delete a metric and its readings."""
+        metrics.delete_metric(self.get(page, metric))
+
+    @atomic
+    def add_data(self, page: PageLike, metric: Metric | str, data: Any) -> metrics.Written:
+        """Store readings: one ``{"timestamp": ..., "value": ...}`` or a list of up to
+        3,000 (a timestamp is Unix seconds, an ISO 8601 string or an aware
+        ``datetime``); all of them, or none and a 422 naming each bad one."""
+        body = validated(schemas.MetricDataInput, {"data": data})
+        return metrics.add_points(self.get(page, metric), body["data"])
+
+    @atomic
+    def reset_data(self, page: PageLike, metric: Metric | str) -> None:
+        """Delete every reading of the metric; the metric stays."""
+        metrics.reset_points(self.get(page, metric))
+
+    def view(self, page: PageLike, period: str = "day") -> dict[str, Any]:
+        """The displayed metrics over ``period`` (``day``, ``week`` or ``month``) as
+        Python values: what ``GET /public/:slug/metrics`` answers, each metric also
+        with its :class:`~flask_statuspages.series.Bucket` list as ``buckets``."""
+        query = schemas.load_input(schemas.MetricsQuery(), {"period": period}, "query")
+        return metrics.metrics_view(self._page(page), query["period"])
+
+
 class PythonApi:
     """The operations of :mod:`flask_statuspages.api`, grouped as on the extension."""
 
@@ -466,6 +517,7 @@ class PythonApi:
         self.subscribers = Subscribers(self.pages)
         self.groups = Groups(self.pages)
         self.incident_templates = IncidentTemplates(self.pages)
+        self.metrics = Metrics(self.pages)
 
 
 __all__ = [
@@ -475,6 +527,7 @@ __all__ = [
     "IncidentTemplates",
     "Incidents",
     "Maintenances",
+    "Metrics",
     "Pages",
     "PythonApi",
     "Subscribers",

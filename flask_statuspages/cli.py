@@ -17,6 +17,7 @@ from sqlalchemy import CursorResult, delete, select
 from . import migrate
 from .auth import create_token
 from .demo import seed_demo
+from .domain.metrics import prune_points
 from .models import ApiToken
 from .notify.queues import RqQueue, run_rq_worker
 from .notify.worker import drain
@@ -135,7 +136,7 @@ def _history_elsewhere() -> Iterator[None]:
 @click.option("--burst", is_flag=True, help="Do all the work that is due now, then exit.")
 @_needs_tables
 def worker_command(burst: bool) -> None:
-    """Deliver notifications: fan-out, sending and retries.
+    """Deliver notifications: fan-out, sending and retries; prune old metric readings.
 
     With STATUSPAGES_QUEUE = "rq" this runs an RQ worker (with its scheduler,
     for retries) on the "statuspages" queue; otherwise it drains the outbox
@@ -147,6 +148,7 @@ def worker_command(burst: bool) -> None:
         if not burst:
             return  # the RQ worker was stopped
     if burst:
+        prune_points()  # whenever this process last did it
         drain()
         click.echo("statuspages worker: nothing left that is due.")
         return

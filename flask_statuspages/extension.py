@@ -54,6 +54,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "STATUSPAGES_SSE_MAX_DURATION": 300,
     "STATUSPAGES_SSE_MAX_PER_CLIENT": None,
     "STATUSPAGES_SSE_MAX_PER_PROCESS": None,
+    "STATUSPAGES_METRIC_RETENTION_DAYS": 90,
+    "STATUSPAGES_METRIC_PRUNE_INTERVAL": 600,
 }
 
 #: Used only when the extension brings its own Flask-SQLAlchemy and none is configured.
@@ -99,6 +101,8 @@ class StatusPages:
         self.groups = operations.groups
         #: Incident templates of a page (:class:`flask_statuspages.api.IncidentTemplates`).
         self.incident_templates = operations.incident_templates
+        #: Metrics of a page and their readings (:class:`flask_statuspages.api.Metrics`).
+        self.metrics = operations.metrics
         if app is not None:
             self.init_app(app)
 

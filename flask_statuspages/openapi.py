@@ -58,6 +58,10 @@ _BODY_RULES: dict[str, dict[str, Any]] = {
     },
     "IncidentInputUpdate": {"description": "template_id is taken when creating only."},
     "MaintenanceInput": {"description": "scheduled_until must be after scheduled_for."},
+    "MetricInput": {"description": "y_axis_max must be above y_axis_min."},
+    "MetricInputUpdate": {
+        "description": "y_axis_max must be above y_axis_min, as given or as stored."
+    },
     "MaintenanceInputUpdate": {
         "description": "scheduled_until must be after scheduled_for, as given or as stored."
     },

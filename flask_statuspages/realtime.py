@@ -288,7 +288,21 @@ def connect(app: Flask, broker: MemoryBroker) -> None:
 
         return receiver
 
+    def on_metric(kind: str) -> Any:
+        # Visitors hear of metrics they may see: displayed ones (or one just hidden,
+        # so that pages drop its chart), by id only.
+        def receiver(sender: Any, metric: Any, **extra: Any) -> None:
+            if metric.display or extra.get("was_displayed"):
+                publish(metric.page_id, kind, {"metric": {"id": metric.id}})
+
+        return receiver
+
     receivers = {
+        signals.metric_created: on_metric("metric.created"),
+        signals.metric_updated: on_metric("metric.updated"),
+        signals.metric_deleted: on_metric("metric.deleted"),
+        signals.metric_data_added: on_metric("metric.data"),
+        signals.metric_data_reset: on_metric("metric.data"),
         signals.component_created: on_component("component.created"),
         signals.component_updated: on_component("component.updated"),
         signals.component_deleted: on_component("component.deleted"),

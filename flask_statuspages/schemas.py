@@ -1611,3 +1611,186 @@ class VerifiedSchema(Schema):
     id = fields.Str()
     verified = fields.Bool()
     verified_at = Timestamp()
+
+
+# ---------------------------------------------------------------- metrics
+
+#: The widest value a metric field or reading takes (see :mod:`.series`).
+_MAGNITUDE = 1e300
+
+
+class StrictFloat(fields.Float):
+    """A JSON number only (not ``"1.5"``), finite and within ``±1e300``."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(
+            allow_nan=False, validate=validate.Range(min=-_MAGNITUDE, max=_MAGNITUDE), **kw
+        )
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, int) and abs(value) > _MAGNITUDE:
+            raise ValidationError(f"Must be between {-_MAGNITUDE:g} and {_MAGNITUDE:g}.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class MetricInput(InputSchema):
+    name = Text(required=True, min_length=1, max_length=255, metadata={"example": "API latency"})
+    suffix = Text(
+        max_length=32, allow_none=True, metadata={"example": "ms", "description": "After values."}
+    )
+    y_axis_min = StrictFloat(
+        allow_none=True,
+        metadata={"description": "Bottom of the chart; null: fitted to the data (from 0)."},
+    )
+    y_axis_max = StrictFloat(
+        allow_none=True,
+        metadata={"description": "Top of the chart (above y_axis_min); null: fitted to the data."},
+    )
+    y_axis_hidden = StrictBool(metadata={"description": "Hide the chart's axis labels."})
+    decimal_places = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=0, max=4),
+        metadata={"description": "Digits after the point in shown values (default 0)."},
+    )
+    tooltip_description = Text(max_length=1000, allow_none=True)
+    display = StrictBool(
+        metadata={"description": "Shown on the public face (default true); off: fed, not shown."}
+    )
+    display_order = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=-(2**31), max=2**31 - 1),
+        metadata={"description": "Default: after the page's last metric."},
+    )
+    component_ids = fields.List(
+        fields.Str(),
+        validate=validate.Length(max=500),
+        metadata={"description": "Components it is tied to (on an update, the whole set)."},
+    )
+
+    @validates_schema
+    def axis_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        low, high = data.get("y_axis_min"), data.get("y_axis_max")
+        if low is not None and high is not None and low >= high:
+            raise ValidationError("Must be above y_axis_min.", "y_axis_max")
+
+
+class MetricSchema(Schema):
+    id = fields.Str()
+    page_id = fields.Str()
+    name = fields.Str()
+    suffix = fields.Str(allow_none=True)
+    y_axis_min = fields.Float(allow_none=True)
+    y_axis_max = fields.Float(allow_none=True)
+    y_axis_hidden = fields.Bool()
+    decimal_places = fields.Int()
+    tooltip_description = fields.Str(allow_none=True)
+    display = fields.Bool()
+    display_order = fields.Int()
+    component_ids = fields.List(fields.Str())
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+_POINT = {
+    "type": "object",
+    "required": ["timestamp", "value"],
+    "additionalProperties": False,
+    "properties": {
+        "timestamp": {
+            "oneOf": [
+                {"type": "integer", "minimum": 0, "description": "Unix seconds."},
+                {"type": "string", "format": "date-time"},
+            ],
+            "description": "Within the retention window, and at most 5 minutes ahead.",
+        },
+        "value": {"type": "number", "minimum": -_MAGNITUDE, "maximum": _MAGNITUDE},
+    },
+}
+
+
+class MetricDataInput(InputSchema):
+    """The readings are checked point by point by :func:`.series.parse_points`, which
+    names each bad one (``data.17.timestamp``), NUL characters included."""
+
+    def _nested_keys(self) -> set[str]:
+        return {"data"}
+
+    data = fields.Raw(
+        required=True,
+        metadata={
+            "description": "One point, or a list of up to 3,000 (in any order; for a"
+            " timestamp given twice, or already stored, the last value wins).",
+            "oneOf": [
+                _POINT,
+                {"type": "array", "minItems": 1, "maxItems": 3000, "items": _POINT},
+            ],
+        },
+    )
+
+
+class MetricDataResultSchema(Schema):
+    metric_id = fields.Str()
+    written = fields.Int(metadata={"description": "Points stored (duplicates counted once)."})
+    first = Timestamp(allow_none=True, metadata={"description": "The earliest point's time."})
+    last = Timestamp(allow_none=True, metadata={"description": "The latest point's time."})
+
+
+class MetricsQuery(QuerySchema):
+    period = fields.Str(
+        load_default="day",
+        validate=validate.OneOf(("day", "week", "month")),
+        metadata={
+            "description": "day: 5-minute buckets over 24 h; week: hourly over 7 days;"
+            " month: 6-hour buckets over 30 days."
+        },
+    )
+
+
+class MetricLatestSchema(Schema):
+    timestamp = fields.Str(metadata={"format": "date-time"})
+    value = fields.Float()
+
+
+class MetricSummarySchema(Schema):
+    count = fields.Int(metadata={"description": "Readings in the window."})
+    mean = fields.Float(allow_none=True)
+    min = fields.Float(allow_none=True)
+    max = fields.Float(allow_none=True)
+    latest = fields.Nested(MetricLatestSchema, allow_none=True)
+
+
+class MetricBucketSchema(Schema):
+    timestamp = fields.Str(metadata={"format": "date-time", "description": "Bucket start."})
+    mean = fields.Float()
+    min = fields.Float()
+    max = fields.Float()
+    count = fields.Int()
+
+
+class PublicMetricSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    suffix = fields.Str(allow_none=True)
+    y_axis_min = fields.Float(allow_none=True)
+    y_axis_max = fields.Float(allow_none=True)
+    y_axis_hidden = fields.Bool()
+    decimal_places = fields.Int()
+    tooltip_description = fields.Str(allow_none=True)
+    component_ids = fields.List(fields.Str())
+    summary = fields.Nested(MetricSummarySchema)
+    points = fields.List(
+        fields.Nested(MetricBucketSchema),
+        metadata={"description": "Buckets with readings, oldest first (empty ones left out)."},
+    )
+
+
+class PublicMetricsSchema(Schema):
+    period = fields.Str(metadata={"enum": ["day", "week", "month"]})
+    bucket_seconds = fields.Int()
+    start = fields.Str(metadata={"format": "date-time"})
+    end = fields.Str(metadata={"format": "date-time", "description": "Exclusive."})
+    metrics = fields.List(
+        fields.Nested(PublicMetricSchema), metadata={"description": "Displayed ones, in order."}
+    )

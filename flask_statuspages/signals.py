@@ -70,6 +70,18 @@ maintenance_started = _signals.signal("maintenance-started")
 maintenance_completed = _signals.signal("maintenance-completed")
 #: Payload: ``maintenance`` (detached).
 maintenance_deleted = _signals.signal("maintenance-deleted")
+#: A metric was added to a page. Payload: ``metric``.
+metric_created = _signals.signal("metric-created")
+#: A metric's fields or component ties changed. Payload: ``metric``, ``was_displayed``
+#: (its ``display`` before the change).
+metric_updated = _signals.signal("metric-updated")
+#: A metric and its readings were deleted. Payload: ``metric`` (detached).
+metric_deleted = _signals.signal("metric-deleted")
+#: Readings were written to a metric. Payload: ``metric``, ``count`` (points written).
+metric_data_added = _signals.signal("metric-data-added")
+#: Every reading of a metric was deleted. Payload: ``metric``.
+metric_data_reset = _signals.signal("metric-data-reset")
+
 #: Payload: ``subscriber``.
 subscriber_created = _signals.signal("subscriber-created")
 #: Sent once, when a subscription is first verified. Payload: ``subscriber``.

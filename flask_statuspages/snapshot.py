@@ -44,6 +44,11 @@ snapshot is made once and kept beside it with its ``ETag``.
 ``active_maintenances``, ``upcoming_maintenances``, ``latest_maintenances``
     public maintenance dicts, shaped likewise: open ones, scheduled ones
     (soonest first), and the 50 latest by start of any status.
+``metrics``
+    the ``day`` view of the page's displayed metrics
+    (:func:`.domain.metrics.metrics_view`); other views are made on demand by
+    :func:`metrics_of`. A page with displayed metrics has a snapshot that goes
+    stale when the view's current bucket ends (every 5 minutes).
 ``public``
     the contract's ``GET /public/:slug`` JSON.
 """
@@ -69,6 +74,7 @@ from .domain.components import ordered_components
 from .domain.groups import ordered_groups
 from .domain.incidents import incidents_of, unresolved_incidents
 from .domain.maintenances import OPEN_STATUSES, maintenances_of
+from .domain.metrics import metrics_view
 from .history import uptime_min_span
 from .markup import render_markdown, sanitize_html
 from .models import (
@@ -79,6 +85,7 @@ from .models import (
     IncidentUpdate,
     Maintenance,
     MaintenanceUpdate,
+    Metric,
     Page,
     utcnow,
 )
@@ -122,6 +129,8 @@ class Snapshot:
     #: figure), even without a write.
     valid_until: datetime
     renderings: dict[Hashable, Rendering] = field(default_factory=dict)
+    #: Values worked out from the snapshot on demand (other views of the metrics).
+    derived: dict[Hashable, Any] = field(default_factory=dict)
 
     def render(self, key: Hashable, make: Callable[[Snapshot], bytes | str]) -> Rendering:
         """The rendering ``key`` of this snapshot, made by ``make`` once."""
@@ -337,6 +346,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
         component["uptime_ratio"] = uptime.ratio if uptime else None
         component["uptime_since"] = uptime.since if uptime else None
 
+    metrics = metrics_view(page.id, "day", int(now.timestamp()))
     groups = _groups(components, group_rows)
     overall = rules.overall_status(
         (c.status for c in component_rows), (i.severity for i in active_rows)
@@ -393,10 +403,25 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
         "active_maintenances": public_maintenances(active_maintenances),
         "upcoming_maintenances": public_maintenances(upcoming_maintenances),
         "latest_maintenances": public_maintenances(latest_maintenance_rows),
+        "metrics": metrics,
         "public": public,
         "generated_at": now,
     }
+    if metrics["metrics"]:  # the day view moves on when its current bucket ends
+        figures_due.append(datetime.fromtimestamp(metrics["window"][1], timezone.utc))
     return Snapshot(ref, data, _valid_until(now, recent_rows, figures_due))
+
+
+def metrics_of(snapshot: Snapshot, period: str) -> dict[str, Any]:
+    """The ``period`` view of the snapshot's metrics: the day view it holds, others
+    made once per snapshot (so at most a bucket of the day view late)."""
+    if period == "day":
+        return snapshot.data["metrics"]  # type: ignore[no-any-return]
+    key = ("metrics", period)
+    if key not in snapshot.derived:
+        now = int(snapshot.data["generated_at"].timestamp())
+        snapshot.derived[key] = metrics_view(snapshot.ref.id, period, now)
+    return snapshot.derived[key]  # type: ignore[no-any-return]
 
 
 def _valid_until(now: datetime, recent: Any, figures_due: list[datetime]) -> datetime:
@@ -416,7 +441,7 @@ def _touched_page_ids(session: Session) -> set[str]:
         if isinstance(obj, Page):
             if obj not in session.deleted:
                 pages.add(obj.id)
-        elif isinstance(obj, (Component, ComponentGroup, Incident)):
+        elif isinstance(obj, (Component, ComponentGroup, Incident, Metric)):
             pages.add(obj.page_id)
         elif isinstance(obj, IncidentUpdate) and obj.incident is not None:
             pages.add(obj.incident.page_id)

@@ -48,6 +48,8 @@ class State:
     page_refs: Cached[PageRef] | None | Unresolved = UNRESOLVED
     #: The event streams open in this process, against the caps (``streamslots``).
     stream_slots: StreamSlots = field(default_factory=StreamSlots)
+    #: When this process last pruned old metric readings (``time.monotonic()``).
+    metrics_pruned_at: float | None = None
 
 
 def get_state() -> State:

@@ -96,9 +96,16 @@ _TEMPLATE_ID = "template_id must name a template of this page: a reference, not 
 _CREATE_ONLY = "template_id is taken when creating only; an update refuses it"
 _CONTRAST = "a text colour must contrast 4.5:1 with its background: a rule across fields"
 _EMBED = {"incident_text_color": _CONTRAST, "maintenance_text_color": _CONTRAST}
+_READING = "a reading's time must lie in the retention window and not ahead of the clock"
+_AXIS = "y_axis_max must be above y_axis_min (as given or stored): a rule across fields"
+_METRIC = {"component_ids": _REFERENCE, "y_axis_min": _AXIS, "y_axis_max": _AXIS}
 UNSTATEABLE: dict[str, dict[str, str]] = {
     "PUT /{page_id}/status-embed-config": _EMBED,
     "PATCH /{page_id}/status-embed-config": _EMBED,
+    "POST /{page_id}/metrics": _METRIC,
+    "PUT /{page_id}/metrics/{metric_id}": _METRIC,
+    "PATCH /{page_id}/metrics/{metric_id}": _METRIC,
+    "POST /{page_id}/metrics/{metric_id}/data": {"data": _READING},
     "POST /{page_id}/incidents": {**_INCIDENT, "template_id": _TEMPLATE_ID},
     "PUT /{page_id}/incidents/{incident_id}": {**_INCIDENT, "template_id": _CREATE_ONLY},
     "PATCH /{page_id}/incidents/{incident_id}": {**_INCIDENT, "template_id": _CREATE_ONLY},
@@ -176,6 +183,7 @@ _SEEDED = {
     "subscriber_id": models.Subscriber,
     "delivery_id": models.Delivery,
     "template_id": models.IncidentTemplate,
+    "metric_id": models.Metric,
 }
 
 
@@ -244,6 +252,7 @@ class Scene:
             "subscriber_id": subscriber["id"],
             "delivery_id": delivery_id,
             "template_id": template["id"],
+            "metric_id": api.post(f"/{page_id}/metrics", json={"name": "Latency"}).json["id"],
             "token": subscriber["verify_token"],
             "slug": page["slug"],
         }

@@ -35,6 +35,9 @@ BODIES = {
     "reorder_components": {"ids": []},
     "reorder_groups": {"ids": []},
     "update_status_embed_config": {"position": "top-left"},
+    "create_metric": {"name": "Injected"},
+    "update_metric": {"name": "Stolen"},
+    "add_metric_data": {"data": {"timestamp": "2030-01-01T00:00:00Z", "value": 1}},
 }
 
 
@@ -58,6 +61,7 @@ def acme_ids(api):
     ids["template_id"] = api.post(
         f"/{page['id']}/incident-templates", json=BODIES["create_incident_template"]
     ).json["id"]
+    ids["metric_id"] = api.post(f"/{page['id']}/metrics", json={"name": "Latency"}).json["id"]
     return {**ids, "delivery_id": delivery["id"]}
 
 
@@ -78,6 +82,8 @@ def _row_counts(app, db) -> dict[str, int]:
                 models.Maintenance,
                 models.Subscriber,
                 models.IncidentTemplate,
+                models.Metric,
+                models.MetricPoint,
             )
         }
 

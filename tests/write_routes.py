@@ -71,6 +71,9 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
         "publish_postmortem": {"notify": True},
         "update_status_embed_config": {"position": "top-left"},
         "subscribe": {"email": "forged@example.org"},
+        "create_metric": {"name": "Forged metric"},
+        "update_metric": {"name": "Forged name", "display": False},
+        "add_metric_data": {"data": {"timestamp": int(utcnow().timestamp()), "value": 666}},
         "unlock_page": {"password": PASSWORD},
     }
 
@@ -199,6 +202,7 @@ def build_targets(client: FlaskClient, headers: dict[str, str]) -> dict[str, str
         )["id"],
         "maintenance_id": post(f"/{page['id']}/maintenances", maintenance)["id"],
         "subscriber_id": subscriber["id"],
+        "metric_id": post(f"/{page['id']}/metrics", {"name": "Latency"})["id"],
     }
     listed = client.get(f"{PREFIX}/{page['id']}/deliveries", headers=headers)
     values["delivery_id"] = listed.json["data"][0]["id"]  # the verification email's

@@ -22,6 +22,9 @@ from ..models import (
     IncidentUpdate,
     Maintenance,
     MaintenanceUpdate,
+    Metric,
+    MetricComponent,
+    MetricPoint,
     NotificationEvent,
     Page,
     Subscriber,
@@ -227,9 +230,13 @@ def delete_page(page: Page) -> None:
     session.execute(
         delete(SubscriberComponent).where(SubscriberComponent.subscriber_id.in_(subscribers))
     )
+    metrics = select(Metric.id).where(Metric.page_id == page.id)
+    for link in (MetricPoint, MetricComponent):
+        session.execute(delete(link).where(link.metric_id.in_(metrics)))
     for model in (
         Delivery,
         NotificationEvent,
+        Metric,
         Component,
         ComponentGroup,
         Incident,

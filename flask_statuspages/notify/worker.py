@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..domain.maintenances import advance_due, next_transition
+from ..domain.metrics import prune_points_if_due
 from ..models import Delivery, NotificationEvent, utcnow
 from ..state import db_session
 from .delivery import deliver_due
@@ -15,14 +16,16 @@ from .fanout import fan_out_batch
 
 
 def drain(now: datetime | None = None, max_seconds: float | None = None) -> bool:
-    """Move due maintenance windows, then do all the notification work that is due;
-    ``True`` when none is left.
+    """Move due maintenance windows, prune old metric readings (every
+    ``STATUSPAGES_METRIC_PRUNE_INTERVAL`` seconds), then do all the notification work
+    that is due; ``True`` when none is left.
 
     ``now`` pins the clock (for retries in tests and ``--burst`` runs);
     ``max_seconds`` bounds a run, so a queue job yields to others.
     """
     started = time.monotonic()
     advance_due(now)
+    prune_points_if_due()
     while True:
         progressed = fan_out_batch() + deliver_due(now or utcnow())
         if not progressed:

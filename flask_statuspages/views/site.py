@@ -38,7 +38,7 @@ from flask import Blueprint, Flask, Response, current_app, g, render_template, r
 from marshmallow import EXCLUDE, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from .. import access, history, rules
+from .. import access, history, rules, series
 from ..access import PageRef
 from ..domain import subscribers
 from ..domain.incidents import incidents_of
@@ -315,7 +315,60 @@ def _day_reading(day: rules.UptimeDay) -> str:
     return f"{percent(day.uptime)} uptime, {status}"
 
 
+@dataclass(frozen=True)
+class MetricChart:
+    """What the page shows of one metric: its chart's shapes and its figures as text."""
+
+    geometry: series.ChartGeometry
+    latest: str
+    mean: str
+    min: str
+    max: str
+    count: int
+    #: The chart's vertical range as text (``None`` when the metric hides its axis).
+    top: str | None
+    bottom: str | None
+
+    @property
+    def summary(self) -> str:
+        """The chart told in words (its ``<desc>``)."""
+        if not self.count:
+            return "No data in this period."
+        readings = f"{self.count:,} reading{'s' if self.count != 1 else ''}"
+        return (
+            f"latest {self.latest}, mean {self.mean}, min {self.min}, max {self.max},"
+            f" from {readings}."
+        )
+
+
+def metric_chart(metric: dict[str, Any], view: dict[str, Any]) -> MetricChart:
+    """The chart of ``metric`` (a metric of ``view``, see :func:`..snapshot.metrics_of`)."""
+    period = series.PERIODS[view["period"]]
+    buckets = metric["buckets"]
+    low, high = series.y_range(buckets, metric["y_axis_min"], metric["y_axis_max"])
+    geometry = series.chart(buckets, view["window"][0], period, low, high)
+    places, suffix = metric["decimal_places"], metric["suffix"]
+    summary = metric["summary"]
+    latest = summary["latest"]
+
+    def shown(value: float | None) -> str:
+        return series.format_value(value, places, suffix)
+
+    hidden = metric["y_axis_hidden"] or not summary["count"]
+    return MetricChart(
+        geometry,
+        shown(latest["value"] if latest else None),
+        shown(summary["mean"]),
+        shown(summary["min"]),
+        shown(summary["max"]),
+        summary["count"],
+        None if hidden else shown(high),
+        None if hidden else shown(low),
+    )
+
+
 HELPERS: dict[str, Any] = {
+    "metric_chart": metric_chart,
     "status_label": STATUS_LABELS.get,
     "overall_label": OVERALL_LABELS.get,
     "incident_label": INCIDENT_LABELS.get,
@@ -562,6 +615,7 @@ def status_page(slug: str) -> Response:
             active_maintenances=data["active_maintenances"],
             upcoming_maintenances=data["upcoming_maintenances"],
             recent_incidents=data["recent_incidents"],
+            metrics=data["metrics"],
             live=True,
             **_page_context(snapshot),
         )

@@ -25,8 +25,8 @@
     "component.status_changed", "group.created", "group.updated", "group.deleted",
     "components.reordered", "groups.reordered", "incident.created", "incident.updated",
     "incident.resolved", "incident.deleted", "maintenance.created", "maintenance.updated",
-    "maintenance.started", "maintenance.completed", "maintenance.deleted", "page.updated",
-    "page.deleted"
+    "maintenance.started", "maintenance.completed", "maintenance.deleted", "metric.created",
+    "metric.updated", "metric.deleted", "metric.data", "page.updated", "page.deleted"
   ];
   var initialState = true, timer = null, busy = false, again = false;
 
