@@ -277,6 +277,8 @@ class Bench:
             STATUSPAGES_PUBLIC_URL=PUBLIC_URL,
             # The webhook receiver is on loopback.
             STATUSPAGES_WEBHOOK_ALLOW_PRIVATE=True,
+            # Pages and incidents are opened through the admin API as fast as it goes.
+            STATUSPAGES_API_RATE_LIMIT=None,
         )
         self.app = app
         self.db = SQLAlchemy(app)

@@ -123,6 +123,8 @@ def extension_app(database_url: str | None = None, redis_url: str | None = None)
         SQLALCHEMY_DATABASE_URI=database_url or os.environ[ENV_DATABASE],
         STATUSPAGES_QUEUE="inline",
         STATUSPAGES_PUBLIC_RATE_LIMIT=RATE_LIMIT,
+        # The scene is set up through the admin API as fast as it goes: no API limit.
+        STATUSPAGES_API_RATE_LIMIT=None,
         STATUSPAGES_REDIS_URL=redis_url or os.environ.get(ENV_REDIS) or None,
         STATUSPAGES_CHANGE_COUNTER_FILE=os.environ.get(ENV_COUNTER) or None,
         # Where links point (a production host sets it; never a visitor's Host).
