@@ -39,6 +39,7 @@ from .domain import (
     groups,
     incidents,
     maintenances,
+    page_access,
     pages,
     postmortems,
     subscribers,
@@ -54,6 +55,7 @@ from .models import (
     IncidentUpdate,
     Maintenance,
     Page,
+    PageAccessUser,
     Subscriber,
 )
 from .rules import SlugCheck
@@ -439,6 +441,58 @@ class Subscribers(_OnPage):
         subscribers.delete_subscriber(self.get(page, subscriber))
 
 
+class PageAccessUsers(_OnPage):
+    """Who may see an audience-only page: ``statuspages.page_access_users``."""
+
+    def list(self, page: PageLike, email: str | None = None) -> builtins.list[PageAccessUser]:
+        """The page's access users, oldest first; ``email`` finds one (any case)."""
+        return list(db_session().scalars(page_access.users_of(self._page(page).id, email)))
+
+    def get(self, page: PageLike, user: PageAccessUser | str) -> PageAccessUser:
+        return page_access.get_user(self._page(page), _ident(user))
+
+    @atomic
+    def create(self, page: PageLike, **fields: Any) -> PageAccessUser:
+        """Add a user: ``email``, and optionally ``external_login``, ``component_ids``
+        (what they see; default every component) and ``components_only``."""
+        data = validated(schemas.PageAccessUserInput, fields)
+        return page_access.create_user(self._page(page), data)
+
+    @atomic
+    def update(self, page: PageLike, user: PageAccessUser | str, **fields: Any) -> PageAccessUser:
+        """Change a user; ``component_ids``, when given, is their whole set."""
+        data = validated(schemas.PageAccessUserInput, fields, partial=True)
+        return page_access.update_user(self.get(page, user), data)
+
+    @atomic
+    def delete(self, page: PageLike, user: PageAccessUser | str) -> None:
+        page_access.delete_user(self.get(page, user))
+
+    @atomic
+    def add_components(
+        self, page: PageLike, user: PageAccessUser | str, component_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user sees these components too (and only the ones listed)."""
+        data = validated(schemas.ComponentIdsInput, {"component_ids": component_ids})
+        return page_access.add_components(self.get(page, user), data["component_ids"])
+
+    @atomic
+    def replace_components(
+        self, page: PageLike, user: PageAccessUser | str, component_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user sees exactly these components."""
+        data = validated(schemas.ComponentIdsInput, {"component_ids": component_ids})
+        return page_access.replace_components(self.get(page, user), data["component_ids"])
+
+    @atomic
+    def remove_components(
+        self, page: PageLike, user: PageAccessUser | str, component_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user no longer sees these components."""
+        data = validated(schemas.ComponentIdsInput, {"component_ids": component_ids})
+        return page_access.remove_components(self.get(page, user), data["component_ids"])
+
+
 class PythonApi:
     """The operations of :mod:`flask_statuspages.api`, grouped as on the extension."""
 
@@ -450,6 +504,7 @@ class PythonApi:
         self.subscribers = Subscribers(self.pages)
         self.groups = Groups(self.pages)
         self.incident_templates = IncidentTemplates(self.pages)
+        self.page_access_users = PageAccessUsers(self.pages)
 
 
 __all__ = [
@@ -459,6 +514,7 @@ __all__ = [
     "IncidentTemplates",
     "Incidents",
     "Maintenances",
+    "PageAccessUsers",
     "Pages",
     "PythonApi",
     "Subscribers",

@@ -34,6 +34,11 @@ BODIES = {
     "update_group": {"name": "Stolen", "collapsed": True},
     "reorder_components": {"ids": []},
     "reorder_groups": {"ids": []},
+    "create_page_access_user": {"email": "spy@example.com"},
+    "update_page_access_user": {"email": "stolen@example.com"},
+    "add_page_access_user_components": {"component_ids": ["x"]},
+    "replace_page_access_user_components": {"component_ids": ["x"]},
+    "remove_page_access_user_components": {"component_ids": ["x"]},
 }
 
 
@@ -57,6 +62,9 @@ def acme_ids(api):
     ids["template_id"] = api.post(
         f"/{page['id']}/incident-templates", json=BODIES["create_incident_template"]
     ).json["id"]
+    ids["page_access_user_id"] = api.post(
+        f"/{page['id']}/page-access-users", json={"email": "viewer@acme.com"}
+    ).json["id"]
     return {**ids, "delivery_id": delivery["id"]}
 
 
@@ -77,6 +85,8 @@ def _row_counts(app, db) -> dict[str, int]:
                 models.Maintenance,
                 models.Subscriber,
                 models.IncidentTemplate,
+                models.PageAccessUser,
+                models.PageAccessUserComponent,
             )
         }
 

@@ -56,6 +56,13 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
         "publish_postmortem": {"notify": True},
         "subscribe": {"email": "forged@example.org"},
         "unlock_page": {"password": PASSWORD},
+        "create_page_access_user": {"email": "forged-viewer@example.org"},
+        "update_page_access_user": {"external_login": "forged"},
+        # Not on the page: refused by the view, 422.
+        "add_page_access_user_components": {"component_ids": ["forged"]},
+        "replace_page_access_user_components": {"component_ids": ["forged"]},
+        "remove_page_access_user_components": {"component_ids": ["forged"]},
+        "sign_in": {"email": "forged-viewer@example.org"},
     }
 
 
@@ -134,6 +141,9 @@ def build_targets(client: FlaskClient, headers: dict[str, str]) -> dict[str, str
         )["id"],
         "maintenance_id": post(f"/{page['id']}/maintenances", maintenance)["id"],
         "subscriber_id": subscriber["id"],
+        "page_access_user_id": post(
+            f"/{page['id']}/page-access-users", {"email": "viewer@example.org"}
+        )["id"],
     }
     listed = client.get(f"{PREFIX}/{page['id']}/deliveries", headers=headers)
     values["delivery_id"] = listed.json["data"][0]["id"]  # the verification email's

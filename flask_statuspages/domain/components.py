@@ -11,7 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from .. import rules, signals
 from ..changes import Event, commit, event
 from ..errors import conflict, not_found, validation_error
-from ..models import Component, ComponentStatusChange, Page, SubscriberComponent
+from ..models import (
+    Component,
+    ComponentStatusChange,
+    Page,
+    PageAccessUserComponent,
+    SubscriberComponent,
+)
 from ..notify import outbox
 from ..state import db_session
 from . import groups
@@ -123,7 +129,7 @@ def update_component(component: Component, data: dict[str, Any]) -> Component:
 
 def delete_component(component: Component) -> None:
     session = db_session()
-    for model in (ComponentStatusChange, SubscriberComponent):
+    for model in (ComponentStatusChange, SubscriberComponent, PageAccessUserComponent):
         session.execute(delete(model).where(model.component_id == component.id))
     session.delete(component)
     commit(event(signals.component_deleted, component=component))
