@@ -487,3 +487,30 @@ def test_the_filter_is_pure_and_keys_renderings_by_what_is_visible() -> None:
         is None
     )
     assert audience.filter_event("group.created", {"group": {"id": "g"}}, one) is None
+
+
+def test_signing_in_on_the_pages_custom_domain(app: Flask, api: ApiClient, smtp: Any) -> None:
+    """The link leads to the domain the visitor asked on, where its cookie is set."""
+    from flask_statuspages.domains import forget_domains
+    from flask_statuspages.models import Page
+
+    page = _audience_page(api)
+    domain = "status.customer.example.org"
+    api.put(f"/{page['id']}", json={"custom_domain": domain})
+    with app.app_context():  # verified by hand: DNS checks are test_domains' business
+        session = app.extensions["statuspages"].db.session
+        session.get(Page, page["id"]).custom_domain_verified_at = utcnow()
+        session.commit()
+        forget_domains(app)
+    client = app.test_client()
+    on_domain = f"http://{domain}"
+    assert client.get("/", base_url=on_domain).status_code == 401
+    asked = client.post("/sign-in", data={"email": "jane@customer.com"}, base_url=on_domain)
+    assert asked.status_code == 202
+    text = smtp.wait_for(1)[0].get_body(("plain",)).get_content()
+    assert f"{on_domain}/sign-in/" in text
+    path = "/" + _link(smtp, 1)
+    signed = client.post(path, base_url=on_domain, headers={"Accept": "text/html"})
+    assert signed.status_code == 303 and signed.headers["Location"] == f"{on_domain}/"
+    shown = client.get("/", base_url=on_domain)
+    assert shown.status_code == 200 and "Customers API" in shown.get_data(as_text=True)

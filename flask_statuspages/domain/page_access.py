@@ -182,17 +182,24 @@ def remove_component(user: PageAccessUser, component_id: str) -> None:
 # ------------------------------------------------------------------ signing in
 
 
-def request_sign_in(ref: access.PageRef, email: str, page_url: str) -> None:
+def request_sign_in(
+    ref: access.PageRef, email: str, page_url: str, domain_root: str | None = None
+) -> None:
     """Email a sign-in link to ``email`` if it is one of the page's access users.
 
     Says nothing either way (the caller answers the same): whether an address
-    is known is not for visitors to find out.
+    is known is not for visitors to find out. ``domain_root``: the request came
+    to the page's verified custom domain, where the link leads too (a session
+    cookie is for the host that set it).
     """
     user = access.access_user(ref.id, email)
     if user is None:
         return
     token = access.sign_in_link_token(user)
-    link = external_url("statuspages.follow_sign_in_link", slug=ref.slug, token=token)
+    if domain_root is not None:
+        link = f"{domain_root}/sign-in/{token}"
+    else:
+        link = external_url("statuspages.follow_sign_in_link", slug=ref.slug, token=token)
     page = db_session().get(Page, ref.id)
     assert page is not None
     minutes = max(1, current_app.config["STATUSPAGES_VIEWER_LINK_MAX_AGE"] // 60)

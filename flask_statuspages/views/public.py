@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app, jsonify, redirect, request, stream_with_context
+from flask import Response, current_app, g, jsonify, redirect, request, stream_with_context
 
 from .. import access, audience, history
 from ..clients import client_address
 from ..domain import page_access, subscribers
 from ..errors import ApiError
 from ..intake import FORM, JSON, MULTIPART
-from ..links import page_html_urls, public_root
 from ..realtime import socket_closed, stream
 from ..schemas import (
     AuthInput,
@@ -33,6 +32,7 @@ from ..schemas import (
 from ..snapshot import get_snapshot
 from ..state import db_session, get_state
 from ..streamslots import configured_caps
+from .embeds import page_urls
 from .responses import cache_control, snapshot_response
 from .routing import Routes, html_page, wants_html
 
@@ -163,8 +163,14 @@ def _audience_page(slug: str) -> access.PageRef:
 
 
 def page_url(ref: access.PageRef) -> str:
-    """Where a viewer goes once signed in: the HTML page, or its JSON without the site."""
-    return page_html_urls(ref.slug, public_root(), None).page
+    """Where a viewer goes once signed in: the HTML page (on the custom domain when the
+    request came there), or its JSON without the site."""
+    return page_urls(ref.slug).page
+
+
+def domain_root() -> str | None:
+    """The root of the page's verified custom domain, when this request came there."""
+    return request.host_url.rstrip("/") if g.get("statuspages_custom_domain") else None
 
 
 @routes.route(
@@ -186,7 +192,7 @@ def sign_in(slug: str, body: dict[str, Any]) -> dict[str, str]:
     (``STATUSPAGES_AUTH_RATE_LIMIT``).
     """
     ref = _audience_page(slug)
-    page_access.request_sign_in(ref, body["email"], page_url(ref))
+    page_access.request_sign_in(ref, body["email"], page_url(ref), domain_root())
     return {"message": SIGN_IN_SENT}
 
 

@@ -749,12 +749,11 @@ def sign_in(slug: str) -> Response:
         email = SignInInput().load({"email": request.form.get("email", "")})["email"]
     except ValidationError:
         return _sign_in_form(ref, links, status=422)
-    page_access.request_sign_in(ref, email, _absolute(links("page")))
+    # On the page's custom domain, the link leads there (a cookie is for its own host).
+    domain_root = request.host_url.rstrip("/") if links.custom_domain else None
+    page_url = (domain_root or public_root()) + links("page")
+    page_access.request_sign_in(ref, email, page_url, domain_root)
     return _sign_in_form(ref, links, sent=True, status=202)
-
-
-def _absolute(path: str) -> str:
-    return path if "://" in path else f"{public_root()}{path}"
 
 
 def sign_out(slug: str) -> Response:
