@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -530,3 +532,62 @@ class Delivery(Base):
         Index("ix_statuspages_delivery_due", "status", "next_attempt_at"),
         Index("ix_statuspages_delivery_page_created", "page_id", "created_at"),
     )
+
+
+class Metric(Timestamped, Base):
+    """A number over time shown on a page (API latency, error rate), as Statuspage has it."""
+
+    __tablename__ = "statuspages_metric"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    #: Shown after each value: ``ms``, ``%``.
+    suffix: Mapped[str | None] = mapped_column(String(32))
+    #: The chart's vertical range; ``None``: fitted to the data.
+    y_axis_min: Mapped[float | None] = mapped_column(Float)
+    y_axis_max: Mapped[float | None] = mapped_column(Float)
+    y_axis_hidden: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    decimal_places: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    tooltip_description: Mapped[str | None] = mapped_column(Text)
+    #: Off: kept and fed, but not shown on the public face.
+    display: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    display_order: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+
+    page: Mapped[Page] = relationship()
+    component_links: Mapped[list[MetricComponent]] = relationship(
+        cascade="save-update, merge, delete, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def component_ids(self) -> list[str]:
+        """The components this metric is tied to."""
+        return sorted(link.component_id for link in self.component_links)
+
+
+class MetricComponent(Base):
+    """A component a metric is tied to."""
+
+    __tablename__ = "statuspages_metric_component"
+
+    metric_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_metric.id", ondelete="CASCADE"), primary_key=True
+    )
+    component_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_component.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class MetricPoint(Base):
+    """One reading of a metric: at most one per metric and second (the last written wins)."""
+
+    __tablename__ = "statuspages_metric_point"
+
+    metric_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_metric.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Unix seconds (UTC): bucketing is ``ts - ts % width`` on every backend.
+    ts: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    value: Mapped[float] = mapped_column(Float, nullable=False)
