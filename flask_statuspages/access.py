@@ -32,7 +32,7 @@ from . import freshness, rules, tokens
 from .audience import Viewer
 from .clients import client_address
 from .errors import ApiError, not_found
-from .models import Page, PageAccessUser, PageAccessUserComponent
+from .models import Page, PageAccessUser, PageAccessUserComponent, PageAccessUserMetric
 from .state import UNRESOLVED, db_session, get_state
 
 log = logging.getLogger(__name__)
@@ -431,7 +431,13 @@ def viewer_of(user: PageAccessUser) -> Viewer:
             )
         )
         components = frozenset(rows)
-    return Viewer(email=user.email, component_ids=components, metric_ids=None)
+    metrics = None
+    if user.metrics_only:
+        found = db_session().scalars(
+            select(PageAccessUserMetric.metric_id).where(PageAccessUserMetric.user_id == user.id)
+        )
+        metrics = frozenset(found)
+    return Viewer(email=user.email, component_ids=components, metric_ids=metrics)
 
 
 def access_user(page_id: str, email: str) -> PageAccessUser | None:

@@ -454,7 +454,8 @@ class PageAccessUsers(_OnPage):
     @atomic
     def create(self, page: PageLike, **fields: Any) -> PageAccessUser:
         """Add a user: ``email``, and optionally ``external_login``, ``component_ids``
-        (what they see; default every component) and ``components_only``."""
+        (what they see; default every component), ``components_only``, ``metric_ids``
+        and ``metrics_only``."""
         data = validated(schemas.PageAccessUserInput, fields)
         return page_access.create_user(self._page(page), data)
 
@@ -491,6 +492,30 @@ class PageAccessUsers(_OnPage):
         """The user no longer sees these components."""
         data = validated(schemas.ComponentIdsInput, {"component_ids": component_ids})
         return page_access.remove_components(self.get(page, user), data["component_ids"])
+
+    @atomic
+    def add_metrics(
+        self, page: PageLike, user: PageAccessUser | str, metric_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user sees these metrics too (and only the ones listed)."""
+        data = validated(schemas.MetricIdsInput, {"metric_ids": metric_ids})
+        return page_access.add_metrics(self.get(page, user), data["metric_ids"])
+
+    @atomic
+    def replace_metrics(
+        self, page: PageLike, user: PageAccessUser | str, metric_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user sees exactly these metrics."""
+        data = validated(schemas.MetricIdsInput, {"metric_ids": metric_ids})
+        return page_access.replace_metrics(self.get(page, user), data["metric_ids"])
+
+    @atomic
+    def remove_metrics(
+        self, page: PageLike, user: PageAccessUser | str, metric_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user no longer sees these metrics."""
+        data = validated(schemas.MetricIdsInput, {"metric_ids": metric_ids})
+        return page_access.remove_metrics(self.get(page, user), data["metric_ids"])
 
 
 class PythonApi:

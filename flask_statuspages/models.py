@@ -443,10 +443,18 @@ class PageAccessUser(Timestamped, Base):
     components_only: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=false()
     )
+    #: Limited to ``metric_links``; else every metric of the page.
+    metrics_only: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
     #: Part of every sign-in link; changed when one is used, so each works once.
     login_nonce: Mapped[str] = mapped_column(String(32), nullable=False, default=new_id)
 
     component_links: Mapped[list[PageAccessUserComponent]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    metric_links: Mapped[list[PageAccessUserMetric]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -457,6 +465,10 @@ class PageAccessUser(Timestamped, Base):
     @property
     def component_ids(self) -> list[str]:
         return sorted(link.component_id for link in self.component_links)
+
+    @property
+    def metric_ids(self) -> list[str]:
+        return sorted(link.metric_id for link in self.metric_links)
 
 
 class PageAccessUserComponent(Base):
@@ -469,6 +481,19 @@ class PageAccessUserComponent(Base):
     )
     component_id: Mapped[str] = mapped_column(
         ForeignKey("statuspages_component.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PageAccessUserMetric(Base):
+    """A metric a page access user may see."""
+
+    __tablename__ = "statuspages_page_access_user_metric"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page_access_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_metric.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 

@@ -575,6 +575,7 @@ class GroupSchema(Schema):
 # ------------------------------------------------------- page access users
 
 _ACCESS_COMPONENTS = "Components the user may see (with components_only)."
+_ACCESS_METRICS = "Metrics the user may see (with metrics_only)."
 
 
 class PageAccessUserInput(InputSchema):
@@ -598,10 +599,30 @@ class PageAccessUserInput(InputSchema):
         validate=validate.Length(max=500),
         metadata={"description": _ACCESS_COMPONENTS + " On an update: the whole new set."},
     )
+    metrics_only = StrictBool(
+        metadata={
+            "description": "True: the user sees metric_ids only; false: every metric"
+            " (default: true when metric_ids is given)."
+        }
+    )
+    metric_ids = fields.List(
+        fields.Str(),
+        validate=validate.Length(max=500),
+        metadata={"description": _ACCESS_METRICS + " On an update: the whole new set."},
+    )
 
 
 class ComponentIdsInput(InputSchema):
     component_ids = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"example": ["c0ffee00c0ffee00c0ffee00c0ffee00"]},
+    )
+
+
+class MetricIdsInput(InputSchema):
+    metric_ids = fields.List(
         fields.Str(validate=validate.Length(min=1, max=64)),
         required=True,
         validate=validate.Length(min=1, max=500),
@@ -616,6 +637,8 @@ class PageAccessUserSchema(Schema):
     external_login = fields.Str(allow_none=True)
     components_only = fields.Bool()
     component_ids = fields.List(fields.Str(), metadata={"description": _ACCESS_COMPONENTS})
+    metrics_only = fields.Bool()
+    metric_ids = fields.List(fields.Str(), metadata={"description": _ACCESS_METRICS})
     created_at = Timestamp()
     updated_at = Timestamp()
 

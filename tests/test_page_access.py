@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from flask_statuspages import audience
+from flask_statuspages import access, audience
 from flask_statuspages.audience import Viewer
 from flask_statuspages.models import utcnow
 
-from .conftest import PREFIX, ApiClient
+from .conftest import PREFIX, ApiClient, make_metric
 
 SECRET = ("Zanzibar-Secret-Component", "Quokka-Secret-Incident", "Narwhal-Secret-Window")
 LINK = re.compile(r"https?://\S+/sign-in/[A-Za-z0-9_.\-]+")
@@ -514,3 +514,45 @@ def test_signing_in_on_the_pages_custom_domain(app: Flask, api: ApiClient, smtp:
     assert signed.status_code == 303 and signed.headers["Location"] == f"{on_domain}/"
     shown = client.get("/", base_url=on_domain)
     assert shown.status_code == 200 and "Customers API" in shown.get_data(as_text=True)
+
+
+def test_metrics_of_a_user_follow_the_same_verbs(app: Flask, ext: Any, api: ApiClient) -> None:
+    page = api.make_page()
+    m1, m2, m3 = (make_metric(app, page["id"], name) for name in ("Latency", "Errors", "Load"))
+    foreign = make_metric(app, api.make_page(name="Other")["id"])
+    user = api.post(users(page["id"]), json={"email": "m@customer.com", "metric_ids": [m1]}).json
+    assert user["metrics_only"] is True and user["metric_ids"] == [m1]
+    assert user["components_only"] is False
+    url = f"{users(page['id'])}/{user['id']}/metrics"
+    assert api.patch(url, json={"metric_ids": [m2]}).json["metric_ids"] == sorted([m1, m2])
+    assert api.put(url, json={"metric_ids": [m3]}).json["metric_ids"] == sorted([m1, m2, m3])
+    assert api.post(url, json={"metric_ids": [m2]}).json["metric_ids"] == [m2]
+    assert api.delete(url, json={"metric_ids": [m2]}).json["metric_ids"] == []
+    api.post(url, json={"metric_ids": [m1, m3]})
+    assert api.delete(f"{url}/{m1}").status_code == 204
+    assert api.get(url).json["metric_ids"] == [m3]
+    assert api.delete(f"{url}/{foreign}").status_code == 404
+    for method in ("PATCH", "PUT", "POST", "DELETE"):
+        refused = api.request(method, url, json={"metric_ids": [foreign, "nope"]})
+        assert refused.status_code == 422, method
+        [message] = refused.json["error"]["fields"]["metric_ids"]
+        assert foreign in message and "nope" in message
+    assert api.get(url).json["metric_ids"] == [m3]
+
+    both = api.post(
+        users(page["id"]),
+        json={"email": "x@customer.com", "component_ids": ["c?"], "metric_ids": [foreign]},
+    )
+    assert both.status_code == 422
+    assert set(both.json["error"]["fields"]) == {"component_ids", "metric_ids"}
+
+    # The viewer context carries the metrics they see, for the metric renderings.
+    api.patch(f"/{page['id']}", json={"visibility": "audience"})
+    ext.viewer_loader(lambda request: request.headers.get("X-Viewer"))
+    with app.test_request_context(headers={"X-Viewer": "m@customer.com"}):
+        ref = access.page_ref(page["slug"])
+        assert ref is not None
+        assert access.viewer_for(ref) == Viewer("m@customer.com", None, frozenset({m3}))
+    with app.app_context():
+        ext.page_access_users.add_metrics(page["id"], user["id"], [m1])
+        assert ext.page_access_users.get(page["id"], user["id"]).metric_ids == sorted([m1, m3])

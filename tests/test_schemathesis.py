@@ -50,7 +50,7 @@ from flask_statuspages.models import utcnow
 from flask_statuspages.notify.fanout import fan_out_batch
 from flask_statuspages.state import db_session
 
-from .conftest import PREFIX, ApiClient
+from .conftest import PREFIX, ApiClient, make_metric
 from .dns_server import LoopbackDNS, loopback_dns
 
 OWNER = "fuzz-owner"
@@ -89,6 +89,7 @@ _SOMETHING = "an update says something: a message, a status or components (one o
 _ORDER = "a new order must list every id of the page once: a reference, not a shape"
 _GROUP = "group_id must name a group of this page, and agree with group_name: a reference"
 _GROUPS = "the groups of one request must have different names"
+_ACCESS_USER = {"component_ids": _REFERENCE, "metric_ids": _REFERENCE, "email": _MAILBOX}
 _MODES = "visibility must agree with is_public and password: a rule across fields"
 _VISIBILITY = {"visibility": _MODES, "is_public": _MODES, "password": _MODES}
 _TEMPLATE = {"components": _REFERENCE, "impact": _ALIAS, "severity": _ALIAS}
@@ -156,20 +157,15 @@ UNSTATEABLE: dict[str, dict[str, str]] = {
         "webhook_url": _URL,
         "email": _MAILBOX,
     },
-    "POST /{page_id}/page-access-users": {"component_ids": _REFERENCE, "email": _MAILBOX},
-    "PUT /{page_id}/page-access-users/{page_access_user_id}": {
-        "component_ids": _REFERENCE,
-        "email": _MAILBOX,
-    },
-    "PATCH /{page_id}/page-access-users/{page_access_user_id}": {
-        "component_ids": _REFERENCE,
-        "email": _MAILBOX,
-    },
+    "POST /{page_id}/page-access-users": _ACCESS_USER,
+    "PUT /{page_id}/page-access-users/{page_access_user_id}": _ACCESS_USER,
+    "PATCH /{page_id}/page-access-users/{page_access_user_id}": _ACCESS_USER,
     **{
-        f"{method} /{{page_id}}/page-access-users/{{page_access_user_id}}/components": {
-            "component_ids": _REFERENCE
+        f"{method} /{{page_id}}/page-access-users/{{page_access_user_id}}/{kind}": {
+            field: _REFERENCE
         }
         for method in ("POST", "PUT", "PATCH", "DELETE")
+        for kind, field in (("components", "component_ids"), ("metrics", "metric_ids"))
     },
     "POST /public/{slug}/sign-in": {"email": _MAILBOX},
 }
@@ -195,6 +191,7 @@ _SEEDED = {
     "delivery_id": models.Delivery,
     "template_id": models.IncidentTemplate,
     "page_access_user_id": models.PageAccessUser,
+    "metric_id": models.Metric,
 }
 
 
@@ -264,6 +261,7 @@ class Scene:
             "subscriber_id": subscriber["id"],
             "delivery_id": delivery_id,
             "template_id": template["id"],
+            "metric_id": make_metric(api.client.application, page_id),
             "page_access_user_id": api.post(
                 f"/{page_id}/page-access-users", json={"email": "viewer@acme.com"}
             ).json["id"],

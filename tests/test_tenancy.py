@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from flask_statuspages import models
 from flask_statuspages.views import ENDPOINTS
 
+from .conftest import make_metric
+
 ADMIN = [e for e in ENDPOINTS if e.auth]
 BODIES = {
     "update_page": {"name": "Stolen"},
@@ -39,11 +41,14 @@ BODIES = {
     "add_page_access_user_components": {"component_ids": ["x"]},
     "replace_page_access_user_components": {"component_ids": ["x"]},
     "remove_page_access_user_components": {"component_ids": ["x"]},
+    "add_page_access_user_metrics": {"metric_ids": ["x"]},
+    "replace_page_access_user_metrics": {"metric_ids": ["x"]},
+    "remove_page_access_user_metrics": {"metric_ids": ["x"]},
 }
 
 
 @pytest.fixture
-def acme_ids(api):
+def acme_ids(api, app):
     page = api.make_page()
     incident = api.make_incident(page["id"])
     api.post(f"/{page['id']}/incidents/{incident['id']}/updates", json={"message": "Second"})
@@ -65,6 +70,7 @@ def acme_ids(api):
     ids["page_access_user_id"] = api.post(
         f"/{page['id']}/page-access-users", json={"email": "viewer@acme.com"}
     ).json["id"]
+    ids["metric_id"] = make_metric(app, page["id"])
     return {**ids, "delivery_id": delivery["id"]}
 
 
@@ -87,6 +93,7 @@ def _row_counts(app, db) -> dict[str, int]:
                 models.IncidentTemplate,
                 models.PageAccessUser,
                 models.PageAccessUserComponent,
+                models.PageAccessUserMetric,
             )
         }
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from flask_statuspages import tokens
 from flask_statuspages.models import Base, utcnow
 
-from .conftest import PREFIX, iso
+from .conftest import PREFIX, iso, make_metric
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 BLUEPRINTS = ("statuspages.", "statuspages_site.")
@@ -62,6 +62,9 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
         "add_page_access_user_components": {"component_ids": ["forged"]},
         "replace_page_access_user_components": {"component_ids": ["forged"]},
         "remove_page_access_user_components": {"component_ids": ["forged"]},
+        "add_page_access_user_metrics": {"metric_ids": ["forged"]},
+        "replace_page_access_user_metrics": {"metric_ids": ["forged"]},
+        "remove_page_access_user_metrics": {"metric_ids": ["forged"]},
         "sign_in": {"email": "forged-viewer@example.org"},
     }
 
@@ -145,6 +148,7 @@ def build_targets(client: FlaskClient, headers: dict[str, str]) -> dict[str, str
             f"/{page['id']}/page-access-users", {"email": "viewer@example.org"}
         )["id"],
     }
+    values["metric_id"] = make_metric(client.application, page["id"])
     listed = client.get(f"{PREFIX}/{page['id']}/deliveries", headers=headers)
     values["delivery_id"] = listed.json["data"][0]["id"]  # the verification email's
     with client.application.app_context():

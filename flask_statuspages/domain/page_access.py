@@ -1,9 +1,11 @@
-"""Page access users: who may see an audience-only page, and which of its components.
+"""Page access users: who may see an audience-only page, and which of its components
+and metrics.
 
 A user with ``components_only`` false sees every component of the page;
 once components are added (or set) it sees those only, until
-``components_only`` is set false again. Deleting a component takes it from
-every user; deleting a user ends their sessions (each request looks them up).
+``components_only`` is set false again; ``metrics_only`` and their metrics
+likewise. Deleting a component takes it from every user; deleting a user
+ends their sessions (each request looks them up).
 
 Signing in: :func:`request_sign_in` emails a known address a link whose
 token (:func:`access.sign_in_link_token`) carries the user's ``login_nonce``;
@@ -23,9 +25,16 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import access, mail, tokens
 from ..changes import commit
-from ..errors import ApiError, conflict, not_found
+from ..errors import ApiError, conflict, not_found, validation_error
 from ..links import external_url
-from ..models import Page, PageAccessUser, PageAccessUserComponent, new_id
+from ..models import (
+    Metric,
+    Page,
+    PageAccessUser,
+    PageAccessUserComponent,
+    PageAccessUserMetric,
+    new_id,
+)
 from ..schemas import Extended
 from ..state import db_session
 from .components import check_on_page, unknown_on_page
@@ -52,8 +61,9 @@ def get_user(page: Page, user_id: str) -> PageAccessUser:
 
 
 def shown(user: PageAccessUser) -> Extended:
-    """``user`` with its ``component_ids``, for :class:`~..schemas.PageAccessUserSchema`."""
-    return Extended(user, component_ids=user.component_ids)
+    """``user`` with its ``component_ids`` and ``metric_ids``, for
+    :class:`~..schemas.PageAccessUserSchema`."""
+    return Extended(user, component_ids=user.component_ids, metric_ids=user.metric_ids)
 
 
 def _email_taken(email: str) -> Exception:
@@ -87,12 +97,50 @@ def _set_components(user: PageAccessUser, ids: Sequence[str]) -> None:
         user.component_links.append(PageAccessUserComponent(component_id=component_id))
 
 
+def _set_metrics(user: PageAccessUser, ids: Sequence[str]) -> None:
+    keep = set(ids)
+    user.metric_links = [link for link in user.metric_links if link.metric_id in keep]
+    have = {link.metric_id for link in user.metric_links}
+    for metric_id in sorted(keep - have):
+        user.metric_links.append(PageAccessUserMetric(metric_id=metric_id))
+
+
+def check_metrics_on_page(page: Page, metric_ids: Sequence[str]) -> None:
+    """422 on ``metric_ids`` unless every one of them is a metric of ``page``."""
+    wanted = set(metric_ids)
+    known = set(
+        db_session().scalars(
+            select(Metric.id).where(Metric.page_id == page.id, Metric.id.in_(wanted))
+        )
+    )
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise validation_error(
+            {"metric_ids": [f"No such metric on this page: {', '.join(unknown)}."]}
+        )
+
+
+def _check_ids(page: Page, components: Sequence[str] | None, metrics: Sequence[str] | None) -> None:
+    """Both checks, so that one 422 names every failing field."""
+    problems: dict[str, Any] = {}
+    for ids, check in ((components, check_on_page), (metrics, check_metrics_on_page)):
+        if ids is None:
+            continue
+        try:
+            check(page, ids)
+        except ApiError as error:
+            problems.update(error.fields or {})
+    if problems:
+        raise validation_error(problems)
+
+
 def create_user(page: Page, data: dict[str, Any]) -> PageAccessUser:
-    """Add a page access user; ``component_ids`` limits them to those components."""
+    """Add a page access user; ``component_ids`` (``metric_ids``) limits them to those
+    components (metrics)."""
     data = dict(data)
     ids = data.pop("component_ids", None)
-    if ids is not None:
-        check_on_page(page, ids)
+    metric_ids = data.pop("metric_ids", None)
+    _check_ids(page, ids, metric_ids)
     _check_email_free(page.id, data["email"])
     user = PageAccessUser(
         id=new_id(),
@@ -101,23 +149,31 @@ def create_user(page: Page, data: dict[str, Any]) -> PageAccessUser:
         email_key=data["email"].lower(),
         external_login=data.get("external_login"),
         components_only=data.get("components_only", ids is not None),
+        metrics_only=data.get("metrics_only", metric_ids is not None),
         login_nonce=new_id(),
     )
     db_session().add(user)
     if ids:
         _set_components(user, ids)
+    if metric_ids:
+        _set_metrics(user, metric_ids)
     _commit(user.email)
     return user
 
 
 def update_user(user: PageAccessUser, data: dict[str, Any]) -> PageAccessUser:
-    """Change a user; ``component_ids``, when given, is their whole new set of components."""
+    """Change a user; ``component_ids`` (``metric_ids``), when given, is their whole new
+    set of components (metrics)."""
     data = dict(data)
     ids = data.pop("component_ids", None)
+    metric_ids = data.pop("metric_ids", None)
+    _check_ids(user_page(user), ids, metric_ids)
     if ids is not None:
-        check_on_page(user_page(user), ids)
         _set_components(user, ids)
         data.setdefault("components_only", True)
+    if metric_ids is not None:
+        _set_metrics(user, metric_ids)
+        data.setdefault("metrics_only", True)
     if "email" in data:
         _check_email_free(user.page_id, data["email"], user.id)
         user.email_key = data["email"].lower()
@@ -137,9 +193,8 @@ def user_page(user: PageAccessUser) -> Page:
 
 def delete_user(user: PageAccessUser) -> None:
     session = db_session()
-    session.execute(
-        delete(PageAccessUserComponent).where(PageAccessUserComponent.user_id == user.id)
-    )
+    for link in (PageAccessUserComponent, PageAccessUserMetric):
+        session.execute(delete(link).where(link.user_id == user.id))
     session.delete(user)
     commit()
 
@@ -177,6 +232,44 @@ def remove_component(user: PageAccessUser, component_id: str) -> None:
     if unknown_on_page(user_page(user), [component_id]):
         raise not_found("Component")
     remove_components(user, [component_id])
+
+
+def add_metrics(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
+    """Let the user see these metrics too (and, from now on, only the ones listed)."""
+    check_metrics_on_page(user_page(user), ids)
+    _set_metrics(user, [*user.metric_ids, *ids])
+    user.metrics_only = True
+    _commit(user.email)
+    return user
+
+
+def replace_metrics(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
+    """The user sees exactly these metrics."""
+    check_metrics_on_page(user_page(user), ids)
+    _set_metrics(user, ids)
+    user.metrics_only = True
+    _commit(user.email)
+    return user
+
+
+def remove_metrics(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
+    """The user no longer sees these metrics."""
+    check_metrics_on_page(user_page(user), ids)
+    gone = set(ids)
+    _set_metrics(user, [i for i in user.metric_ids if i not in gone])
+    user.metrics_only = True
+    _commit(user.email)
+    return user
+
+
+def remove_metric(user: PageAccessUser, metric_id: str) -> None:
+    """``DELETE .../metrics/<metric_id>``: 404 unless it is one of the page's."""
+    found = db_session().scalar(
+        select(Metric.id).where(Metric.page_id == user.page_id, Metric.id == metric_id)
+    )
+    if found is None:
+        raise not_found("Metric")
+    remove_metrics(user, [metric_id])
 
 
 # ------------------------------------------------------------------ signing in

@@ -26,6 +26,7 @@ from ..models import (
     Page,
     PageAccessUser,
     PageAccessUserComponent,
+    PageAccessUserMetric,
     Subscriber,
     SubscriberComponent,
     new_id,
@@ -235,9 +236,8 @@ def delete_page(page: Page) -> None:
         delete(SubscriberComponent).where(SubscriberComponent.subscriber_id.in_(subscribers))
     )
     viewers = select(PageAccessUser.id).where(PageAccessUser.page_id == page.id)
-    session.execute(
-        delete(PageAccessUserComponent).where(PageAccessUserComponent.user_id.in_(viewers))
-    )
+    for link in (PageAccessUserComponent, PageAccessUserMetric):
+        session.execute(delete(link).where(link.user_id.in_(viewers)))
     for model in (
         Delivery,
         NotificationEvent,

@@ -3,7 +3,8 @@
 Statuspage's ``/pages/{page_id}/page_access_users`` are ours at
 ``/<page_id>/page-access-users``, with its verbs: ``PATCH`` or ``PUT`` on
 ``.../components`` adds components, ``POST`` replaces them, ``DELETE``
-removes those listed, ``DELETE .../components/<component_id>`` one.
+removes those listed, ``DELETE .../components/<component_id>`` one; and the
+same verbs on ``.../metrics``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..domain import page_access, pages
 from ..schemas import (
     ComponentIdsInput,
     Extended,
+    MetricIdsInput,
     PageAccessUserInput,
     PageAccessUserQuery,
     PageAccessUserSchema,
@@ -154,3 +156,63 @@ def remove_page_access_user_component(
 ) -> None:
     """Remove one component from a page access user."""
     page_access.remove_component(_user(owner, page_id, page_access_user_id), component_id)
+
+
+@routes.route(USER + "/metrics", "GET", response=PageAccessUserSchema, errors=(404,))
+def get_page_access_user_metrics(owner: str, page_id: str, page_access_user_id: str) -> Any:
+    """The page access user, with the metrics they see."""
+    return page_access.shown(_user(owner, page_id, page_access_user_id))
+
+
+@routes.route(
+    USER + "/metrics",
+    "PATCH",
+    "PUT",
+    body=MetricIdsInput,
+    response=PageAccessUserSchema,
+    errors=(404,),
+)
+def add_page_access_user_metrics(
+    owner: str, page_id: str, page_access_user_id: str, body: dict[str, Any]
+) -> Extended:
+    """Add metrics for a page access user (who then sees the listed ones only)."""
+    user = _user(owner, page_id, page_access_user_id)
+    return page_access.shown(page_access.add_metrics(user, body["metric_ids"]))
+
+
+@routes.route(
+    USER + "/metrics",
+    "POST",
+    body=MetricIdsInput,
+    response=PageAccessUserSchema,
+    errors=(404,),
+)
+def replace_page_access_user_metrics(
+    owner: str, page_id: str, page_access_user_id: str, body: dict[str, Any]
+) -> Extended:
+    """Replace the metrics of a page access user."""
+    user = _user(owner, page_id, page_access_user_id)
+    return page_access.shown(page_access.replace_metrics(user, body["metric_ids"]))
+
+
+@routes.route(
+    USER + "/metrics",
+    "DELETE",
+    body=MetricIdsInput,
+    response=PageAccessUserSchema,
+    errors=(404,),
+)
+def remove_page_access_user_metrics(
+    owner: str, page_id: str, page_access_user_id: str, body: dict[str, Any]
+) -> Extended:
+    """Remove metrics from a page access user."""
+    user = _user(owner, page_id, page_access_user_id)
+    return page_access.shown(page_access.remove_metrics(user, body["metric_ids"]))
+
+
+@routes.route(USER + "/metrics/<metric_id>", "DELETE", status=204, errors=(404,))
+def remove_page_access_user_metric(
+    owner: str, page_id: str, page_access_user_id: str, metric_id: str
+) -> None:
+    """Remove one metric from a page access user."""
+    page_access.remove_metric(_user(owner, page_id, page_access_user_id), metric_id)
