@@ -208,7 +208,8 @@ SIGN_IN_SENT = "If this address may see the page, a sign-in link is on its way t
     response=PageSessionSchema,
     errors=(404,),
     produces=("text/html",),
-    consumes=(JSON, FORM, MULTIPART),
+    # The button of the page the link opens posts a form.
+    consumes=(JSON, FORM),
 )
 def follow_sign_in_link(slug: str, token: str) -> Any:
     """A sign-in link: ``GET`` asks to confirm, ``POST`` signs in (once).
