@@ -23,15 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import after_this_request, current_app, request
+from flask import after_this_request, current_app, g, request
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from werkzeug.security import check_password_hash
 
 from . import freshness, rules, tokens
+from .audience import Viewer
 from .clients import client_address
 from .errors import ApiError, not_found
-from .models import Page
+from .models import Page, PageAccessUser, PageAccessUserComponent, PageAccessUserMetric
 from .state import UNRESOLVED, db_session, get_state
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ _COLUMNS = (
     Page.custom_domain_verified_at,
     Page.robots_noindex,
     Page.redirect_to_https,
+    Page.audience_only,
 )
 
 
@@ -69,11 +71,13 @@ class PageRef:
     custom_domain_verified_at: datetime | None
     robots_noindex: bool
     redirect_to_https: bool
+    #: Only its signed-in page access users see it (``visibility: audience``).
+    audience_only: bool = False
 
     @property
     def protected(self) -> bool:
         """Whether the page is shown to some visitors only (so never cached publicly)."""
-        return self.password_hash is not None or bool(self.ip_allowlist)
+        return self.password_hash is not None or bool(self.ip_allowlist) or self.audience_only
 
     @property
     def verified_domain(self) -> str | None:
@@ -290,6 +294,12 @@ def check(ref: PageRef) -> None:
             "This page is password-protected: unlock it with POST .../auth.",
             code="password_required",
         )
+    if ref.audience_only and current_viewer(ref) is None:
+        raise ApiError(
+            401,
+            "This page is for its page access users: sign in with POST .../sign-in.",
+            code="sign_in_required",
+        )
 
 
 def https_url(ref: PageRef) -> str | None:
@@ -394,4 +404,129 @@ def set_session_cookie(response: Any, ref: PageRef, token: str) -> None:
         secure=request.is_secure,
         httponly=True,
         samesite="Lax",
+    )
+
+
+# ------------------------------------------------------ viewers (audience pages)
+
+#: Where a request keeps the viewers it resolved, by page id.
+_VIEWERS = "statuspages_viewers"
+#: What an audience page shows someone not signed in: no component at all.
+NOBODY = Viewer(component_ids=frozenset(), metric_ids=frozenset())
+
+
+def viewer_cookie_name(ref: PageRef) -> str:
+    return f"statuspages_viewer_{ref.id}"
+
+
+def current_viewer(ref: PageRef) -> Viewer | None:
+    """Who is looking at the audience page ``ref``: a page access user signed in (by
+    the host's ``viewer_loader``, else by a sign-in link's cookie); ``None`` if nobody.
+
+    Resolved once per request and page.
+    """
+    known: dict[str, Viewer | None] = g.setdefault(_VIEWERS, {})
+    if ref.id not in known:
+        user = _loaded_user(ref) or _session_user(ref)
+        known[ref.id] = None if user is None else viewer_of(user)
+    return known[ref.id]
+
+
+def viewer_for(ref: PageRef) -> Viewer | None:
+    """The viewer whose view of ``ref`` this request renders: ``None`` (everything) on
+    a page that is not audience-only, :data:`NOBODY` when nobody is signed in."""
+    if not ref.audience_only:
+        return None
+    return current_viewer(ref) or NOBODY
+
+
+def check_component_visible(ref: PageRef, component_id: str) -> None:
+    """404 (as for a component that does not exist) if this viewer may not see it."""
+    viewer = viewer_for(ref)
+    if viewer is not None and not viewer.sees_component(component_id):
+        raise not_found("Component")
+
+
+def viewer_of(user: PageAccessUser) -> Viewer:
+    components = None
+    if user.components_only:
+        rows = db_session().scalars(
+            select(PageAccessUserComponent.component_id).where(
+                PageAccessUserComponent.user_id == user.id
+            )
+        )
+        components = frozenset(rows)
+    metrics = None
+    if user.metrics_only:
+        found = db_session().scalars(
+            select(PageAccessUserMetric.metric_id).where(PageAccessUserMetric.user_id == user.id)
+        )
+        metrics = frozenset(found)
+    return Viewer(email=user.email, component_ids=components, metric_ids=metrics)
+
+
+def access_user(page_id: str, email: str) -> PageAccessUser | None:
+    """The page's access user with ``email`` (in any case)."""
+    return db_session().scalar(
+        select(PageAccessUser).where(
+            PageAccessUser.page_id == page_id, PageAccessUser.email_key == email.strip().lower()
+        )
+    )
+
+
+def _loaded_user(ref: PageRef) -> PageAccessUser | None:
+    loader = get_state().extension.viewer_loader_callback
+    if loader is None:
+        return None
+    email = loader(request)
+    if not email or not isinstance(email, str):
+        return None
+    return access_user(ref.id, email)
+
+
+def _session_user(ref: PageRef) -> PageAccessUser | None:
+    candidates = _presented_tokens()
+    cookie = request.cookies.get(viewer_cookie_name(ref))
+    if cookie:
+        candidates.append(cookie)
+    max_age = current_app.config["STATUSPAGES_PAGE_SESSION_MAX_AGE"]
+    for token in candidates:
+        try:
+            payload: Any = tokens.load(tokens.Purpose.VIEWER_SESSION, token, max_age=max_age)
+        except (tokens.TokenInvalid, tokens.TokenExpired):
+            continue
+        if not isinstance(payload, dict) or payload.get("p") != ref.id:
+            continue
+        user = db_session().get(PageAccessUser, str(payload.get("u")))
+        if user is not None and user.page_id == ref.id:
+            return user
+    return None
+
+
+def sign_in_link_token(user: PageAccessUser) -> str:
+    """A sign-in link's token: good once (the user's nonce changes when it is used)."""
+    return tokens.dump(
+        tokens.Purpose.VIEWER_LINK, {"p": user.page_id, "u": user.id, "n": user.login_nonce}
+    )
+
+
+def viewer_session_token(user: PageAccessUser) -> str:
+    return tokens.dump(tokens.Purpose.VIEWER_SESSION, {"p": user.page_id, "u": user.id})
+
+
+def set_viewer_cookie(response: Any, ref: PageRef, token: str) -> None:
+    response.set_cookie(
+        viewer_cookie_name(ref),
+        token,
+        max_age=current_app.config["STATUSPAGES_PAGE_SESSION_MAX_AGE"],
+        path="/",
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def clear_viewer_cookie(response: Any, ref: PageRef) -> None:
+    response.delete_cookie(
+        viewer_cookie_name(ref), path="/", secure=request.is_secure, httponly=True, samesite="Lax"
     )

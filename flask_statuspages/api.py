@@ -41,6 +41,7 @@ from .domain import (
     incidents,
     maintenances,
     metrics,
+    page_access,
     pages,
     postmortems,
     subscribers,
@@ -57,6 +58,7 @@ from .models import (
     Maintenance,
     Metric,
     Page,
+    PageAccessUser,
     Subscriber,
 )
 from .rules import SlugCheck
@@ -506,6 +508,83 @@ class Metrics(_OnPage):
         return metrics.metrics_view(self._page(page), query["period"])
 
 
+class PageAccessUsers(_OnPage):
+    """Who may see an audience-only page: ``statuspages.page_access_users``."""
+
+    def list(self, page: PageLike, email: str | None = None) -> builtins.list[PageAccessUser]:
+        """The page's access users, oldest first; ``email`` finds one (any case)."""
+        return list(db_session().scalars(page_access.users_of(self._page(page).id, email)))
+
+    def get(self, page: PageLike, user: PageAccessUser | str) -> PageAccessUser:
+        return page_access.get_user(self._page(page), _ident(user))
+
+    @atomic
+    def create(self, page: PageLike, **fields: Any) -> PageAccessUser:
+        """Add a user: ``email``, and optionally ``external_login``, ``component_ids``
+        (what they see; default every component), ``components_only``, ``metric_ids``
+        and ``metrics_only``."""
+        data = validated(schemas.PageAccessUserInput, fields)
+        return page_access.create_user(self._page(page), data)
+
+    @atomic
+    def update(self, page: PageLike, user: PageAccessUser | str, **fields: Any) -> PageAccessUser:
+        """Change a user; ``component_ids``, when given, is their whole set."""
+        data = validated(schemas.PageAccessUserInput, fields, partial=True)
+        return page_access.update_user(self.get(page, user), data)
+
+    @atomic
+    def delete(self, page: PageLike, user: PageAccessUser | str) -> None:
+        page_access.delete_user(self.get(page, user))
+
+    @atomic
+    def add_components(
+        self, page: PageLike, user: PageAccessUser | str, component_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user sees these components too (and only the ones listed)."""
+        data = validated(schemas.ComponentIdsInput, {"component_ids": component_ids})
+        return page_access.add_components(self.get(page, user), data["component_ids"])
+
+    @atomic
+    def replace_components(
+        self, page: PageLike, user: PageAccessUser | str, component_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user sees exactly these components."""
+        data = validated(schemas.ComponentIdsInput, {"component_ids": component_ids})
+        return page_access.replace_components(self.get(page, user), data["component_ids"])
+
+    @atomic
+    def remove_components(
+        self, page: PageLike, user: PageAccessUser | str, component_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user no longer sees these components."""
+        data = validated(schemas.ComponentIdsInput, {"component_ids": component_ids})
+        return page_access.remove_components(self.get(page, user), data["component_ids"])
+
+    @atomic
+    def add_metrics(
+        self, page: PageLike, user: PageAccessUser | str, metric_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user sees these metrics too (and only the ones listed)."""
+        data = validated(schemas.MetricIdsInput, {"metric_ids": metric_ids})
+        return page_access.add_metrics(self.get(page, user), data["metric_ids"])
+
+    @atomic
+    def replace_metrics(
+        self, page: PageLike, user: PageAccessUser | str, metric_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user sees exactly these metrics."""
+        data = validated(schemas.MetricIdsInput, {"metric_ids": metric_ids})
+        return page_access.replace_metrics(self.get(page, user), data["metric_ids"])
+
+    @atomic
+    def remove_metrics(
+        self, page: PageLike, user: PageAccessUser | str, metric_ids: builtins.list[str]
+    ) -> PageAccessUser:
+        """The user no longer sees these metrics."""
+        data = validated(schemas.MetricIdsInput, {"metric_ids": metric_ids})
+        return page_access.remove_metrics(self.get(page, user), data["metric_ids"])
+
+
 class PythonApi:
     """The operations of :mod:`flask_statuspages.api`, grouped as on the extension."""
 
@@ -518,6 +597,7 @@ class PythonApi:
         self.groups = Groups(self.pages)
         self.incident_templates = IncidentTemplates(self.pages)
         self.metrics = Metrics(self.pages)
+        self.page_access_users = PageAccessUsers(self.pages)
 
 
 __all__ = [
@@ -528,6 +608,7 @@ __all__ = [
     "Incidents",
     "Maintenances",
     "Metrics",
+    "PageAccessUsers",
     "Pages",
     "PythonApi",
     "Subscribers",

@@ -44,6 +44,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "STATUSPAGES_DNS_NAMESERVERS": None,
     "STATUSPAGES_DNS_TIMEOUT": 3.0,
     "STATUSPAGES_PAGE_SESSION_MAX_AGE": 7 * 24 * 3600,
+    "STATUSPAGES_VIEWER_LINK_MAX_AGE": 15 * 60,
     "STATUSPAGES_PUBLIC_RATE_LIMIT": "300 per minute",
     "STATUSPAGES_AUTH_RATE_LIMIT": "5 per 5 minutes",
     "STATUSPAGES_API_RATE_LIMIT": "60 per minute;10 per second",
@@ -63,6 +64,7 @@ DEFAULT_DATABASE_URI = "sqlite:///statuspages.db"
 
 OwnerLoader = Callable[[], Any]
 PageLimitLoader = Callable[[str], "int | None"]
+ViewerLoader = Callable[[Any], "str | None"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -86,6 +88,7 @@ class StatusPages:
         self._own_db: SQLAlchemy | None = None
         self.owner_loader_callback: OwnerLoader | None = None
         self.page_limit_loader_callback: PageLimitLoader | None = None
+        self.viewer_loader_callback: ViewerLoader | None = None
         operations = PythonApi()
         #: Status pages, in-process (:class:`flask_statuspages.api.Pages`).
         self.pages = operations.pages
@@ -103,6 +106,8 @@ class StatusPages:
         self.incident_templates = operations.incident_templates
         #: Metrics of a page and their readings (:class:`flask_statuspages.api.Metrics`).
         self.metrics = operations.metrics
+        #: Page access users of a page (:class:`flask_statuspages.api.PageAccessUsers`).
+        self.page_access_users = operations.page_access_users
         if app is not None:
             self.init_app(app)
 
@@ -173,6 +178,14 @@ class StatusPages:
         built-in loader accepts ``Authorization: Bearer`` API tokens.
         """
         self.owner_loader_callback = callback
+        return callback
+
+    def viewer_loader(self, callback: F) -> F:
+        """Register ``callback(request) -> email | None``: who is looking at an
+        audience-only page, by the host's own login. The email must be one of
+        the page's access users to see it; else (or ``None``) a sign-in link's
+        session still counts, and without one the visitor must sign in."""
+        self.viewer_loader_callback = callback
         return callback
 
     def page_limit_loader(self, callback: F) -> F:

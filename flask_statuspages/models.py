@@ -106,6 +106,10 @@ class Page(Timestamped, Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     #: werkzeug's salted hash; set: visitors must unlock the page with the password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: Only signed-in page access users see the page (``visibility: audience``).
+    audience_only: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
     #: CIDRs allowed to see the page; empty: anyone.
     ip_allowlist: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     custom_domain_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -475,6 +479,78 @@ class SubscriberComponent(Base):
     )
     component_id: Mapped[str] = mapped_column(
         ForeignKey("statuspages_component.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PageAccessUser(Timestamped, Base):
+    """Someone who may see an audience-only page, once signed in (see ``access.py``)."""
+
+    __tablename__ = "statuspages_page_access_user"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    page_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page.id", ondelete="CASCADE"), nullable=False
+    )
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    #: ``email`` lower-cased: unique per page, so addresses differing in case are one user.
+    email_key: Mapped[str] = mapped_column(String(320), nullable=False)
+    #: The user's login at the host's identity provider (kept, as Statuspage has it).
+    external_login: Mapped[str | None] = mapped_column(String(255))
+    #: Limited to ``component_links``; else every component of the page.
+    components_only: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    #: Limited to ``metric_links``; else every metric of the page.
+    metrics_only: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    #: Part of every sign-in link; changed when one is used, so each works once.
+    login_nonce: Mapped[str] = mapped_column(String(32), nullable=False, default=new_id)
+
+    component_links: Mapped[list[PageAccessUserComponent]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    metric_links: Mapped[list[PageAccessUserMetric]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        Index("uq_statuspages_page_access_user_page_email", "page_id", "email_key", unique=True),
+    )
+
+    @property
+    def component_ids(self) -> list[str]:
+        return sorted(link.component_id for link in self.component_links)
+
+    @property
+    def metric_ids(self) -> list[str]:
+        return sorted(link.metric_id for link in self.metric_links)
+
+
+class PageAccessUserComponent(Base):
+    """A component a page access user may see."""
+
+    __tablename__ = "statuspages_page_access_user_component"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page_access_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    component_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_component.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PageAccessUserMetric(Base):
+    """A metric a page access user may see."""
+
+    __tablename__ = "statuspages_page_access_user_metric"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_page_access_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric_id: Mapped[str] = mapped_column(
+        ForeignKey("statuspages_metric.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from flask import Flask
 
 from . import signals
+from .audience import Viewer, filter_event
 from .schemas import format_timestamp
 
 log = logging.getLogger(__name__)
@@ -227,7 +228,21 @@ def _incident(incident: Any) -> dict[str, Any]:
         "title": incident.title,
         "status": incident.status,
         "severity": incident.severity,
+        # Streams of viewers limited to some components drop the others' (audience.py).
+        "component_ids": _incident_components(incident),
     }
+
+
+def _incident_components(incident: Any) -> list[str]:
+    """Every component the incident names: its affected ones and those its updates moved."""
+    found = set(incident.components or {})
+    try:
+        updates = list(incident.updates)
+    except Exception:  # deleted: its updates went with it
+        updates = []
+    for update in updates:
+        found.update(c["id"] for c in update.components or ())
+    return sorted(found)
 
 
 def _maintenance(maintenance: Any) -> dict[str, Any]:
@@ -237,6 +252,7 @@ def _maintenance(maintenance: Any) -> dict[str, Any]:
         "status": maintenance.status,
         "scheduled_for": format_timestamp(maintenance.scheduled_for),
         "scheduled_until": format_timestamp(maintenance.scheduled_until),
+        "component_ids": list(maintenance.component_ids or ()),
     }
 
 
@@ -346,6 +362,7 @@ def stream(
     heartbeat: float,
     max_duration: float,
     client_gone: Callable[[], bool] = lambda: False,
+    viewer: Viewer | None = None,
 ) -> Iterator[str]:
     """The SSE stream of a page.
 
@@ -358,6 +375,10 @@ def stream(
     rather than at the next failed write. After about ``max_duration``
     seconds (less a random tenth, so streams opened together do not all
     reconnect together) it ends; browsers reconnect with ``Last-Event-ID``.
+
+    ``viewer`` (an audience page's): each event is passed through
+    :func:`audience.filter_event`, so a limited viewer's stream carries
+    nothing about components they may not see.
     """
     subscription = broker.subscribe(page_id)  # before the backlog: nothing falls between
     try:
@@ -370,7 +391,9 @@ def stream(
         else:
             for event in missed:
                 sent.add(event.id)
-                yield event.encode()
+                shown = _for_viewer(event, viewer)
+                if shown is not None:
+                    yield shown.encode()
         now = time.monotonic()
         deadline = now + max_duration * random.uniform(0.9, 1.0)
         next_beat = now + heartbeat
@@ -386,12 +409,23 @@ def stream(
                 continue
             if live.id in sent:
                 continue
-            yield live.encode()
+            shown = _for_viewer(live, viewer)
+            if shown is not None:
+                yield shown.encode()
             next_beat = now + heartbeat  # an event keeps proxies waiting as well as a comment
             if live.name in CLOSING_EVENTS:
                 return
     finally:
         subscription.close()
+
+
+def _for_viewer(event: Event, viewer: Viewer | None) -> Event | None:
+    if viewer is None:
+        return event
+    data = filter_event(event.name, event.data, viewer)
+    if data is None:
+        return None
+    return event if data is event.data else Event(event.id, event.page_id, event.name, data)
 
 
 def socket_closed(environ: dict[str, Any]) -> Callable[[], bool]:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: Component statuses, best to worst. The order is the roll-up order.
@@ -145,6 +146,54 @@ def retry_delay(attempt: int, base: float, jitter: float) -> float:
 def hidden(is_public: bool, enabled: bool) -> bool:
     """A private or disabled page is hidden from every public route."""
     return not (is_public and enabled)
+
+
+#: Who sees a page: anyone, nobody, visitors with its password, or its page access users.
+VISIBILITIES = ("public", "private", "password", "audience")
+
+
+def visibility(is_public: bool, has_password: bool, audience_only: bool) -> str:
+    """The page's ``visibility``, from the columns it is kept in."""
+    if not is_public:
+        return "private"
+    if audience_only:
+        return "audience"
+    return "password" if has_password else "public"
+
+
+def visibility_columns(data: dict[str, Any], has_password: bool) -> dict[str, Any]:
+    """``data`` (a page write) with its ``visibility`` turned into ``is_public``,
+    ``audience_only`` and ``password``; raises ``ValueError`` with the problems by field.
+
+    Without ``visibility``, a write keeps the older meaning of its fields: a
+    password given makes the page a password page (no longer audience-only).
+    """
+    data = dict(data)
+    password = data.get("password")
+    mode = data.pop("visibility", None)
+    problems: dict[str, list[str]] = {}
+    if mode is None:
+        if password is not None:
+            data["audience_only"] = False
+        return data
+    wanted_public = mode != "private"
+    if data.get("is_public", wanted_public) != wanted_public:
+        message = f"is_public must be {str(wanted_public).lower()} with visibility {mode}."
+        problems["is_public"] = problems["visibility"] = [message]
+    if mode in ("public", "audience") and password is not None:
+        message = f"A page with visibility {mode} has no password; give none (or null)."
+        problems["password"] = problems["visibility"] = [message]
+    if mode == "password" and password is None and (not has_password or "password" in data):
+        message = "Give a password to make the page password-protected."
+        problems["password"] = problems["visibility"] = [message]
+    if problems:
+        raise ValueError(problems)
+    data["is_public"] = wanted_public
+    if mode != "private":
+        data["audience_only"] = mode == "audience"
+    if mode in ("public", "audience"):
+        data["password"] = None
+    return data
 
 
 def ip_allowed(allowlist: Sequence[str], address: str | None) -> bool:

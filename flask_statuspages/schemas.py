@@ -414,6 +414,15 @@ class PageInput(PageSettingsInput):
     )
     description = Text(max_length=5000, allow_none=True)
     is_public = StrictBool(metadata={"description": "Default true."})
+    visibility = fields.Str(
+        validate=validate.OneOf(rules.VISIBILITIES),
+        metadata={
+            "description": "Who sees the page: public (anyone), private (nobody), password"
+            " (visitors who unlock it with password) or audience (its signed-in page access"
+            " users). Kept consistent with is_public and password: public and audience remove"
+            " the password; password needs one (given, or set already)."
+        },
+    )
     custom_domain = Hostname(allow_none=True, metadata={"example": "status.acme.com"})
     theme = fields.Nested(ThemeSchema, allow_none=True)
     enabled = StrictBool(metadata={"description": "Default true; false hides the page."})
@@ -534,6 +543,12 @@ class PageSchema(PageSettingsSchema):
     theme = fields.Dict()
     enabled = fields.Bool()
     password_protected = fields.Function(lambda page: page.password_hash is not None)
+    visibility = fields.Function(
+        lambda page: rules.visibility(
+            page.is_public, page.password_hash is not None, bool(page.audience_only)
+        ),
+        metadata={"enum": list(rules.VISIBILITIES)},
+    )
     ip_allowlist = fields.List(fields.Str())
     header_html = fields.Str(allow_none=True)
     footer_html = fields.Str(allow_none=True)
@@ -697,6 +712,81 @@ class GroupSchema(Schema):
     component_ids = fields.List(fields.Str(), metadata={"description": _MEMBERS})
     created_at = Timestamp()
     updated_at = Timestamp()
+
+
+# ------------------------------------------------------- page access users
+
+_ACCESS_COMPONENTS = "Components the user may see (with components_only)."
+_ACCESS_METRICS = "Metrics the user may see (with metrics_only)."
+
+
+class PageAccessUserInput(InputSchema):
+    email = EmailAddress(
+        required=True,
+        metadata={"example": "jane@customer.com", "description": "Unique on the page, any case."},
+    )
+    external_login = Text(
+        max_length=255,
+        allow_none=True,
+        metadata={"description": "The user's login at your identity provider, kept for you."},
+    )
+    components_only = StrictBool(
+        metadata={
+            "description": "True: the user sees component_ids only; false: every component"
+            " (default: true when component_ids is given)."
+        }
+    )
+    component_ids = fields.List(
+        fields.Str(),
+        validate=validate.Length(max=500),
+        metadata={"description": _ACCESS_COMPONENTS + " On an update: the whole new set."},
+    )
+    metrics_only = StrictBool(
+        metadata={
+            "description": "True: the user sees metric_ids only; false: every metric"
+            " (default: true when metric_ids is given)."
+        }
+    )
+    metric_ids = fields.List(
+        fields.Str(),
+        validate=validate.Length(max=500),
+        metadata={"description": _ACCESS_METRICS + " On an update: the whole new set."},
+    )
+
+
+class ComponentIdsInput(InputSchema):
+    component_ids = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"example": ["c0ffee00c0ffee00c0ffee00c0ffee00"]},
+    )
+
+
+class MetricIdsInput(InputSchema):
+    metric_ids = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"example": ["c0ffee00c0ffee00c0ffee00c0ffee00"]},
+    )
+
+
+class PageAccessUserSchema(Schema):
+    id = fields.Str()
+    page_id = fields.Str()
+    email = fields.Str()
+    external_login = fields.Str(allow_none=True)
+    components_only = fields.Bool()
+    component_ids = fields.List(fields.Str(), metadata={"description": _ACCESS_COMPONENTS})
+    metrics_only = fields.Bool()
+    metric_ids = fields.List(fields.Str(), metadata={"description": _ACCESS_METRICS})
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+class SignInInput(InputSchema):
+    email = EmailAddress(required=True, metadata={"example": "jane@customer.com"})
 
 
 class GroupListSchema(Schema):
@@ -1525,6 +1615,13 @@ MAX_PAGE = 2**31 - 1
 class PaginationQuery(QuerySchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PageAccessUserQuery(PaginationQuery):
+    email = fields.Str(
+        validate=validate.Length(min=1, max=320),
+        metadata={"description": "Only the user with this email (any case)."},
+    )
 
 
 class IncidentListQuery(PaginationQuery):

@@ -69,7 +69,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import rules
-from .access import PageRef
+from .access import PageRef, viewer_for
+from .audience import Viewer, filter_data
 from .domain.components import ordered_components
 from .domain.groups import ordered_groups
 from .domain.incidents import incidents_of, unresolved_incidents
@@ -131,6 +132,20 @@ class Snapshot:
     renderings: dict[Hashable, Rendering] = field(default_factory=dict)
     #: Values worked out from the snapshot on demand (other views of the metrics).
     derived: dict[Hashable, Any] = field(default_factory=dict)
+    #: The same page as limited viewers see it (audience pages), by what they see.
+    views: dict[Hashable, Snapshot] = field(default_factory=dict)
+
+    def view_for(self, viewer: Viewer | None) -> Snapshot:
+        """This snapshot as ``viewer`` sees it (see :mod:`.audience`), with renderings of
+        its own: a cached rendering is keyed by what its viewers may see."""
+        if viewer is None or not viewer.limited:
+            return self
+        found = self.views.get(viewer.key)
+        if found is None:
+            found = Snapshot(self.ref, filter_data(self.data, viewer), self.valid_until)
+            if len(self.views) < MAX_RENDERINGS:
+                self.views[viewer.key] = found
+        return found
 
     def render(self, key: Hashable, make: Callable[[Snapshot], bytes | str]) -> Rendering:
         """The rendering ``key`` of this snapshot, made by ``make`` once."""
@@ -194,8 +209,9 @@ class SnapshotCache:
 
 
 def get_snapshot(ref: PageRef) -> Snapshot:
-    """The snapshot of ``ref``'s current public version, from the cache or built."""
-    return get_state().snapshots.get_or_build(ref, utcnow())
+    """The snapshot of ``ref``'s current public version as this request's viewer sees
+    it (:func:`access.viewer_for`), from the cache or built."""
+    return get_state().snapshots.get_or_build(ref, utcnow()).view_for(viewer_for(ref))
 
 
 # ------------------------------------------------------------------ build
@@ -393,6 +409,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             "allow_email_subscribers": page.allow_email_subscribers,
             "allow_webhook_subscribers": page.allow_webhook_subscribers,
             "time_zone": page.time_zone,
+            "audience_only": page.audience_only,
         },
         "overall_status": overall,
         "components": components,

@@ -22,6 +22,8 @@ class Purpose(str, enum.Enum):
     VERIFY = "statuspages-verify"
     UNSUBSCRIBE = "statuspages-unsubscribe"
     PAGE_SESSION = "statuspages-page-session"
+    VIEWER_LINK = "statuspages-viewer-link"
+    VIEWER_SESSION = "statuspages-viewer-session"
 
 
 class TokenInvalid(Exception):

@@ -254,6 +254,20 @@ def api(app: Flask) -> ApiClient:
 # --------------------------------------------------------------- helpers
 
 
+def make_metric(app: Flask, page_id: str, name: str = "Latency") -> str:
+    """A metric of the page, written directly (its routes are not this branch's): its id."""
+    from flask_statuspages.models import Metric
+
+    with app.app_context():
+        session = app.extensions["statuspages"].db.session
+        metric = Metric(page_id=page_id, name=name, suffix="ms")
+        session.add(metric)
+        session.commit()
+        metric_id = metric.id
+        session.remove()
+    return metric_id
+
+
 @pytest.fixture
 def recorded_signals(app: Flask) -> Iterator[list[tuple[str, dict[str, Any]]]]:
     """Every signal of ``flask_statuspages.signals`` sent by ``app``, in order."""

@@ -161,7 +161,7 @@ ATTACK = """async (attempts) => {
   const results = [];
   const loaded = (frame) => new Promise((resolve) => {
     frame.onload = () => resolve("loaded");
-    setTimeout(() => resolve("timeout"), 15000);
+    setTimeout(() => resolve("timeout"), 60000);  // a hang guard: many forms, a busy machine
   });
   const submit = (attempt, index, kind) => {
     const frame = document.createElement("iframe");

@@ -56,7 +56,7 @@ def accepted_types(route: WriteRoute) -> set[str]:
         return {FORM}
     if route.view == "unsubscribe":
         return {JSON, FORM, MULTIPART}
-    if route.takes_body:
+    if route.takes_body or route.view == "follow_sign_in_link":  # (the link's button)
         return {JSON, FORM}
     return {JSON}
 
@@ -125,6 +125,11 @@ def test_every_write_route_refuses_other_sites(
 #: The answers of views that refuse for reasons of their own in this scene.
 DOMAIN_ANSWERS = {
     "statuspages.unlock_page": 404,  # the page has no password
+    # The page is not audience-only: nobody signs in (or out).
+    "statuspages.sign_in": 404,
+    "statuspages.follow_sign_in_link": 404,
+    "statuspages.sign_out": 404,
+    "statuspages_site.sign_in": 404,
     "statuspages.verify_domain": 422,  # no STATUSPAGES_CNAME_TARGET
     "statuspages.reactivate_subscriber": 409,  # not quarantined
     "statuspages.retry_delivery": 409,  # not failed (yet)
@@ -135,6 +140,17 @@ DOMAIN_ANSWERS = {
     # An order that is not the page's whole list (see write_routes.sample_bodies).
     "statuspages.reorder_components": 422,
     "statuspages.reorder_groups": 422,
+    # Ids that are no component (metric) of the page (see write_routes.sample_bodies).
+    **{
+        f"statuspages.{verb}_page_access_user_{kind}": 422
+        for verb in ("add", "replace")
+        for kind in ("components", "metrics")
+    },
+    # The page access user was deleted just before (deletions come last, in route order).
+    **{
+        f"statuspages.remove_page_access_user_{kind}": 404
+        for kind in ("components", "metrics", "component", "metric")
+    },
 }
 
 

@@ -91,6 +91,9 @@ _SOMETHING = "an update says something: a message, a status or components (one o
 _ORDER = "a new order must list every id of the page once: a reference, not a shape"
 _GROUP = "group_id must name a group of this page, and agree with group_name: a reference"
 _GROUPS = "the groups of one request must have different names"
+_ACCESS_USER = {"component_ids": _REFERENCE, "metric_ids": _REFERENCE, "email": _MAILBOX}
+_MODES = "visibility must agree with is_public and password: a rule across fields"
+_VISIBILITY = {"visibility": _MODES, "is_public": _MODES, "password": _MODES}
 _TEMPLATE = {"components": _REFERENCE, "impact": _ALIAS, "severity": _ALIAS}
 _TEMPLATE_ID = "template_id must name a template of this page: a reference, not a shape"
 _CREATE_ONLY = "template_id is taken when creating only; an update refuses it"
@@ -122,7 +125,13 @@ UNSTATEABLE: dict[str, dict[str, str]] = {
         "created_at": _PAST,
         "message": _SOMETHING,
     },
-    "POST /": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS, "groups": _GROUPS},
+    "POST /": {
+        "ip_allowlist": _NETWORK,
+        **_THEME_URLS,
+        **_PAGE_SETTINGS,
+        **_VISIBILITY,
+        "groups": _GROUPS,
+    },
     "POST /{page_id}/components": {"group_id": _GROUP, "group_name": _GROUP},
     "PUT /{page_id}/components/{component_id}": {"group_id": _GROUP, "group_name": _GROUP},
     "PATCH /{page_id}/components/{component_id}": {"group_id": _GROUP, "group_name": _GROUP},
@@ -131,8 +140,8 @@ UNSTATEABLE: dict[str, dict[str, str]] = {
     "POST /{page_id}/groups": {"component_ids": _REFERENCE},
     "PUT /{page_id}/groups/{group_id}": {"component_ids": _REFERENCE},
     "PATCH /{page_id}/groups/{group_id}": {"component_ids": _REFERENCE},
-    "PUT /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS},
-    "PATCH /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS},
+    "PUT /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS, **_VISIBILITY},
+    "PATCH /{page_id}": {"ip_allowlist": _NETWORK, **_THEME_URLS, **_PAGE_SETTINGS, **_VISIBILITY},
     "POST /{page_id}/maintenances": {
         "scheduled_for": _WINDOW,
         "scheduled_until": _WINDOW,
@@ -161,6 +170,17 @@ UNSTATEABLE: dict[str, dict[str, str]] = {
         "webhook_url": _URL,
         "email": _MAILBOX,
     },
+    "POST /{page_id}/page-access-users": _ACCESS_USER,
+    "PUT /{page_id}/page-access-users/{page_access_user_id}": _ACCESS_USER,
+    "PATCH /{page_id}/page-access-users/{page_access_user_id}": _ACCESS_USER,
+    **{
+        f"{method} /{{page_id}}/page-access-users/{{page_access_user_id}}/{kind}": {
+            field: _REFERENCE
+        }
+        for method in ("POST", "PUT", "PATCH", "DELETE")
+        for kind, field in (("components", "component_ids"), ("metrics", "metric_ids"))
+    },
+    "POST /public/{slug}/sign-in": {"email": _MAILBOX},
 }
 _TOKEN = "a token is checked by its signature: a well-formed string is not a valid token"
 #: Refusals that depend on stored state, not on the request: by operation, the status
@@ -183,6 +203,7 @@ _SEEDED = {
     "subscriber_id": models.Subscriber,
     "delivery_id": models.Delivery,
     "template_id": models.IncidentTemplate,
+    "page_access_user_id": models.PageAccessUser,
     "metric_id": models.Metric,
 }
 
@@ -213,9 +234,10 @@ class Scene:
         ):
             session.rollback()
             return False
-        if not (page.is_public and page.enabled) or page.password_hash or page.ip_allowlist:
+        hidden = page.password_hash or page.ip_allowlist or page.audience_only
+        if not (page.is_public and page.enabled) or hidden:
             page.is_public = page.enabled = True
-            page.password_hash, page.ip_allowlist = None, []
+            page.password_hash, page.ip_allowlist, page.audience_only = None, [], False
         self.ids["slug"] = page.slug
         session.commit()
         return True
@@ -253,6 +275,9 @@ class Scene:
             "delivery_id": delivery_id,
             "template_id": template["id"],
             "metric_id": api.post(f"/{page_id}/metrics", json={"name": "Latency"}).json["id"],
+            "page_access_user_id": api.post(
+                f"/{page_id}/page-access-users", json={"email": "viewer@acme.com"}
+            ).json["id"],
             "token": subscriber["verify_token"],
             "slug": page["slug"],
         }

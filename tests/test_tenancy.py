@@ -38,11 +38,19 @@ BODIES = {
     "create_metric": {"name": "Injected"},
     "update_metric": {"name": "Stolen"},
     "add_metric_data": {"data": {"timestamp": "2030-01-01T00:00:00Z", "value": 1}},
+    "create_page_access_user": {"email": "spy@example.com"},
+    "update_page_access_user": {"email": "stolen@example.com"},
+    "add_page_access_user_components": {"component_ids": ["x"]},
+    "replace_page_access_user_components": {"component_ids": ["x"]},
+    "remove_page_access_user_components": {"component_ids": ["x"]},
+    "add_page_access_user_metrics": {"metric_ids": ["x"]},
+    "replace_page_access_user_metrics": {"metric_ids": ["x"]},
+    "remove_page_access_user_metrics": {"metric_ids": ["x"]},
 }
 
 
 @pytest.fixture
-def acme_ids(api):
+def acme_ids(api, app):
     page = api.make_page()
     incident = api.make_incident(page["id"])
     api.post(f"/{page['id']}/incidents/{incident['id']}/updates", json={"message": "Second"})
@@ -62,6 +70,9 @@ def acme_ids(api):
         f"/{page['id']}/incident-templates", json=BODIES["create_incident_template"]
     ).json["id"]
     ids["metric_id"] = api.post(f"/{page['id']}/metrics", json={"name": "Latency"}).json["id"]
+    ids["page_access_user_id"] = api.post(
+        f"/{page['id']}/page-access-users", json={"email": "viewer@acme.com"}
+    ).json["id"]
     return {**ids, "delivery_id": delivery["id"]}
 
 
@@ -84,6 +95,9 @@ def _row_counts(app, db) -> dict[str, int]:
                 models.IncidentTemplate,
                 models.Metric,
                 models.MetricPoint,
+                models.PageAccessUser,
+                models.PageAccessUserComponent,
+                models.PageAccessUserMetric,
             )
         }
 

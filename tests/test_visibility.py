@@ -27,6 +27,7 @@ def public_urls(app: Flask, slug: str, component_id: str, incident_id: str) -> l
         "component_id": component_id,
         "incident_id": incident_id,
         "maintenance_id": "0" * 32,
+        "token": "not-a-sign-in-link",
     }
     urls = []
     for rule in app.url_map.iter_rules():

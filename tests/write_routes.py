@@ -75,6 +75,16 @@ def sample_bodies() -> dict[str, dict[str, Any]]:
         "update_metric": {"name": "Forged name", "display": False},
         "add_metric_data": {"data": {"timestamp": int(utcnow().timestamp()), "value": 666}},
         "unlock_page": {"password": PASSWORD},
+        "create_page_access_user": {"email": "forged-viewer@example.org"},
+        "update_page_access_user": {"external_login": "forged"},
+        # Not on the page: refused by the view, 422.
+        "add_page_access_user_components": {"component_ids": ["forged"]},
+        "replace_page_access_user_components": {"component_ids": ["forged"]},
+        "remove_page_access_user_components": {"component_ids": ["forged"]},
+        "add_page_access_user_metrics": {"metric_ids": ["forged"]},
+        "replace_page_access_user_metrics": {"metric_ids": ["forged"]},
+        "remove_page_access_user_metrics": {"metric_ids": ["forged"]},
+        "sign_in": {"email": "forged-viewer@example.org"},
     }
 
 
@@ -203,6 +213,9 @@ def build_targets(client: FlaskClient, headers: dict[str, str]) -> dict[str, str
         "maintenance_id": post(f"/{page['id']}/maintenances", maintenance)["id"],
         "subscriber_id": subscriber["id"],
         "metric_id": post(f"/{page['id']}/metrics", {"name": "Latency"})["id"],
+        "page_access_user_id": post(
+            f"/{page['id']}/page-access-users", {"email": "viewer@example.org"}
+        )["id"],
     }
     listed = client.get(f"{PREFIX}/{page['id']}/deliveries", headers=headers)
     values["delivery_id"] = listed.json["data"][0]["id"]  # the verification email's

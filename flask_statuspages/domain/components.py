@@ -16,6 +16,7 @@ from ..models import (
     ComponentStatusChange,
     MetricComponent,
     Page,
+    PageAccessUserComponent,
     SubscriberComponent,
 )
 from ..notify import outbox
@@ -129,7 +130,8 @@ def update_component(component: Component, data: dict[str, Any]) -> Component:
 
 def delete_component(component: Component) -> None:
     session = db_session()
-    for model in (ComponentStatusChange, SubscriberComponent, MetricComponent):
+    links = (ComponentStatusChange, SubscriberComponent, MetricComponent, PageAccessUserComponent)
+    for model in links:
         session.execute(delete(model).where(model.component_id == component.id))
     session.delete(component)
     commit(event(signals.component_deleted, component=component))

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 from .. import domains, rules, signals
 from ..auth import page_limit
 from ..changes import commit, event
-from ..errors import ApiError, conflict, not_found
+from ..errors import ApiError, conflict, not_found, validation_error
 from ..models import (
     Component,
     ComponentGroup,
@@ -27,6 +27,9 @@ from ..models import (
     MetricPoint,
     NotificationEvent,
     Page,
+    PageAccessUser,
+    PageAccessUserComponent,
+    PageAccessUserMetric,
     Subscriber,
     SubscriberComponent,
     new_id,
@@ -193,7 +196,12 @@ def update_page(page: Page, data: dict[str, Any]) -> Page:
 
 
 def _apply(page: Page, data: dict[str, Any]) -> None:
-    """Set ``data`` on ``page``: the password is kept hashed, a new domain unverified."""
+    """Set ``data`` on ``page``: the password is kept hashed, a new domain unverified,
+    ``visibility`` in the columns it stands for (``rules.visibility_columns``)."""
+    try:
+        data = rules.visibility_columns(data, page.password_hash is not None)
+    except ValueError as problems:
+        raise validation_error(problems.args[0]) from None
     for key, value in data.items():
         if key == "password":
             page.password_hash = None if value is None else generate_password_hash(value)
@@ -233,6 +241,9 @@ def delete_page(page: Page) -> None:
     metrics = select(Metric.id).where(Metric.page_id == page.id)
     for link in (MetricPoint, MetricComponent):
         session.execute(delete(link).where(link.metric_id.in_(metrics)))
+    viewers = select(PageAccessUser.id).where(PageAccessUser.page_id == page.id)
+    for grant in (PageAccessUserComponent, PageAccessUserMetric):
+        session.execute(delete(grant).where(grant.user_id.in_(viewers)))
     for model in (
         Delivery,
         NotificationEvent,
@@ -243,6 +254,7 @@ def delete_page(page: Page) -> None:
         IncidentTemplate,
         Maintenance,
         Subscriber,
+        PageAccessUser,
     ):
         session.execute(delete(model).where(model.page_id == page.id))
     session.delete(page)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, stream_with_context
+from flask import Response, current_app, g, jsonify, redirect, request, stream_with_context
 
-from .. import access, history
+from .. import access, audience, history
 from ..clients import client_address
-from ..domain import subscribers
+from ..domain import page_access, subscribers
 from ..errors import ApiError
 from ..intake import FORM, JSON, MULTIPART
 from ..realtime import socket_closed, stream
@@ -24,6 +24,7 @@ from ..schemas import (
     MessageSchema,
     PageSessionSchema,
     PublicPageSchema,
+    SignInInput,
     SubscriberInput,
     UptimeQuery,
     UptimeSchema,
@@ -31,6 +32,7 @@ from ..schemas import (
 from ..snapshot import get_snapshot
 from ..state import db_session, get_state
 from ..streamslots import configured_caps
+from .embeds import page_urls
 from .responses import cache_control, snapshot_response
 from .routing import Routes, html_page, wants_html
 
@@ -77,12 +79,15 @@ def public_history(slug: str, query: dict[str, Any]) -> Any:
     months, offset = query["months"], query["offset"]
     incidents = history.months_of_incidents(ref.id, months, offset)
     maintenances = history.months_of_maintenances(ref.id, months, offset)
-    return {
-        "months": [
-            {**month, "maintenances": windows["maintenances"]}
-            for month, windows in zip(incidents, maintenances, strict=True)
-        ]
-    }
+    found = HistorySchema().dump(
+        {
+            "months": [
+                {**month, "maintenances": windows["maintenances"]}
+                for month, windows in zip(incidents, maintenances, strict=True)
+            ]
+        }
+    )
+    return jsonify({"months": audience.filter_months(found["months"], access.viewer_for(ref))})
 
 
 @routes.route(
@@ -103,6 +108,7 @@ def component_uptime(slug: str, component_id: str, query: dict[str, Any]) -> Any
     (``uptime`` null, ``uptime_reason`` ``too_little_data``).
     """
     ref = access.visible_page(slug)
+    access.check_component_visible(ref, component_id)
     days, offset = query["days"], query["offset"]
     component, uptime = history.component_uptime(ref.id, component_id, days, offset)
     return {
@@ -142,6 +148,111 @@ def unlock_page(slug: str, body: dict[str, Any]) -> Any:
     response = jsonify(PageSessionSchema().dump({"token": token, "expires_in": max_age}))
     response.headers["Cache-Control"] = "no-store"
     access.set_session_cookie(response, ref, token)
+    return response
+
+
+def _audience_page(slug: str) -> access.PageRef:
+    """The audience-only page ``slug``, if this visitor may know it exists; else 404."""
+    ref = access.page_ref(slug)
+    if ref is None or not access.reachable(ref):
+        raise ApiError(404, "Page not found.")
+    if not ref.audience_only:
+        access.check(ref)  # a locked page is 401 here too, as on every public route
+        raise ApiError(404, "This page is not for page access users only: nobody signs in.")
+    access.keep_from_search_engines(ref)
+    return ref
+
+
+def page_url(ref: access.PageRef) -> str:
+    """Where a viewer goes once signed in: the HTML page (on the custom domain when the
+    request came there), or its JSON without the site."""
+    return page_urls(ref.slug).page
+
+
+def domain_root() -> str | None:
+    """The root of the page's verified custom domain, when this request came there."""
+    return request.host_url.rstrip("/") if g.get("statuspages_custom_domain") else None
+
+
+@routes.route(
+    "/public/<slug>/sign-in",
+    "POST",
+    auth=False,
+    body=SignInInput,
+    response=MessageSchema,
+    status=202,
+    errors=(404, 422, 429),
+    rate_limit="STATUSPAGES_AUTH_RATE_LIMIT",
+)
+def sign_in(slug: str, body: dict[str, Any]) -> dict[str, str]:
+    """Ask for a sign-in link to an audience-only page, sent to ``email``.
+
+    The answer is the same whether the address is one of the page's access
+    users or not; only theirs get the link, good once within
+    ``STATUSPAGES_VIEWER_LINK_MAX_AGE`` seconds. Rate-limited per address
+    (``STATUSPAGES_AUTH_RATE_LIMIT``).
+    """
+    ref = _audience_page(slug)
+    page_access.request_sign_in(ref, body["email"], page_url(ref), domain_root())
+    return {"message": SIGN_IN_SENT}
+
+
+#: What a sign-in request is told, known address or not.
+SIGN_IN_SENT = "If this address may see the page, a sign-in link is on its way to it."
+
+
+@routes.route(
+    "/public/<slug>/sign-in/<token>",
+    "GET",
+    "POST",
+    auth=False,
+    response=PageSessionSchema,
+    errors=(404,),
+    produces=("text/html",),
+    # The button of the page the link opens posts a form.
+    consumes=(JSON, FORM),
+)
+def follow_sign_in_link(slug: str, token: str) -> Any:
+    """A sign-in link: ``GET`` asks to confirm, ``POST`` signs in (once).
+
+    ``POST`` sets the viewer's session cookie (scoped to the page) and, for a
+    browser, goes to the page (303); a JSON client gets the session token,
+    which it may send as ``Authorization: Bearer``.
+    """
+    ref = _audience_page(slug)
+    if request.method == "GET":
+        return html_page("sign_in_link.html", page_name=access.load_page(ref).name)
+    try:
+        user = page_access.use_sign_in_link(ref, token)
+    except ApiError as error:
+        if wants_html():
+            return html_page("sign_in_link.html", error.status, error=error, page_url=page_url(ref))
+        raise
+    session_token = access.viewer_session_token(user)
+    if wants_html():
+        response = redirect(page_url(ref), 303)
+    else:
+        max_age = current_app.config["STATUSPAGES_PAGE_SESSION_MAX_AGE"]
+        response = jsonify(
+            PageSessionSchema().dump({"token": session_token, "expires_in": max_age})
+        )
+    response.headers["Cache-Control"] = "no-store"
+    access.set_viewer_cookie(response, ref, session_token)
+    return response
+
+
+@routes.route(
+    "/public/<slug>/sign-out",
+    "POST",
+    auth=False,
+    status=204,
+    errors=(404,),
+)
+def sign_out(slug: str) -> Response:
+    """Sign out of an audience-only page: its session cookie is removed."""
+    ref = _audience_page(slug)
+    response = Response(status=204)
+    access.clear_viewer_cookie(response, ref)
     return response
 
 
@@ -196,6 +307,7 @@ def events(slug: str) -> Response:
         config["STATUSPAGES_SSE_HEARTBEAT"],
         config["STATUSPAGES_SSE_MAX_DURATION"],
         socket_closed(request.environ),
+        access.viewer_for(ref),
     )
     free = state.stream_slots.take(client_address() or "unknown", configured_caps())
     response = Response(stream_with_context(body), mimetype="text/event-stream")
@@ -226,6 +338,7 @@ def subscribe(slug: str, body: dict[str, Any]) -> dict[str, str]:
     in a ``subscription.verify`` event to the webhook.
     """
     ref = access.visible_page(slug)
+    body = audience.subscription_for(body, access.viewer_for(ref))
     subscribers.subscribe_publicly(access.load_page(ref), body)
     return {"message": "Check your inbox (or your webhook) to confirm the subscription."}
 

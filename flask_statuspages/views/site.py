@@ -38,17 +38,18 @@ from flask import Blueprint, Flask, Response, current_app, g, render_template, r
 from marshmallow import EXCLUDE, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from .. import access, history, rules, series
+from .. import access, audience, history, rules, series
 from ..access import PageRef
-from ..domain import subscribers
+from ..domain import page_access, subscribers
 from ..domain.incidents import incidents_of
 from ..domain.maintenances import maintenances_of
 from ..errors import ApiError, flatten_messages
 from ..intake import FORM, Refusal, guard
+from ..links import public_root
 from ..models import Incident, Maintenance, utcnow
 from ..ratelimit import RateLimited
 from ..rules import MIN_CONTRAST, contrast
-from ..schemas import HistoryQuery, SubscriberInput
+from ..schemas import HistoryQuery, SignInInput, SubscriberInput
 from ..snapshot import Snapshot, get_snapshot, public_incidents, public_maintenances
 from ..state import db_session, get_state
 from ..tokens import random_token
@@ -77,7 +78,14 @@ class Links:
     public: str
     custom_domain: bool
 
-    _SITE = {"page": "", "history": "/history", "auth": "/auth", "subscribe": "/subscribe"}
+    _SITE = {
+        "page": "",
+        "history": "/history",
+        "auth": "/auth",
+        "subscribe": "/subscribe",
+        "sign_in": "/sign-in",
+        "sign_out": "/sign-out",
+    }
     #: name: the path its items' ids are added to
     _ITEMS = {"incident": "/incidents/", "maintenance": "/maintenances/"}
     #: name: (under the API prefix, on a custom domain)
@@ -564,6 +572,8 @@ def _gate(slug: str) -> PageRef | Response:
     access.keep_from_search_engines(ref)
     if ref.password_hash is not None and not access.has_session(ref):
         return _locked(ref, links_for(slug))
+    if ref.audience_only and access.current_viewer(ref) is None:
+        return _sign_in_form(ref, links_for(slug))
     return ref
 
 
@@ -574,6 +584,16 @@ def _to_https(ref: PageRef) -> Response | None:
     if location is None:
         return None
     return Response(status=308, headers=[("Location", location), *_HTML_HEADERS])
+
+
+def _sign_in_form(ref: PageRef, links: Links, sent: bool = False, status: int = 401) -> Response:
+    """An audience page's face for visitors not signed in: an email field, nothing else
+    of the page but its name (rendered from what nobody-in-particular sees)."""
+
+    def make(snapshot: Snapshot) -> str:
+        return _render("sign_in.html", links, sent=sent, **_page_context(snapshot))
+
+    return _cached(ref, ("sign-in", links.mode, sent), make, status=status)
 
 
 def _locked(ref: PageRef, links: Links, wrong: bool = False) -> Response:
@@ -632,7 +652,10 @@ def _find_incident(snapshot: Snapshot, incident_id: str) -> dict[str, Any]:
     row = db_session().scalar(incidents_of(snapshot.ref.id).where(Incident.id == incident_id))
     if row is None:
         raise LookupError(incident_id)
-    return public_incidents([row])[0]
+    found = audience.visible_item(public_incidents([row])[0], access.viewer_for(snapshot.ref))
+    if found is None:
+        raise LookupError(incident_id)
+    return found
 
 
 def incident_page(slug: str, incident_id: str) -> Response:
@@ -668,7 +691,10 @@ def _find_maintenance(snapshot: Snapshot, maintenance_id: str) -> dict[str, Any]
     )
     if row is None:
         raise LookupError(maintenance_id)
-    return public_maintenances([row])[0]
+    found = audience.visible_item(public_maintenances([row])[0], access.viewer_for(snapshot.ref))
+    if found is None:
+        raise LookupError(maintenance_id)
+    return found
 
 
 def maintenance_page(slug: str, maintenance_id: str) -> Response:
@@ -696,11 +722,11 @@ def maintenance_page(slug: str, maintenance_id: str) -> Response:
         return _not_found()
 
 
-def _history_months(page_id: str, months: int, offset: int) -> list[dict[str, Any]]:
-    """Each month's incidents and completed maintenance windows, as visitors see them."""
-    incidents = history.months_of_incidents(page_id, months, offset)
-    windows = history.months_of_maintenances(page_id, months, offset)
-    return [
+def _history_months(ref: PageRef, months: int, offset: int) -> list[dict[str, Any]]:
+    """Each month's incidents and completed maintenance windows, as this visitor sees them."""
+    incidents = history.months_of_incidents(ref.id, months, offset)
+    windows = history.months_of_maintenances(ref.id, months, offset)
+    found = [
         {
             "month": found["month"],
             "incidents": public_incidents(found["incidents"]),
@@ -708,6 +734,7 @@ def _history_months(page_id: str, months: int, offset: int) -> list[dict[str, An
         }
         for found, done in zip(incidents, windows, strict=True)
     ]
+    return audience.filter_months(found, access.viewer_for(ref))
 
 
 def history_page(slug: str) -> Response:
@@ -727,7 +754,7 @@ def history_page(slug: str) -> Response:
         return _render(
             "history.html",
             links,
-            months=_history_months(ref.id, months, offset),
+            months=_history_months(ref, months, offset),
             newer=links("history", months=months, offset=max(0, offset - months))
             if offset
             else None,
@@ -763,6 +790,39 @@ def unlock_page(slug: str) -> Response:
         return _locked(ref, links, wrong=True)
     response = _redirect(links("page"))
     access.set_session_cookie(response, ref, token)
+    return response
+
+
+def sign_in(slug: str) -> Response:
+    """The sign-in form's target: a link by email (to page access users only), then
+    the same "check your inbox" page whatever the address."""
+    ref = access.page_ref(slug)
+    if ref is None or not access.reachable(ref) or not ref.audience_only:
+        return _not_found()
+    access.keep_from_search_engines(ref)
+    links = links_for(slug)
+    try:
+        _limit_auth()
+    except RateLimited as error:
+        return _too_many(error)
+    try:
+        email = SignInInput().load({"email": request.form.get("email", "")})["email"]
+    except ValidationError:
+        return _sign_in_form(ref, links, status=422)
+    # On the page's custom domain, the link leads there (a cookie is for its own host).
+    domain_root = request.host_url.rstrip("/") if links.custom_domain else None
+    page_url = (domain_root or public_root()) + links("page")
+    page_access.request_sign_in(ref, email, page_url, domain_root)
+    return _sign_in_form(ref, links, sent=True, status=202)
+
+
+def sign_out(slug: str) -> Response:
+    """The sign-out button's target: the viewer's cookie removed, back to the page."""
+    ref = access.page_ref(slug)
+    if ref is None or not access.reachable(ref):
+        return _not_found()
+    response = _redirect(links_for(slug)("page"))
+    access.clear_viewer_cookie(response, ref)
     return response
 
 
@@ -803,6 +863,7 @@ def subscribe(slug: str) -> Response:
     body, errors = _subscriber_input()
     if not errors:
         try:
+            body = audience.subscription_for(body, access.viewer_for(ref))
             subscribers.subscribe_publicly(access.load_page(ref), body)
         except ApiError as error:
             if error.status != 422:
@@ -890,6 +951,8 @@ def create_site_blueprint(app: Flask) -> Blueprint:
         ("/<slug>/maintenances/<maintenance_id>", maintenance_page, ["GET"]),
         ("/<slug>/history", history_page, ["GET"]),
         ("/<slug>/auth", unlock_page, ["POST"]),
+        ("/<slug>/sign-in", sign_in, ["POST"]),
+        ("/<slug>/sign-out", sign_out, ["POST"]),
         ("/<slug>/subscribe", subscribe, ["POST"]),
     ):
         bp.add_url_rule(rule, view.__name__, view, methods=methods, strict_slashes=False)

@@ -55,4 +55,6 @@ def component_statistics_admin(owner: str, page_id: str, component_id: str) -> A
 )
 def component_statistics_public(slug: str, component_id: str) -> Any:
     """A component's statistics, for visitors: the same as the admin route's."""
-    return component_statistics(access.visible_page(slug).id, component_id)
+    ref = access.visible_page(slug)
+    access.check_component_visible(ref, component_id)
+    return component_statistics(ref.id, component_id)

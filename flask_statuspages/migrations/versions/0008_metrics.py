@@ -1,7 +1,7 @@
 """metrics: numbers over time on a page, tied to components, and their points
 
 Revision ID: 0008_metrics
-Revises: 0006_incident_workflow
+Revises: 0007_page_profile
 Create Date: 2026-12-03
 
 New tables only: no existing row changes.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_metrics"
-down_revision = "0006_incident_workflow"
+down_revision = "0007_page_profile"
 branch_labels = None
 depends_on = None
 
