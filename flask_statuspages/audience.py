@@ -139,9 +139,29 @@ def _public_groups(groups: list[dict[str, Any]], visible: frozenset[str]) -> lis
     return sections
 
 
+def filter_metrics(view: dict[str, Any], viewer: Viewer | None) -> dict[str, Any]:
+    """A view of the page's metrics (:func:`.domain.metrics.metrics_view`) as ``viewer``
+    sees it: only the metrics they may see, each naming only the components they see."""
+    if viewer is None or not viewer.limited:
+        return view
+    shown = []
+    for metric in view["metrics"]:
+        if not viewer.sees_metric(metric["id"]):
+            continue
+        if viewer.component_ids is not None and "component_ids" in metric:
+            ids = [i for i in metric["component_ids"] if i in viewer.component_ids]
+            metric = {**metric, "component_ids": ids}
+        shown.append(metric)
+    return {**view, "metrics": shown}
+
+
 def filter_data(data: dict[str, Any], viewer: Viewer | None) -> dict[str, Any]:
     """A snapshot's ``data`` as ``viewer`` sees it (``data`` itself when they see all)."""
-    if viewer is None or viewer.component_ids is None:
+    if viewer is None or not viewer.limited:
+        return data
+    if "metrics" in data:
+        data = {**data, "metrics": filter_metrics(data["metrics"], viewer)}
+    if viewer.component_ids is None:
         return data
     visible = viewer.component_ids
     components = [c for c in data["components"] if c["id"] in visible]
@@ -222,13 +242,16 @@ def filter_event(name: str, data: dict[str, Any], viewer: Viewer | None) -> dict
     Component events of hidden components are dropped; incident and
     maintenance events travel with the ``component_ids`` they touch and are
     dropped when those are all hidden (and trimmed otherwise); group events
-    name groups, which may be all hidden: a limited viewer gets none.
+    name groups, which may be all hidden: a limited viewer gets none; metric events
+    reach those who see the metric. ``state`` is made from the viewer's own snapshot.
     """
-    if viewer is None or viewer.component_ids is None:
+    if viewer is None or not viewer.limited or name == "state":
+        return data
+    if "metric" in data:
+        return data if viewer.sees_metric(data["metric"]["id"]) else None
+    if viewer.component_ids is None:
         return data
     visible = viewer.component_ids
-    if name == "state":  # made from the viewer's own snapshot (see ``snapshot.get_snapshot``)
-        return data
     if "component" in data:
         return data if data["component"]["id"] in visible else None
     for key in ("incident", "maintenance"):

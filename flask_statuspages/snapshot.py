@@ -70,7 +70,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from . import rules
 from .access import PageRef, viewer_for
-from .audience import Viewer, filter_data
+from .audience import Viewer, filter_data, filter_metrics
 from .domain.components import ordered_components
 from .domain.groups import ordered_groups
 from .domain.incidents import incidents_of, unresolved_incidents
@@ -134,6 +134,8 @@ class Snapshot:
     derived: dict[Hashable, Any] = field(default_factory=dict)
     #: The same page as limited viewers see it (audience pages), by what they see.
     views: dict[Hashable, Snapshot] = field(default_factory=dict)
+    #: Whose view of the page this is (``None``: the page as everyone may see it).
+    viewer: Viewer | None = None
 
     def view_for(self, viewer: Viewer | None) -> Snapshot:
         """This snapshot as ``viewer`` sees it (see :mod:`.audience`), with renderings of
@@ -142,7 +144,8 @@ class Snapshot:
             return self
         found = self.views.get(viewer.key)
         if found is None:
-            found = Snapshot(self.ref, filter_data(self.data, viewer), self.valid_until)
+            data = filter_data(self.data, viewer)
+            found = Snapshot(self.ref, data, self.valid_until, viewer=viewer)
             if len(self.views) < MAX_RENDERINGS:
                 self.views[viewer.key] = found
         return found
@@ -437,7 +440,8 @@ def metrics_of(snapshot: Snapshot, period: str) -> dict[str, Any]:
     key = ("metrics", period)
     if key not in snapshot.derived:
         now = int(snapshot.data["generated_at"].timestamp())
-        snapshot.derived[key] = metrics_view(snapshot.ref.id, period, now)
+        view = metrics_view(snapshot.ref.id, period, now)
+        snapshot.derived[key] = filter_metrics(view, snapshot.viewer)
     return snapshot.derived[key]  # type: ignore[no-any-return]
 
 

@@ -1,9 +1,11 @@
 """An audience-only page in headless Chromium: a viewer signs in through the link the
-SMTP sink on loopback received, and sees only their components."""
+SMTP sink on loopback received, and sees only their components and metrics, the chart
+of theirs following a reading posted through the API."""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,16 +37,27 @@ def live(tmp_path: Any, smtp: SmtpSink) -> Iterator[tuple[LiveServer, Admin]]:
         db.engine.dispose()
 
 
-def test_a_viewer_signs_in_by_the_emailed_link_and_sees_only_their_components(
+def test_a_viewer_signs_in_by_the_emailed_link_and_sees_only_their_components_and_metrics(
     live: tuple[LiveServer, Admin], smtp: SmtpSink
 ) -> None:
     server, admin = live
     page = admin.post("/", {"name": "Customer Status", "visibility": "audience"})
     visible = admin.post(f"/{page['id']}/components", {"name": "Visible API"})["id"]
     admin.post(f"/{page['id']}/components", {"name": "Hidden Billing"})
+    metrics = [
+        admin.post(f"/{page['id']}/metrics", {"name": name, "suffix": "ms"})["id"]
+        for name in ("Visible latency", "Hidden queue depth")
+    ]
+    reading = {"data": {"timestamp": int(time.time()) - 60, "value": 120}}
+    for metric in metrics:
+        admin.post(f"/{page['id']}/metrics/{metric}/data", reading)
     admin.post(
         f"/{page['id']}/page-access-users",
-        {"email": "viewer@customer.example.org", "component_ids": [visible]},
+        {
+            "email": "viewer@customer.example.org",
+            "component_ids": [visible],
+            "metric_ids": metrics[:1],
+        },
     )
     url = f"{server.url}{SITE}/{page['slug']}"
     with chromium() as browser:
@@ -67,6 +80,16 @@ def test_a_viewer_signs_in_by_the_emailed_link_and_sees_only_their_components(
         assert tab.url.rstrip("/") == url
         expect(tab.locator("main")).to_contain_text("Visible API")
         expect(tab.locator("body")).not_to_contain_text("Hidden Billing")
+        expect(tab.get_by_role("img", name="Visible latency")).to_be_visible()
+        assert "Hidden queue depth" not in tab.content()
+        assert metrics[1] not in tab.content()
+        latest = tab.locator(f"#metric-{metrics[0]} .metric-latest")
+        expect(latest).to_have_text("120 ms")
+        admin.post(
+            f"/{page['id']}/metrics/{metrics[0]}/data",
+            {"data": {"timestamp": int(time.time()), "value": 250}},
+        )
+        expect(latest).to_have_text("250 ms", timeout=15000)
         cookies = {c["name"] for c in context.cookies()}
         assert f"statuspages_viewer_{page['id']}" in cookies
 

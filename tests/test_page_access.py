@@ -16,7 +16,12 @@ from flask_statuspages.models import utcnow
 
 from .conftest import PREFIX, ApiClient, make_metric
 
-SECRET = ("Zanzibar-Secret-Component", "Quokka-Secret-Incident", "Narwhal-Secret-Window")
+SECRET = (
+    "Zanzibar-Secret-Component",
+    "Quokka-Secret-Incident",
+    "Narwhal-Secret-Window",
+    "Axolotl-Secret-Metric",
+)
 LINK = re.compile(r"https?://\S+/sign-in/[A-Za-z0-9_.\-]+")
 
 
@@ -320,8 +325,17 @@ def scene(app: Flask, ext: Any, api: ApiClient) -> dict[str, Any]:
     old = {secret: "degraded_performance"}
     resolved = api.make_incident(pid, title=f"{SECRET[1]} Old", components=old)
     api.put(f"/{pid}/incidents/{resolved['id']}", json={"status": "resolved"})
-    api.post(users(pid), json={"email": "a@customer.com", "component_ids": [secret, shared]})
-    api.post(users(pid), json={"email": "b@customer.com", "component_ids": [shared]})
+    metrics = [
+        api.post(f"/{pid}/metrics", json={"name": name, "component_ids": [tie]}).json["id"]
+        for name, tie in ((SECRET[3], secret), ("Shared latency", shared))
+    ]
+    reading = {"data": {"timestamp": int(utcnow().timestamp()) - 60, "value": 42.5}}
+    for metric in metrics:
+        api.post(f"/{pid}/metrics/{metric}/data", json=reading)
+    a_sees = {"component_ids": [secret, shared], "metric_ids": metrics}
+    api.post(users(pid), json={"email": "a@customer.com", **a_sees})
+    b_sees = {"component_ids": [shared], "metric_ids": metrics[1:]}
+    api.post(users(pid), json={"email": "b@customer.com", **b_sees})
     ext.viewer_loader(lambda request: request.headers.get("X-Viewer"))
     incidents = api.get(f"/{pid}/incidents").json["data"]
     return {
@@ -330,6 +344,7 @@ def scene(app: Flask, ext: Any, api: ApiClient) -> dict[str, Any]:
         "shared": shared,
         "secret_incident": next(i["id"] for i in incidents if i["title"] == SECRET[1]),
         "secret_window": api.get(f"/{pid}/maintenances").json["data"][0]["id"],
+        "secret_metric": metrics[0],
     }
 
 
@@ -364,14 +379,17 @@ def _variants(app: Flask, scene: dict[str, Any]) -> list[str]:
         found.update(public_urls(app, values))
     found.add(f"{PREFIX}/public/{scene['page']['slug']}/badge.svg?component={scene['secret']}")
     found.add(f"{PREFIX}/public/{scene['page']['slug']}/history?months=1")
+    for period in ("week", "month"):
+        found.add(f"{PREFIX}/public/{scene['page']['slug']}/metrics?period={period}")
     return sorted(found)
 
 
-def _check_nothing_secret(response: Any, url: str, who: str) -> None:
+def _check_nothing_secret(response: Any, url: str, who: str, metric_id: str) -> None:
     assert response.status_code < 500, (who, url, response.status_code)
     body = response.get_data(as_text=True)
     for word in (*SECRET, "Secret Group Walrus"):
         assert word not in body, (who, url, word)
+    assert metric_id not in body, (who, url, "the hidden metric's id")
 
 
 def test_no_viewer_ever_receives_another_viewers_hidden_things(
@@ -395,12 +413,12 @@ def test_no_viewer_ever_receives_another_viewers_hidden_things(
     for url in urls:
         for who, headers in (("B", b), ("anonymous", {}), ("stranger", {"X-Viewer": "z@x.org"})):
             own = client.get(url, headers=headers)
-            _check_nothing_secret(own, url, who)
+            _check_nothing_secret(own, url, who, scene["secret_metric"])
             if url in etags:  # A's ETag is no key to A's page (only to the very same bytes)
                 reused = client.get(url, headers={**headers, "If-None-Match": etags[url]})
                 if reused.status_code == 304:
                     assert own.headers.get("ETag") == etags[url], (who, url)
-                _check_nothing_secret(reused, url, who)
+                _check_nothing_secret(reused, url, who, scene["secret_metric"])
 
 
 def test_b_sees_exactly_the_shared_component_and_page_wide_incidents(
@@ -417,6 +435,15 @@ def test_b_sees_exactly_the_shared_component_and_page_wide_incidents(
     a_view = client.get(f"{PREFIX}/public/{slug}", headers={"X-Viewer": "a@customer.com"}).json
     assert a_view["overall_status"] == "major_outage"
     assert seen["overall_status"] != "major_outage"
+    metrics = f"{PREFIX}/public/{slug}/metrics"
+    for who, names in (("b", ["Shared latency"]), ("a", [SECRET[3], "Shared latency"])):
+        for period in ("day", "week"):
+            view = client.get(
+                f"{metrics}?period={period}", headers={"X-Viewer": f"{who}@customer.com"}
+            )
+            assert [m["name"] for m in view.json["metrics"]] == names, (who, period)
+    b_metric = client.get(metrics, headers={"X-Viewer": "b@customer.com"}).json["metrics"][0]
+    assert b_metric["component_ids"] == [scene["shared"]]
     uptime = f"{PREFIX}/public/{slug}/components/{scene['secret']}/uptime"
     assert client.get(uptime, headers={"X-Viewer": "b@customer.com"}).status_code == 404
     assert client.get(uptime, headers={"X-Viewer": "a@customer.com"}).status_code == 200
@@ -450,6 +477,8 @@ def test_live_events_of_hidden_components_never_reach_a_viewer(
         json={"message": "Still on it", "status": "identified"},
     )
     api.patch(f"/{page_id}/components/{scene['shared']}", json={"status": "partial_outage"})
+    reading = {"data": {"timestamp": int(utcnow().timestamp()), "value": 7.0}}
+    api.post(f"/{page_id}/metrics/{scene['secret_metric']}/data", json=reading)
     client = app.test_client()
     url = f"{PREFIX}/public/{slug}/events"
     streams = {}
@@ -461,6 +490,7 @@ def test_live_events_of_hidden_components_never_reach_a_viewer(
     for word in SECRET:
         assert word not in streams["b"]
     assert scene["secret"] not in streams["b"]
+    assert scene["secret_metric"] in streams["a"] and scene["secret_metric"] not in streams["b"]
 
 
 def test_the_filter_is_pure_and_keys_renderings_by_what_is_visible() -> None:

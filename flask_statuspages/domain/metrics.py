@@ -28,7 +28,7 @@ from sqlalchemy.orm import selectinload
 from .. import series, signals
 from ..changes import commit, event
 from ..errors import not_found, validation_error
-from ..models import Metric, MetricComponent, MetricPoint, Page, utcnow
+from ..models import Metric, MetricComponent, MetricPoint, Page, PageAccessUserMetric, utcnow
 from ..schemas import format_timestamp
 from ..state import db_session, get_state
 from . import components
@@ -127,7 +127,8 @@ def update_metric(metric: Metric, data: dict[str, Any]) -> Metric:
 def delete_metric(metric: Metric) -> None:
     """Delete a metric and all its readings."""
     session = db_session()
-    session.execute(delete(MetricPoint).where(MetricPoint.metric_id == metric.id))
+    for link in (MetricPoint, PageAccessUserMetric):  # SQLite may not cascade
+        session.execute(delete(link).where(link.metric_id == metric.id))
     session.delete(metric)
     commit(event(signals.metric_deleted, metric=metric))
 

@@ -25,6 +25,7 @@ def get_status_embed_config(owner: str, page_id: str) -> Page:
     "PUT",
     "PATCH",
     body=EmbedConfigInput,
+    envelope="status_embed_config",
     partial=True,
     response=EmbedConfigSchema,
     errors=(404,),

@@ -56,6 +56,7 @@ def list_page_access_users(owner: str, page_id: str, query: dict[str, Any]) -> P
     USERS,
     "POST",
     body=PageAccessUserInput,
+    envelope="page_access_user",
     response=PageAccessUserSchema,
     status=201,
     location=lambda u: url_for(
@@ -80,6 +81,7 @@ def get_page_access_user(owner: str, page_id: str, page_access_user_id: str) -> 
     "PUT",
     "PATCH",
     body=PageAccessUserInput,
+    envelope="page_access_user",
     partial=True,
     response=PageAccessUserSchema,
     errors=(404, 409),
