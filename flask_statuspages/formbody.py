@@ -162,6 +162,9 @@ def typed(schema: Schema, data: Any) -> Any:
 def _typed(field: fields.Field, value: Any) -> Any:
     if value == "" and field.allow_none:
         return None
+    items = getattr(field, "form_items", None)  # a raw field that says how to read forms
+    if isinstance(items, Schema):
+        return [typed(items, v) for v in value] if isinstance(value, list) else typed(items, value)
     if isinstance(field, fields.Nested):
         nested = field.schema
         if isinstance(value, list):

@@ -1807,6 +1807,20 @@ _POINT = {
 }
 
 
+class _ReadingForm(Schema):
+    """How a reading's form values are typed (``data[timestamp]=...&data[value]=...``);
+    the reading itself is checked by :func:`.series.parse_points`."""
+
+    timestamp = fields.Integer()
+    value = fields.Float()
+
+
+class Readings(fields.Raw):
+    """One reading or a list of them, checked point by point elsewhere."""
+
+    form_items = _ReadingForm()
+
+
 class MetricDataInput(InputSchema):
     """The readings are checked point by point by :func:`.series.parse_points`, which
     names each bad one (``data.17.timestamp``), NUL characters included."""
@@ -1814,7 +1828,7 @@ class MetricDataInput(InputSchema):
     def _nested_keys(self) -> set[str]:
         return {"data"}
 
-    data = fields.Raw(
+    data = Readings(
         required=True,
         metadata={
             "description": "One point, or a list of up to 3,000 (in any order; for a"

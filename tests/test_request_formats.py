@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -175,6 +176,22 @@ def test_statuspage_curl_bodies(api: Any, page: dict[str, Any]) -> None:
     assert group.status_code == 201, group.json
     assert group.json["collapsed"] is True
     assert group.json["component_ids"] == [created.json["id"], other["id"]]
+
+
+def test_metric_readings_as_statuspage_posts_them(api: Any, page: dict[str, Any]) -> None:
+    """``data[timestamp]=...&data[value]=...`` (one reading), and a list of them."""
+    page_id = page["id"]
+    metric = form(api, "POST", f"/{page_id}/metrics", "metric[name]=Latency&metric[suffix]=ms")
+    assert metric.status_code == 201, metric.json
+    url = f"/{page_id}/metrics/{metric.json['id']}/data"
+    now = int(time.time())
+    one = form(api, "POST", url, f"data[timestamp]={now - 120}&data[value]=42.5")
+    assert one.status_code == 201 and one.json["written"] == 1, one.json
+    batch = f"data[][timestamp]={now - 60}&data[][value]=1&data[][timestamp]={now}&data[][value]=2"
+    two = form(api, "POST", url, batch)
+    assert two.status_code == 201 and two.json["written"] == 2, two.json
+    bad = form(api, "POST", url, f"data[timestamp]={now}&data[value]=fast")
+    assert bad.status_code == 422 and "data.value" in bad.json["error"]["fields"]
 
 
 def test_a_page_with_its_components_in_one_form(api: Any) -> None:
