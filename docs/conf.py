@@ -35,7 +35,7 @@ autodoc_default_options = {"members": True}
 # Types of the libraries the extension builds on: documented by them, not here
 # (the build is offline, so no intersphinx inventories).
 nitpick_ignore_regex = [
-    ("py:class", r"(flask|flask_sqlalchemy|sqlalchemy|blinker|werkzeug)\..*"),
+    ("py:class", r"(flask|flask_sqlalchemy|sqlalchemy|blinker|werkzeug|datetime)\..*"),
     ("py:class", r"(Flask|SQLAlchemy|Any|NamedSignal|Signal)"),
     # The decorators' type variable: they return the function they are given.
     ("py:class", r"flask_statuspages\.extension\.F"),
