@@ -326,6 +326,15 @@ def test_a_lone_surrogate_in_a_body_is_400(
     assert database_rows(app) == before
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_a_lone_surrogate_in_any_case_and_encoding_is_400(
+    api: Any, targets: dict[str, str], encoding: str
+) -> None:
+    raw = '{"title": "Outage", "message": "a\\uDBFF b"}'.encode(encoding)
+    response = api.post(f"/{targets['page_id']}/incidents", data=raw, content_type=JSON)
+    assert response.status_code == 400 and "surrogate" in response.json["error"]["message"]
+
+
 def test_a_surrogate_pair_is_text(api: Any, targets: dict[str, str]) -> None:
     raw = json.dumps({"title": "Fire \U0001f525"})  # sent as "\ud83d\udd25"
     response = api.post(f"/{targets['page_id']}/incidents", data=raw, content_type=JSON)

@@ -36,6 +36,8 @@ from ..state import get_state
 MAX_JSON_DEPTH = 32
 #: Half of a UTF-16 surrogate pair on its own (what JSON's ``\ud800`` escape decodes to).
 _SURROGATE = re.compile("[\\ud800-\\udfff]")
+#: How a lone surrogate is written in JSON text that is not UTF-16 or UTF-32.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True)
@@ -131,12 +133,16 @@ def json_body() -> Any:
         raise ApiError(400, "The request body is not valid JSON.") from None
     except RecursionError:  # far deeper than allowed
         raise _too_deep() from None
-    _check_json(data)
+    _check_json(data, strings=b"\x00" in raw or _SURROGATE_ESCAPE.search(raw) is not None)
     return data
 
 
-def _check_json(data: Any) -> None:
-    """400 if ``data`` nests too deep or a string (or key) in it is not valid Unicode."""
+def _check_json(data: Any, strings: bool = True) -> None:
+    """400 if ``data`` nests too deep or a string (or key) in it is not valid Unicode.
+
+    ``strings`` false: the text held no escaped surrogate (and is no UTF-16 or
+    UTF-32), so only the nesting is walked (batches of thousands of readings).
+    """
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
@@ -146,6 +152,10 @@ def _check_json(data: Any) -> None:
         elif isinstance(value, (dict, list)):
             if depth > MAX_JSON_DEPTH:
                 raise _too_deep()
+            if not strings:
+                items = value.values() if isinstance(value, dict) else value
+                stack.extend((item, depth + 1) for item in items if isinstance(item, (dict, list)))
+                continue
             items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
             stack.extend((item, depth + 1) for item in items)
 
