@@ -493,6 +493,26 @@ def test_live_events_of_hidden_components_never_reach_a_viewer(
     assert scene["secret_metric"] in streams["a"] and scene["secret_metric"] not in streams["b"]
 
 
+def test_notifications_name_only_the_components_a_viewer_subscribed_to(
+    api: ApiClient, scene: dict[str, Any], smtp: Any
+) -> None:
+    """B's subscription (to the component B sees) hears of an incident touching the
+    shared and the secret component, and its email names the shared one only."""
+    pid = scene["page"]["id"]
+    created = api.post(
+        f"/{pid}/subscribers", json={"email": "b@customer.com", "component_ids": [scene["shared"]]}
+    ).json
+    api.get(f"/{pid}/subscribers/verify/{created['verify_token']}")
+    both = {scene["shared"]: "partial_outage", scene["secret"]: "major_outage"}
+    api.make_incident(pid, title="Network trouble", components=both)
+    message = smtp.wait_for(2)[1]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Network trouble" in text and "Shared API" in text
+    for body in (text, html):
+        assert SECRET[0] not in body and scene["secret"] not in body
+
+
 def test_the_filter_is_pure_and_keys_renderings_by_what_is_visible() -> None:
     one = Viewer("a@x.org", frozenset({"c1", "c2"}))
     same = Viewer("b@x.org", frozenset({"c2", "c1"}))

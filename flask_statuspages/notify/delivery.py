@@ -11,8 +11,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import case, func, select, update
 
-from .. import rules, signals
-from ..models import Delivery, NotificationEvent, Subscriber
+from .. import audience, rules, signals
+from ..models import Delivery, NotificationEvent, Page, Subscriber, SubscriberComponent
 from ..state import db_session
 from . import email, webhook
 from .jobs import Job, error_text
@@ -89,13 +89,14 @@ def claim(now: datetime, limit: int = CLAIM_BATCH) -> list[Job]:
             ).where(NotificationEvent.id.in_({row[3] for row in rows}))
         )
     }
+    limited = _audience_components(session, rows)
     session.rollback()  # end the read: sending takes long and must hold no transaction
     return [
         Job(
             delivery_id=row[0],
             channel=row[1],
             attempts=row[2],
-            payload=events[row[3]][0],
+            payload=as_seen_by(events[row[3]][0], limited.get(row[5])),
             page_id=row[4],
             subscriber_id=row[5],
             email=row[6],
@@ -105,6 +106,36 @@ def claim(now: datetime, limit: int = CLAIM_BATCH) -> list[Job]:
         )
         for row in rows
     ]
+
+
+def _audience_components(session: Any, rows: Any) -> dict[str, frozenset[str]]:
+    """The components each subscriber of an audience-only page chose: all they may
+    hear of (they subscribed as a viewer, to components they see)."""
+    subscribers = {row[5] for row in rows}
+    found: dict[str, set[str]] = {}
+    for subscriber_id, component_id in session.execute(
+        select(SubscriberComponent.subscriber_id, SubscriberComponent.component_id)
+        .join(Subscriber, Subscriber.id == SubscriberComponent.subscriber_id)
+        .join(Page, Page.id == Subscriber.page_id)
+        .where(SubscriberComponent.subscriber_id.in_(subscribers), Page.audience_only.is_(True))
+    ):
+        found.setdefault(subscriber_id, set()).add(component_id)
+    return {subscriber: frozenset(ids) for subscriber, ids in found.items()}
+
+
+def as_seen_by(payload: dict[str, Any], visible: frozenset[str] | None) -> dict[str, Any]:
+    """An event's payload naming only the components in ``visible`` (``None``: all)."""
+    if visible is None:
+        return payload
+    trimmed = dict(payload)
+    for key in ("incident", "maintenance"):
+        if isinstance(payload.get(key), dict):
+            trimmed[key] = audience.trim_item(payload[key], visible)
+    update = payload.get("incident_update")
+    if isinstance(update, dict) and update.get("components"):
+        moved = [c for c in update["components"] if c["id"] in visible]
+        trimmed["incident_update"] = {**update, "components": moved}
+    return trimmed
 
 
 #: Each channel's sender: it puts every job's outcome into the results as it is known.
