@@ -93,6 +93,7 @@ def make_app(database_url: str) -> Any:
         SQLALCHEMY_DATABASE_URI=database_url,
         STATUSPAGES_QUEUE="inline",
         STATUSPAGES_PUBLIC_RATE_LIMIT="100000000 per minute",
+        STATUSPAGES_API_RATE_LIMIT=None,  # the scenes are set up through the admin API
         STATUSPAGES_PUBLIC_URL="http://127.0.0.1",
     )
     db = SQLAlchemy(app)
