@@ -199,32 +199,42 @@ def delete_user(user: PageAccessUser) -> None:
     commit()
 
 
-def add_components(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
-    """Let the user see these components too (and, from now on, only the ones listed)."""
-    check_on_page(user_page(user), ids)
-    _set_components(user, [*user.component_ids, *ids])
-    user.components_only = True
+def _grant(user: PageAccessUser, kind: str, ids: Sequence[str], how: str) -> PageAccessUser:
+    """Add, replace or remove (``how``) the user's ``components`` or ``metrics``
+    (``kind``); from then on the user sees only the ones listed."""
+    page = user_page(user)
+    if kind == "components":
+        check_on_page(page, ids)
+        held, store = user.component_ids, _set_components
+        user.components_only = True
+    else:
+        check_metrics_on_page(page, ids)
+        held, store = user.metric_ids, _set_metrics
+        user.metrics_only = True
+    if how == "add":
+        store(user, [*held, *ids])
+    elif how == "replace":
+        store(user, ids)
+    else:
+        gone = set(ids)
+        store(user, [i for i in held if i not in gone])
     _commit(user.email)
     return user
+
+
+def add_components(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
+    """Let the user see these components too (and, from now on, only the ones listed)."""
+    return _grant(user, "components", ids, "add")
 
 
 def replace_components(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
     """The user sees exactly these components."""
-    check_on_page(user_page(user), ids)
-    _set_components(user, ids)
-    user.components_only = True
-    _commit(user.email)
-    return user
+    return _grant(user, "components", ids, "replace")
 
 
 def remove_components(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
     """The user no longer sees these components (none left: only page-wide incidents)."""
-    check_on_page(user_page(user), ids)
-    gone = set(ids)
-    _set_components(user, [i for i in user.component_ids if i not in gone])
-    user.components_only = True
-    _commit(user.email)
-    return user
+    return _grant(user, "components", ids, "remove")
 
 
 def remove_component(user: PageAccessUser, component_id: str) -> None:
@@ -236,30 +246,17 @@ def remove_component(user: PageAccessUser, component_id: str) -> None:
 
 def add_metrics(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
     """Let the user see these metrics too (and, from now on, only the ones listed)."""
-    check_metrics_on_page(user_page(user), ids)
-    _set_metrics(user, [*user.metric_ids, *ids])
-    user.metrics_only = True
-    _commit(user.email)
-    return user
+    return _grant(user, "metrics", ids, "add")
 
 
 def replace_metrics(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
     """The user sees exactly these metrics."""
-    check_metrics_on_page(user_page(user), ids)
-    _set_metrics(user, ids)
-    user.metrics_only = True
-    _commit(user.email)
-    return user
+    return _grant(user, "metrics", ids, "replace")
 
 
 def remove_metrics(user: PageAccessUser, ids: Sequence[str]) -> PageAccessUser:
     """The user no longer sees these metrics."""
-    check_metrics_on_page(user_page(user), ids)
-    gone = set(ids)
-    _set_metrics(user, [i for i in user.metric_ids if i not in gone])
-    user.metrics_only = True
-    _commit(user.email)
-    return user
+    return _grant(user, "metrics", ids, "remove")
 
 
 def remove_metric(user: PageAccessUser, metric_id: str) -> None:
