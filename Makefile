@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: demo test docs lint install clean screenshots
+.PHONY: demo test docs lint install clean screenshots translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,14 @@ lint: $(BIN)/python
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache example_app/instance docs/_build
+
+# Extract every translatable string, merge it into each catalogue, compile them
+# (flask_statuspages/translations/; see docs/translations.md).
+translations: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _sp -k _spn:1,2 -k lazy_gettext \
+		--no-location --sort-output --project flask-statuspages \
+		-o flask_statuspages/translations/flask_statuspages.pot flask_statuspages
+	$(BIN)/pybabel update --quiet -D flask_statuspages -d flask_statuspages/translations \
+		-i flask_statuspages/translations/flask_statuspages.pot --no-fuzzy-matching
+	$(BIN)/pybabel compile --quiet -D flask_statuspages -d flask_statuspages/translations

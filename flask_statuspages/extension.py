@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 
-from . import domains, links, realtime
+from . import domains, i18n, links, realtime
 from .api import PythonApi
 from .models import Base
 from .notify.queues import ThreadQueue, make_queue
@@ -142,6 +142,7 @@ class StatusPages:
         realtime.connect(app, app.extensions[EXTENSION_KEY].broker)
         if "mail" not in app.extensions:
             Mail(app)  # the host has no Flask-Mail: one from its MAIL_* settings
+        i18n.init_app(app)
 
         from .cli import statuspages_cli
         from .views import create_blueprint, json_routing_errors

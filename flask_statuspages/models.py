@@ -146,6 +146,9 @@ class Page(Timestamped, Base):
     time_zone: Mapped[str] = mapped_column(
         String(64), default="UTC", server_default="UTC", nullable=False
     )
+    #: The language of the page's HTML and emails (``en``, ``de``); unset: each
+    #: visitor's ``Accept-Language`` (emails: English).
+    locale: Mapped[str | None] = mapped_column(String(16))
     #: Who runs the page (seed 002's page profile), shown beside its name.
     company_name: Mapped[str | None] = mapped_column(String(255))
     #: The title visitors see (seed 001's ``page_name``); unset: ``name``.

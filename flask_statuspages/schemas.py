@@ -25,6 +25,7 @@ from marshmallow import (
 
 from . import rules
 from .errors import validation_error
+from .i18n import LOCALES
 from .markup import render_markdown
 
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -336,6 +337,16 @@ class PageSettingsInput(InputSchema):
             "example": "Europe/Paris",
         }
     )
+    locale = fields.Str(
+        allow_none=True,
+        validate=validate.OneOf(LOCALES),
+        metadata={
+            "description": "Language of the HTML page, its emails and its visitor pages:"
+            f" one of {', '.join(LOCALES)}; null (default): each visitor's Accept-Language,"
+            " and English in emails.",
+            "example": "de",
+        },
+    )
     company_name = Text(
         max_length=255,
         allow_none=True,
@@ -518,6 +529,7 @@ class PageSettingsSchema(Schema):
     allow_email_subscribers = fields.Bool()
     allow_webhook_subscribers = fields.Bool()
     time_zone = fields.Str(metadata={"example": "Europe/Paris"})
+    locale = fields.Str(allow_none=True, metadata={"example": "de"})
     company_name = fields.Str(allow_none=True)
     page_name = fields.Str(allow_none=True)
     notifications_from_email = fields.Str(allow_none=True)
