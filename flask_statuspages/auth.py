@@ -66,8 +66,9 @@ def owner_from_token() -> str | None:
     )
 
 
-def current_owner() -> str:
-    """The tenant key of the caller of an admin route; 401 when there is none.
+def owner_or_none() -> str | None:
+    """The tenant key of the caller by the host's owner loader (or our API tokens);
+    ``None`` when there is none.
 
     A key with a NUL (read by a host's loader from a header or a cookie, say) is
     none: PostgreSQL could not even compare it.
@@ -75,12 +76,20 @@ def current_owner() -> str:
     loader = get_state().extension.owner_loader_callback or owner_from_token
     owner = loader()
     if owner is None or owner == "" or "\x00" in str(owner):
+        return None
+    return str(owner)
+
+
+def current_owner() -> str:
+    """The tenant key of the caller of an admin route; 401 when there is none."""
+    owner = owner_or_none()
+    if owner is None:
         raise ApiError(
             401,
             "Authentication is required.",
             headers={"WWW-Authenticate": 'Bearer realm="statuspages"'},
         )
-    return str(owner)
+    return owner
 
 
 def api_rate_key(owner: str) -> str:

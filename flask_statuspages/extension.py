@@ -40,6 +40,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "STATUSPAGES_POLL_INTERVAL": 5,
     "STATUSPAGES_SUBSCRIBE_RATE_LIMIT": "5 per minute;30 per hour",
     "STATUSPAGES_SITE_PREFIX": "/status",
+    "STATUSPAGES_CONSOLE_PREFIX": "/status-admin",
+    "STATUSPAGES_CONSOLE_LOGIN_URL": None,
     "STATUSPAGES_CNAME_TARGET": None,
     "STATUSPAGES_DNS_NAMESERVERS": None,
     "STATUSPAGES_DNS_TIMEOUT": 3.0,
@@ -155,6 +157,10 @@ class StatusPages:
             app.register_blueprint(create_site_blueprint(app))
             if site_prefix.rstrip("/"):  # at the root, every 404 of the host would be ours
                 routing_errors.append(html_routing_errors(site_prefix.rstrip("/")))
+        if app.config["STATUSPAGES_CONSOLE_PREFIX"] is not None:
+            from .console import create_console_blueprint
+
+            app.register_blueprint(create_console_blueprint(app))
         # Retries due after a restart are picked up once the app serves again.
         starts = queue.ensure_started if isinstance(queue, ThreadQueue) else None
         app.before_request(_before_app_request(routing_errors, starts))

@@ -139,7 +139,11 @@ def test_one_hook_on_the_host_app_which_starts_the_thread_queue(tmp_path, queue)
     StatusPages(app)
     hooks = app.before_request_funcs
     assert len(hooks[None]) == 1, "one hook on every request of the host app"
-    assert set(hooks) - {None} <= {"statuspages", "statuspages_site"}, "the rest on ours only"
+    assert set(hooks) - {None} <= {
+        "statuspages",
+        "statuspages_site",
+        "statuspages_console",
+    }, "the rest on ours only"
     state = app.extensions["statuspages"]
     assert app.test_client().get("/host").text == "the host's own route"
     if queue == "thread":  # started by the first request, on any route

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -225,3 +225,27 @@ def delete_subscriber(subscriber: Subscriber) -> None:
     )
     session.delete(subscriber)
     commit(event(signals.subscriber_deleted, subscriber=subscriber))
+
+
+def reach(page_id: str, component_ids: Any = ()) -> dict[str, int]:
+    """How many subscribers a notification about ``component_ids`` (none: the whole page)
+    would reach now, by channel: ``{"email": n, "webhook": m}``. The rule is the fan-out's
+    (:func:`..notify.fanout.recipients`): verified ones, and those limited to components
+    only when one of theirs is touched. Forms show it before anything is sent."""
+    by_email = Subscriber.email.is_not(None)
+    query = (
+        select(by_email, func.count())
+        .where(Subscriber.page_id == page_id, Subscriber.verified_at.is_not(None))
+        .group_by(by_email)
+    )
+    ids = list(component_ids or ())
+    if ids:
+        touched = select(SubscriberComponent.subscriber_id).where(
+            SubscriberComponent.subscriber_id == Subscriber.id,
+            SubscriberComponent.component_id.in_(ids),
+        )
+        query = query.where(or_(Subscriber.components_only.is_(False), exists(touched)))
+    counts = {"email": 0, "webhook": 0}
+    for is_email, count in db_session().execute(query):
+        counts["email" if is_email else "webhook"] = count
+    return counts
