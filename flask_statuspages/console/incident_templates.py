@@ -3,7 +3,6 @@ form starts from one (``?template_id=``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
@@ -13,14 +12,14 @@ from .. import i18n
 from ..models import IncidentTemplate, Page
 from ..schemas import IncidentTemplateInput
 from . import forms
-from .incidents import SECTION, form_context, read_typed
-from .rendering import render, section_of
+from .incidents import SECTION, Route, add_screens, confirm, form_context, read_typed
+from .rendering import render
 from .screens import done, owned_page, statuspages
 
 
 def register(bp: Blueprint) -> None:
     base = "/pages/<page_id>/incident-templates"
-    rules_: list[tuple[str, str, Callable[..., ResponseReturnValue], list[str]]] = [
+    rules_: list[Route] = [
         (base, "incident_templates", templates, ["GET"]),
         (base + "/new", "new_incident_template", new_template, ["GET", "POST"]),
         (base + "/<template_id>", "edit_incident_template", edit_template, ["GET", "POST"]),
@@ -31,9 +30,7 @@ def register(bp: Blueprint) -> None:
             ["GET", "POST"],
         ),
     ]
-    for rule, endpoint, view, methods in rules_:
-        bp.add_url_rule(rule, endpoint, view, methods=methods)
-    section_of(SECTION, *(f"statuspages_console.{endpoint}" for _, endpoint, _, _ in rules_))
+    add_screens(bp, SECTION, rules_)
 
 
 def templates(page_id: str) -> Response:
@@ -114,14 +111,12 @@ def delete_template(page_id: str, template_id: str) -> ResponseReturnValue:
     api = statuspages().incident_templates
     template = api.get(page, template_id)
     if request.method == "GET":
-        return render(
-            "confirm.html",
-            page=page,
-            title=i18n.gettext("Delete the template “%(name)s”?", name=template.name),
-            message=i18n.gettext("Incidents opened from it keep their text."),
-            action=request.path,
-            button=i18n.gettext("Delete template"),
-            back=url_for(".incident_templates", page_id=page.id),
+        return confirm(
+            page,
+            i18n.gettext("Delete the template “%(name)s”?", name=template.name),
+            i18n.gettext("Incidents opened from it keep their text."),
+            i18n.gettext("Delete template"),
+            url_for(".incident_templates", page_id=page.id),
         )
     name = template.name
     api.delete(page, template)

@@ -30,12 +30,14 @@ from .screens import done, owned_page, statuspages
 SECTION = "statuspages_console.incidents"
 #: Resolved incidents listed below the open ones.
 RECENT_RESOLVED = 20
+#: A screen's route: (rule, endpoint, view, methods).
+Route = tuple[str, str, Callable[..., ResponseReturnValue], list[str]]
 
 
 def register(bp: Blueprint) -> None:
     base = "/pages/<page_id>/incidents"
     one = base + "/<incident_id>"
-    rules_: list[tuple[str, str, Callable[..., ResponseReturnValue], list[str]]] = [
+    rules_: list[Route] = [
         (base, "incidents", incidents, ["GET"]),
         (base + "/new", "new_incident", new_incident, ["GET", "POST"]),
         ("/pages/<page_id>/reach", "reach_notice", reach_notice, ["GET"]),
@@ -50,19 +52,31 @@ def register(bp: Blueprint) -> None:
         (one + "/postmortem/unpublish", "unpublish_postmortem", unpublish_postmortem, ["POST"]),
         (one + "/postmortem/delete", "delete_postmortem", delete_postmortem, ["GET", "POST"]),
     ]
-    for rule, endpoint, view, methods in rules_:
-        bp.add_url_rule(rule, endpoint, view, methods=methods)
-    section_of(
-        SECTION,
-        *(
-            f"statuspages_console.{endpoint}"
-            for _, endpoint, _, _ in rules_
-            if endpoint != "incidents"
-        ),
-    )
+    add_screens(bp, SECTION, rules_)
 
 
 # ------------------------------------------------------------------ shared
+
+
+def add_screens(bp: Blueprint, section: str, routes: list[Route]) -> None:
+    """Add ``routes``; those that are not the section's own keep its menu entry current."""
+    for rule, endpoint, view, methods in routes:
+        bp.add_url_rule(rule, endpoint, view, methods=methods)
+    children = (f"{bp.name}.{endpoint}" for _, endpoint, _, _ in routes)
+    section_of(section, *(name for name in children if name != section))
+
+
+def confirm(page: Page, title: str, message: str, button: str, back: str) -> Response:
+    """The confirmation of a destructive action; it posts to the same address."""
+    return render(
+        "confirm.html",
+        page=page,
+        title=title,
+        message=message,
+        action=request.path,
+        button=button,
+        back=back,
+    )
 
 
 def affected(data: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +128,7 @@ def reach_notice(page_id: str) -> Response:
     return response
 
 
-def _choices(names: tuple[str, ...]) -> list[tuple[str, str]]:
+def choices(names: tuple[str, ...]) -> list[tuple[str, str]]:
     from ..labels import status_label
 
     return [(name, status_label(name)) for name in names]
@@ -126,9 +140,9 @@ def form_context(page: Page) -> dict[str, Any]:
     return {
         "components": api.components.list(page),
         "groups": {group.id: group.name for group in api.groups.list(page)},
-        "component_statuses": _choices(rules.COMPONENT_STATUSES),
-        "incident_statuses": _choices(rules.INCIDENT_STATUSES),
-        "severities": _choices(rules.SEVERITIES),
+        "component_statuses": choices(rules.COMPONENT_STATUSES),
+        "incident_statuses": choices(rules.INCIDENT_STATUSES),
+        "severities": choices(rules.SEVERITIES),
     }
 
 
@@ -310,16 +324,12 @@ def delete_update(page_id: str, incident_id: str, update_id: str) -> ResponseRet
     if request.method == "GET":
         if not any(item.id == update_id for item in found.updates):
             raise not_found("Incident update")
-        return render(
-            "confirm.html",
-            page=page,
-            title=i18n.gettext("Delete this update?"),
-            message=i18n.gettext(
-                "The update leaves the incident's timeline. Subscribers are not told."
-            ),
-            action=request.path,
-            button=i18n.gettext("Delete update"),
-            back=back,
+        return confirm(
+            page,
+            i18n.gettext("Delete this update?"),
+            i18n.gettext("The update leaves the incident's timeline. Subscribers are not told."),
+            i18n.gettext("Delete update"),
+            back,
         )
     _, invalid = forms.attempt(
         lambda: statuspages().incidents.delete_update(page, found, update_id)
@@ -333,16 +343,14 @@ def delete_incident(page_id: str, incident_id: str) -> ResponseReturnValue:
     page = owned_page(page_id)
     found = _incident(page, incident_id)
     if request.method == "GET":
-        return render(
-            "confirm.html",
-            page=page,
-            title=i18n.gettext("Delete “%(title)s”?", title=found.title),
-            message=i18n.gettext(
+        return confirm(
+            page,
+            i18n.gettext("Delete “%(title)s”?", title=found.title),
+            i18n.gettext(
                 "The incident and its timeline leave the page for good. Subscribers are not told."
             ),
-            action=request.path,
-            button=i18n.gettext("Delete incident"),
-            back=url_for(".incident", page_id=page.id, incident_id=found.id),
+            i18n.gettext("Delete incident"),
+            url_for(".incident", page_id=page.id, incident_id=found.id),
         )
     title = found.title
     statuspages().incidents.delete(page, found)
@@ -429,14 +437,12 @@ def delete_postmortem(page_id: str, incident_id: str) -> ResponseReturnValue:
     if request.method == "GET":
         if found.postmortem is None:
             raise not_found("Postmortem")
-        return render(
-            "confirm.html",
-            page=page,
-            title=i18n.gettext("Delete the postmortem?"),
-            message=i18n.gettext("Its text is lost, and visitors no longer see it."),
-            action=request.path,
-            button=i18n.gettext("Delete postmortem"),
-            back=back,
+        return confirm(
+            page,
+            i18n.gettext("Delete the postmortem?"),
+            i18n.gettext("Its text is lost, and visitors no longer see it."),
+            i18n.gettext("Delete postmortem"),
+            back,
         )
     statuspages().incidents.delete_postmortem(page, found)
     return done(

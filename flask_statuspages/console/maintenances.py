@@ -8,7 +8,6 @@ email and the webhook body of the event saving would send, saving nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
@@ -20,8 +19,8 @@ from ..models import Maintenance, Page, new_id, utcnow
 from ..notify.preview import preview
 from ..schemas import MaintenanceInput
 from . import forms
-from .incidents import _choices, from_local, local_input, reach_of
-from .rendering import render, section_of
+from .incidents import Route, add_screens, choices, confirm, from_local, local_input, reach_of
+from .rendering import render
 from .screens import done, owned_page, statuspages
 
 OPEN = ("in_progress", "verifying")
@@ -30,7 +29,7 @@ TIMES = ("scheduled_for", "scheduled_until")
 
 def register(bp: Blueprint) -> None:
     base = "/pages/<page_id>/maintenances"
-    rules_: list[tuple[str, str, Callable[..., ResponseReturnValue], list[str]]] = [
+    rules_: list[Route] = [
         (base, "maintenances", maintenances, ["GET"]),
         (base + "/new", "new_maintenance", new_maintenance, ["GET", "POST"]),
         (base + "/<maintenance_id>", "edit_maintenance", edit_maintenance, ["GET", "POST"]),
@@ -41,12 +40,7 @@ def register(bp: Blueprint) -> None:
             ["GET", "POST"],
         ),
     ]
-    for rule, endpoint, view, methods in rules_:
-        bp.add_url_rule(rule, endpoint, view, methods=methods)
-    section_of(
-        "statuspages_console.maintenances",
-        *(f"statuspages_console.{endpoint}" for _, endpoint, _, _ in rules_[1:]),
-    )
+    add_screens(bp, "statuspages_console.maintenances", rules_)
 
 
 def maintenances(page_id: str) -> Response:
@@ -100,17 +94,15 @@ def delete_maintenance(page_id: str, maintenance_id: str) -> ResponseReturnValue
     page = owned_page(page_id)
     found = statuspages().maintenances.get(page, maintenance_id)
     if request.method == "GET":
-        return render(
-            "confirm.html",
-            page=page,
-            title=i18n.gettext("Delete “%(title)s”?", title=found.title),
-            message=i18n.gettext(
+        return confirm(
+            page,
+            i18n.gettext("Delete “%(title)s”?", title=found.title),
+            i18n.gettext(
                 "The window leaves the page; its components, if under maintenance, come"
                 " back. Subscribers are not told."
             ),
-            action=request.path,
-            button=i18n.gettext("Delete maintenance"),
-            back=url_for(".edit_maintenance", page_id=page.id, maintenance_id=found.id),
+            i18n.gettext("Delete maintenance"),
+            url_for(".edit_maintenance", page_id=page.id, maintenance_id=found.id),
         )
     title = found.title
     statuspages().maintenances.delete(page, found)
@@ -166,7 +158,7 @@ def _form(
         invalid=invalid,
         preview=preview_of,
         components=statuspages().components.list(page),
-        statuses=[("", i18n.gettext("As scheduled")), *_choices(rules.MAINTENANCE_STATUSES)],
+        statuses=[("", i18n.gettext("As scheduled")), *choices(rules.MAINTENANCE_STATUSES)],
         reach=reach_of(page, shown.get("component_ids") or []),
     )
 
