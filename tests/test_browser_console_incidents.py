@@ -32,6 +32,7 @@ class Scene:
     url: str
     page: str
     incident: str  # resolved, with a postmortem draft
+    current: str  # open
     template: str
     maintenance: str
 
@@ -86,6 +87,21 @@ def live(tmp_path_factory: Any, smtp_sink: SmtpSink) -> Iterator[Scene]:
         ext.incidents.write_postmortem(
             page, past, "## What happened\n\nA batch job saturated the API hosts.\n"
         )
+        current = ext.incidents.create(
+            page,
+            title="Elevated error rates on the API",
+            message="Some requests to the API fail with 503. We are investigating.",
+            severity="major",
+            components={api.id: "partial_outage"},
+            notify=False,
+        )
+        ext.incidents.post_update(
+            page,
+            current,
+            status="identified",
+            message="A configuration change on the load balancers; we are reverting it.",
+            notify=False,
+        )
         start = utcnow() + timedelta(days=3)
         window = ext.maintenances.create(
             page,
@@ -95,7 +111,7 @@ def live(tmp_path_factory: Any, smtp_sink: SmtpSink) -> Iterator[Scene]:
             scheduled_until=start + timedelta(hours=2),
             component_ids=[database.id],
         )
-        ids = (page.id, past.id, template.id, window.id)
+        ids = (page.id, past.id, current.id, template.id, window.id)
     smtp_sink.wait_for(2)  # the verification and the maintenance announcement
     server = LiveServer(app)
     app.config["STATUSPAGES_PUBLIC_URL"] = server.url
@@ -136,7 +152,7 @@ def preview_maintenance(tab: Page, page_id: str) -> None:
     tab.get_by_label("Message").fill("The API may answer slowly for a few minutes.")
     tab.get_by_label("Starts").fill("2030-01-10T02:00")
     tab.get_by_label("Ends").fill("2030-01-10T03:30")
-    tab.get_by_label("API", exact=True).check()
+    tab.get_by_label("Database", exact=True).check()
     tab.get_by_role("button", name="Preview what subscribers receive").click()
     expect(tab.locator(".message-preview")).to_contain_text("Scheduled maintenance")
 
@@ -230,6 +246,7 @@ def screens(scene: Scene) -> dict[str, str]:
         "incidents": f"{base}/incidents",
         "new incident": f"{base}/incidents/new?template_id={scene.template}",
         "incident": incident,
+        "open incident": f"{base}/incidents/{scene.current}",
         "correct an update": f"{incident}/updates/{'{update}'}/edit",
         "postmortem": f"{incident}/postmortem",
         "templates": f"{base}/incident-templates",
@@ -280,7 +297,7 @@ def test_axe_finds_no_violation_on_the_incident_screens(
 
 def test_screenshots_of_the_incident_screens(live: Scene, browser: Browser) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    incident = f"{CONSOLE}/pages/{live.page}/incidents/{live.incident}"
+    incident = f"{CONSOLE}/pages/{live.page}/incidents/{live.current}"
     shots = [
         (
             "console-incident-new.png",
