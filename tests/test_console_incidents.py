@@ -462,3 +462,25 @@ def test_another_owners_page_and_incident_are_not_found(
     mine_with_theirs = f"{scene.base}/incidents/{theirs_id}"
     assert get(app, mine_with_theirs).status_code == 404
     assert post(app, mine_with_theirs + "/resolve", {}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "title=A&components=foo",
+        "title=A&components[{api}][deeper]=1",
+        "title=A&components[not-a-component]=major_outage",
+        "title=A&notify=maybe&severity=enormous",
+        "_action=preview&title=A&components=foo",
+    ],
+)
+def test_a_malformed_incident_form_is_refused_not_a_crash(
+    app: Flask, scene: Scene, body: str
+) -> None:
+    response = browser(app).post(
+        scene.base + "/incidents/new",
+        data=body.replace("{api}", scene.api),
+        headers={**OPERATOR, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code in (200, 422)  # a preview shows the form again
+    assert incidents_of(app, scene.page) == []

@@ -174,3 +174,19 @@ def test_no_form_can_be_sent_from_another_site_or_by_another_owner(
     for target in (scene["base"] + "/maintenances", url, url + "/delete"):
         assert app.test_client().get(target, headers={"X-Owner": "globex"}).status_code == 404
     assert windows(app, scene["page"]) == before
+
+
+def test_a_window_without_a_message_is_renamed_alone(
+    app: Flask, ext: StatusPages, scene: dict[str, str]
+) -> None:
+    with app.app_context():
+        start = datetime(2030, 1, 10, 1, 0, tzinfo=timezone.utc)
+        window = ext.maintenances.create(
+            scene["page"],
+            title="Quiet",
+            scheduled_for=start,
+            scheduled_until=start + timedelta(hours=1),
+        )
+        url = f"{scene['base']}/maintenances/{window.id}"
+    assert post(app, url, {"title": "Quiet, renamed"}).status_code == 303
+    assert windows(app, scene["page"])[0][0] == "Quiet, renamed"

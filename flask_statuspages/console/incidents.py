@@ -20,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from .. import formbody, i18n, rules
 from ..domain.subscribers import reach
 from ..errors import not_found
+from ..labels import status_label
 from ..markup import render_markdown
 from ..models import Incident, Page
 from ..schemas import IncidentInput, IncidentUpdateEdit, IncidentUpdateInput, PostmortemInput
@@ -124,13 +125,11 @@ def reach_notice(page_id: str) -> Response:
     page = owned_page(page_id)
     ids = request.args.getlist("component_ids[]") or request.args.getlist("component_ids")
     html = render_template(TEMPLATES + "incident_reach.html", reach=reach_of(page, ids[:500]))
-    response = Response(html, mimetype="text/html")
-    return response
+    return Response(html, mimetype="text/html")
 
 
 def choices(names: tuple[str, ...]) -> list[tuple[str, str]]:
-    from ..labels import status_label
-
+    """(value, translated label) pairs of a select."""
     return [(name, status_label(name)) for name in names]
 
 

@@ -82,7 +82,7 @@ def edit_maintenance(page_id: str, maintenance_id: str) -> ResponseReturnValue:
     if forms.control("action") == "preview":
         return _preview(page, found, shown, values)
     if values.get("message") == found.message:
-        values.pop("message")  # a new message adds to the timeline; the same one would too
+        values.pop("message", None)  # a new message adds to the timeline; the same one would too
     _, invalid = forms.attempt(lambda: statuspages().maintenances.update(page, found, **values))
     if invalid is not None:
         return _form(page, found, shown, invalid, 422)
