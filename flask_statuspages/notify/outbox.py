@@ -70,11 +70,15 @@ def record(
     session = db_session()
     session.flush()  # ids and defaults, for the payload
     base_url = request_base_url() or _last_base_url(page)
-    payload: dict[str, Any] = {"event": kind, "page": page_summary(page, base_url), **extra}
-    payload["incident"] = _incident_schema.dump(incident) if incident is not None else None
-    payload["component"] = _component_schema.dump(component) if component is not None else None
-    if maintenance is not None:
-        payload["maintenance"] = _maintenance_schema.dump(maintenance)
+    payload = payload_of(
+        page,
+        kind,
+        base_url,
+        incident=incident,
+        component=component,
+        maintenance=maintenance,
+        **extra,
+    )
     event = NotificationEvent(
         page_id=page.id,
         kind=kind,
@@ -86,6 +90,26 @@ def record(
     session.add(event)
     mark_pending()
     return event
+
+
+def payload_of(
+    page: Page,
+    kind: str,
+    base_url: str | None,
+    *,
+    incident: Incident | None = None,
+    component: Component | None = None,
+    maintenance: Maintenance | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """What subscribers receive of an event (the webhook body, the email's matter);
+    the console previews it before anything is saved."""
+    payload: dict[str, Any] = {"event": kind, "page": page_summary(page, base_url), **extra}
+    payload["incident"] = _incident_schema.dump(incident) if incident is not None else None
+    payload["component"] = _component_schema.dump(component) if component is not None else None
+    if maintenance is not None:
+        payload["maintenance"] = _maintenance_schema.dump(maintenance)
+    return payload
 
 
 def mark_pending() -> None:
