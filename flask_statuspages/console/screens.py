@@ -30,3 +30,19 @@ def done(message: str, endpoint: str, **values: Any) -> WerkzeugResponse:
     (303, so reloading the next screen sends nothing again)."""
     flash(message, "success")
     return redirect(url_for(endpoint, **values), code=303)
+
+
+def confirm(page: Page, title: str, message: str, action: str, button: str, back: str) -> Any:
+    """The confirmation of a destructive action: what it does (``title``, ``message``)
+    and one ``button`` that posts to ``action``; ``back`` cancels."""
+    from .rendering import render
+
+    return render(
+        "confirm.html",
+        page=page,
+        title=title,
+        message=message,
+        action=action,
+        button=button,
+        back=back,
+    )
