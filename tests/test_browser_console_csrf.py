@@ -12,110 +12,40 @@ screens, work.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from flask import Flask, request, session
+from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from flask_statuspages.console import BLUEPRINT
 
-from .browser_support import LiveServer, OtherOrigin, chromium
-from .conftest import make_app
-from .write_routes import build_targets, database_rows
+from .browser_support import OtherOrigin
+
+# The host app of the API's cross-site test (module-scoped fixtures): the README's cookie
+# login, a page with one of everything (its ids in ``host.targets``), every answer recorded.
+from .test_browser_csrf import HostApp, Seen, browser, host  # noqa: F401
+from .write_routes import database_rows
 
 CONSOLE = "/status-admin"
 TIMEOUT = 30_000  # ms
-#: What a forger would send, whatever the form: each field some console form reads.
-FORGED = [
-    ("name", "Forged"),
-    ("title", "Forged"),
-    ("email", "forged@example.org"),
-    ("webhook_url", "https://forged.example/hook"),
-    ("message", "Forged"),
-    ("status", "major_outage"),
-    ("data[value]", "666"),
-    ("data[timestamp]", ""),
-]
-
-
-@dataclass
-class Seen:
-    method: str
-    path: str
-    status: int
-    site: str | None
-    logged_in: bool
-
-
-@dataclass
-class Host:
-    app: Flask
-    server: LiveServer
-    targets: dict[str, str]
-    seen: list[Seen]
-    lock: threading.Lock
-
-    def answers(self) -> list[Seen]:
-        with self.lock:
-            return list(self.seen)
-
-
-def cookie_owner() -> str | None:
-    """The README's owner loader: the organisation of the logged-in user."""
-    return session.get("org")  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
-    database = tmp_path_factory.mktemp("console-csrf") / "status.db"
-    app, ext, db = make_app(f"sqlite:///{database}", STATUSPAGES_RETRY_BACKOFF=3600)
-    ext.owner_loader(cookie_owner)
-
-    @app.get("/login")
-    def login() -> str:
-        session["org"] = "acme"
-        return "<!doctype html><title>Acme</title><link rel=icon href='data:,'><p>Logged in"
-
-    seen: list[Seen] = []
-    lock = threading.Lock()
-
-    @app.after_request
-    def record(response: Any) -> Any:
-        answer = Seen(
-            request.method,
-            request.path,
-            response.status_code,
-            request.headers.get("Sec-Fetch-Site"),
-            "org" in session,
-        )
-        with lock:
-            seen.append(answer)
-        return response
-
-    with app.app_context():
-        ext.create_all()
-    client = app.test_client()
-    client.get("/login")
-    hosted = Host(app, LiveServer(app), build_targets(client, {}), seen, lock)
-    yield hosted
-    hosted.server.stop()
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
+#: What a forger would send to a form (by view): what the form would take, so that a
+#: forgery let through would write. Views not here get a body with the usual names.
+FORGED: dict[str, list[tuple[str, str]]] = {
+    "new_page": [("name", "Forged")],
+    "new_subscriber": [("email", "forged@example.org")],
+    "new_metric": [("name", "Forged")],
+    "metric": [("name", "Forged")],
+    "add_metric_reading": [("data[value]", "666"), ("data[timestamp]", "")],
+    "new_access_user": [("email", "forged@example.org")],
+    "access_user": [("email", "forged@example.org")],
+}
+FORGED_OTHERWISE = [("name", "Forged"), ("title", "Forged"), ("message", "Forged")]
 
 
 @pytest.fixture
-def tab(browser: Browser, host: Host) -> Iterator[Page]:
+def tab(browser: Browser, host: HostApp) -> Iterator[Page]:  # noqa: F811
     """A tab logged in to the host app (its session cookie set)."""
     context = browser.new_context()
     context.set_default_timeout(TIMEOUT)
@@ -126,9 +56,10 @@ def tab(browser: Browser, host: Host) -> Iterator[Page]:
     context.close()
 
 
-def console_posts(app: Flask, values: dict[str, str]) -> list[str]:
-    """The path of every console route that takes POST, its arguments filled in."""
-    paths = []
+def console_posts(app: Flask, values: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """The path of every console route that takes POST, its arguments filled in, and the
+    form fields a forger would send it."""
+    paths = {}
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(BLUEPRINT + ".") or "POST" not in (rule.methods or ()):
             continue
@@ -136,15 +67,16 @@ def console_posts(app: Flask, values: dict[str, str]) -> list[str]:
         assert not missing, f"{rule.rule}: give {missing} a value in tests/write_routes.py"
         built = rule.build({name: values[name] for name in rule.arguments})
         assert built is not None
-        paths.append(built[1])
+        view = rule.endpoint.partition(".")[2]
+        paths[built[1]] = FORGED.get(view, FORGED_OTHERWISE)
     assert len(paths) >= 10, paths  # this branch's screens alone have more
-    return sorted(paths, key=lambda path: path.endswith("/delete"))
+    return dict(sorted(paths.items(), key=lambda item: item[0].endswith("/delete")))
 
 
 #: Every attempt at once: a form posted into an iframe of its own, and a no-cors fetch.
-ATTACK = """async ({urls, fields}) => {
+ATTACK = """async (attempts) => {
   const results = [];
-  const submit = (url, index) => new Promise((resolve) => {
+  const submit = ({url, fields}, index) => new Promise((resolve) => {
     const frame = document.createElement("iframe");
     frame.name = `frame-${index}`;
     frame.onload = () => resolve("loaded");
@@ -163,17 +95,17 @@ ATTACK = """async ({urls, fields}) => {
     document.body.append(form);
     form.submit();
   }).then((how) => results.push({url, kind: "form", how}));
-  const fetched = (url) => fetch(url, {
+  const fetched = ({url, fields}) => fetch(url, {
       method: "POST", mode: "no-cors", credentials: "include",
       body: new URLSearchParams(fields),
     }).then(() => "sent", (error) => `refused by the browser: ${error}`)
     .then((how) => results.push({url, kind: "no-cors", how}));
-  await Promise.all(urls.flatMap((url, index) => [submit(url, index), fetched(url)]));
+  await Promise.all(attempts.flatMap((attempt, i) => [submit(attempt, i), fetched(attempt)]));
   return results;
 }"""
 
 
-def arrived(host: Host, start: int, expected: int) -> list[Seen]:
+def arrived(host: HostApp, start: int, expected: int) -> list[Seen]:  # noqa: F811
     """The console's answers since ``start``, once ``expected`` of them came (an iframe's
     load event does not wait for its form's answer), or after 30 seconds."""
     deadline = time.monotonic() + 30
@@ -185,7 +117,11 @@ def arrived(host: Host, start: int, expected: int) -> list[Seen]:
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "127.0.0.2"], ids=["same-site", "cross-site"])
-def test_a_strangers_page_can_use_no_console_form(host: Host, tab: Page, address: str) -> None:
+def test_a_strangers_page_can_use_no_console_form(
+    host: HostApp,  # noqa: F811
+    tab: Page,
+    address: str,
+) -> None:
     paths = console_posts(host.app, host.targets)
     stranger = OtherOrigin(address)
     try:
@@ -195,8 +131,10 @@ def test_a_strangers_page_can_use_no_console_form(host: Host, tab: Page, address
         before = database_rows(host.app)
         start = len(host.answers())
         tab.goto(stranger.url + "/")
-        urls = [host.server.url + path for path in paths]
-        results = tab.evaluate(ATTACK, {"urls": urls, "fields": FORGED})
+        tried = [
+            {"url": host.server.url + path, "fields": fields} for path, fields in paths.items()
+        ]
+        results = tab.evaluate(ATTACK, tried)
     finally:
         stranger.stop()
     assert len(results) == 2 * len(paths)
@@ -213,7 +151,7 @@ def test_a_strangers_page_can_use_no_console_form(host: Host, tab: Page, address
     assert {seen.status for seen in answers} == {403}
 
 
-def test_the_consoles_own_forms_work(host: Host, tab: Page) -> None:
+def test_the_consoles_own_forms_work(host: HostApp, tab: Page) -> None:  # noqa: F811
     """The same cookie, the console's own screens: a page is created, a subscriber added."""
     tab.goto(f"{host.server.url}{CONSOLE}/pages/new")
     tab.get_by_label("Name").fill("Made in the console")
