@@ -15,7 +15,7 @@ from ..domain import deliveries as domain
 from ..labels import status_label
 from ..models import Delivery, Page
 from . import forms
-from .paging import paged, wanted_screen
+from .paging import choice, paged, wanted_screen
 from .rendering import render
 from .screens import done, owned_page, statuspages
 
@@ -26,18 +26,10 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule(base + "/<delivery_id>/retry", "retry_delivery", retry, methods=["POST"])
 
 
-def _status(source: Any) -> tuple[str, forms.Invalid | None]:
-    wanted = str(source.get("status", ""))
-    if wanted and wanted not in rules.DELIVERY_STATUSES:
-        message = i18n.gettext("Choose one of the statuses of the list.")
-        return "", forms.Invalid(message, {"status": [message]})
-    return wanted, None
-
-
 def deliveries(page_id: str) -> Response:
     """The log, newest first, a screen at a time."""
     page = owned_page(page_id)
-    status, invalid = _status(request.args)
+    status, invalid = choice(request.args, "status", rules.DELIVERY_STATUSES)
     return _log(page, status, invalid, 422 if invalid else 200, wanted_screen())
 
 

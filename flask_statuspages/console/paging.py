@@ -8,7 +8,9 @@ from typing import Any
 from flask import request
 from sqlalchemy import func, select
 
+from .. import i18n
 from ..state import db_session
+from .forms import Invalid
 
 #: Rows on one screen of a list.
 PER_SCREEN = 50
@@ -51,3 +53,13 @@ def paged(query: Any, number: int, per_screen: int = PER_SCREEN) -> Paged:
     number = min(number, max(1, -(-total // per_screen)))
     rows = session.scalars(query.limit(per_screen).offset((number - 1) * per_screen))
     return Paged(list(rows), number, total, per_screen)
+
+
+def choice(source: Any, name: str, allowed: tuple[str, ...]) -> tuple[str, Invalid | None]:
+    """The filter ``name`` of a list (empty: no filter); a value not in ``allowed`` is
+    no filter, and why, next to its field."""
+    wanted = str(source.get(name, ""))
+    if wanted and wanted not in allowed:
+        message = i18n.gettext("Choose one of the list.")
+        return "", Invalid(message, {name: [message]})
+    return wanted, None

@@ -18,7 +18,7 @@ from ..schemas import SubscriberInput, format_timestamp
 from ..state import db_session
 from . import forms
 from .export import csv_download, csv_lines
-from .paging import paged, wanted_screen
+from .paging import choice, paged, wanted_screen
 from .rendering import render, section_of
 from .screens import confirm, done, owned_page, statuspages
 
@@ -54,11 +54,8 @@ class Search:
 
 
 def _search(source: Any) -> tuple[Search, forms.Invalid | None]:
-    wanted = Search(str(source.get("q", "")).strip()[:320], str(source.get("state", "")))
-    if wanted.state and wanted.state not in rules.SUBSCRIBER_STATES:
-        message = i18n.gettext("Choose one of the states of the list.")
-        return Search(wanted.text), forms.Invalid(message, {"state": [message]})
-    return wanted, None
+    state, invalid = choice(source, "state", rules.SUBSCRIBER_STATES)
+    return Search(str(source.get("q", "")).strip()[:320], state), invalid
 
 
 def subscribers(page_id: str) -> Response:
