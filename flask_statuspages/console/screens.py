@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import Response, flash, redirect, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..models import Page
 from ..state import get_state
 from .gate import operator
+from .rendering import render
 
 
 def statuspages() -> Any:
@@ -32,11 +33,9 @@ def done(message: str, endpoint: str, **values: Any) -> WerkzeugResponse:
     return redirect(url_for(endpoint, **values), code=303)
 
 
-def confirm(page: Page, title: str, message: str, action: str, button: str, back: str) -> Any:
+def confirm(page: Page, title: str, message: str, action: str, button: str, back: str) -> Response:
     """The confirmation of a destructive action: what it does (``title``, ``message``)
     and one ``button`` that posts to ``action``; ``back`` cancels."""
-    from .rendering import render
-
     return render(
         "confirm.html",
         page=page,
