@@ -36,6 +36,7 @@ from sqlalchemy import inspect, select
 from . import schemas
 from .domain import (
     components,
+    deliveries,
     embed_config,
     groups,
     incidents,
@@ -52,6 +53,7 @@ from .errors import ApiError, not_found
 from .models import (
     Component,
     ComponentGroup,
+    Delivery,
     Incident,
     IncidentTemplate,
     IncidentUpdate,
@@ -459,6 +461,25 @@ class Subscribers(_OnPage):
         subscribers.delete_subscriber(self.get(page, subscriber))
 
 
+class Deliveries(_OnPage):
+    """The record of a page's notifications: ``statuspages.deliveries``."""
+
+    def list(self, page: PageLike, status: str | None = None) -> builtins.list[Delivery]:
+        """The page's deliveries, newest first; ``status``: pending, sent or failed."""
+        query = validated(schemas.DeliveryListQuery, {"status": status} if status else {})
+        rows = deliveries.deliveries_of(self._page(page).id, query.get("status"))
+        return list(db_session().scalars(rows))
+
+    def get(self, page: PageLike, delivery: Delivery | str) -> Delivery:
+        return deliveries.get_delivery(self._page(page), _ident(delivery))
+
+    @atomic
+    def retry(self, page: PageLike, delivery: Delivery | str) -> Delivery:
+        """Send a failed delivery again, with a fresh set of attempts (409 for one that
+        has not failed, or whose subscriber is quarantined)."""
+        return deliveries.retry_delivery(self.get(page, delivery))
+
+
 class Metrics(_OnPage):
     """A page's metrics and their readings: ``statuspages.metrics``."""
 
@@ -594,6 +615,7 @@ class PythonApi:
         self.incidents = Incidents(self.pages)
         self.maintenances = Maintenances(self.pages)
         self.subscribers = Subscribers(self.pages)
+        self.deliveries = Deliveries(self.pages)
         self.groups = Groups(self.pages)
         self.incident_templates = IncidentTemplates(self.pages)
         self.metrics = Metrics(self.pages)
@@ -603,6 +625,7 @@ class PythonApi:
 __all__ = [
     "ApiError",
     "Components",
+    "Deliveries",
     "Groups",
     "IncidentTemplates",
     "Incidents",

@@ -102,6 +102,8 @@ class StatusPages:
         self.maintenances = operations.maintenances
         #: Subscribers of a page (:class:`flask_statuspages.api.Subscribers`).
         self.subscribers = operations.subscribers
+        #: The record of a page's notifications (:class:`flask_statuspages.api.Deliveries`).
+        self.deliveries = operations.deliveries
         #: Component groups of a page (:class:`flask_statuspages.api.Groups`).
         self.groups = operations.groups
         #: Incident templates of a page (:class:`flask_statuspages.api.IncidentTemplates`).

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import Response, flash, redirect, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..models import Page
 from ..state import get_state
 from .gate import operator
+from .rendering import render
 
 
 def statuspages() -> Any:
@@ -30,3 +31,17 @@ def done(message: str, endpoint: str, **values: Any) -> WerkzeugResponse:
     (303, so reloading the next screen sends nothing again)."""
     flash(message, "success")
     return redirect(url_for(endpoint, **values), code=303)
+
+
+def confirm(page: Page, title: str, message: str, action: str, button: str, back: str) -> Response:
+    """The confirmation of a destructive action: what it does (``title``, ``message``)
+    and one ``button`` that posts to ``action``; ``back`` cancels."""
+    return render(
+        "confirm.html",
+        page=page,
+        title=title,
+        message=message,
+        action=action,
+        button=button,
+        back=back,
+    )

@@ -255,9 +255,8 @@ def aggregate(
     ids = list(metric_ids)
     start, end = series.window(period, now)
     buckets: dict[str, list[series.Bucket]] = {metric_id: [] for metric_id in ids}
-    latest: dict[str, tuple[int, float]] = {}
     if not ids:
-        return start, end, buckets, latest
+        return start, end, buckets, {}
     session = db_session()
     ts = MetricPoint.ts
     # An inline constant, so the select list and GROUP BY hold the same expression.
@@ -280,19 +279,28 @@ def aggregate(
         buckets[metric_id].append(
             series.Bucket(int(begins), float(mean), float(low), float(high), int(count))
         )
+    return start, end, buckets, newest_readings(ids, ts >= start, ts < end)
+
+
+def newest_readings(metric_ids: Iterable[str], *where: Any) -> dict[str, tuple[int, float]]:
+    """Each metric's newest reading (``where``: within these conditions too), as
+    ``{metric_id: (timestamp, value)}``; one query, whatever the number of metrics."""
+    ids = list(metric_ids)
+    if not ids:
+        return {}
+    ts = MetricPoint.ts
     newest = (
         select(MetricPoint.metric_id, func.max(ts).label("ts"))
-        .where(*in_window)
+        .where(MetricPoint.metric_id.in_(ids), *where)
         .group_by(MetricPoint.metric_id)
         .subquery()
     )
-    for metric_id, at, value in session.execute(
+    rows = db_session().execute(
         select(MetricPoint.metric_id, MetricPoint.ts, MetricPoint.value).join(
             newest, (newest.c.metric_id == MetricPoint.metric_id) & (newest.c.ts == ts)
         )
-    ):
-        latest[metric_id] = (int(at), float(value))
-    return start, end, buckets, latest
+    )
+    return {metric_id: (int(at), float(value)) for metric_id, at, value in rows}
 
 
 def public_metric(

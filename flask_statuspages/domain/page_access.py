@@ -42,10 +42,14 @@ from .components import check_on_page, unknown_on_page
 log = logging.getLogger(__name__)
 
 
-def users_of(page_id: str, email: str | None = None) -> Any:
+def users_of(page_id: str, email: str | None = None, text: str | None = None) -> Any:
+    """The page's access users, oldest first; ``email`` finds one, ``text`` those whose
+    email holds it (any case)."""
     query = select(PageAccessUser).where(PageAccessUser.page_id == page_id)
     if email is not None:
         query = query.where(PageAccessUser.email_key == email.strip().lower())
+    if text:
+        query = query.where(PageAccessUser.email_key.contains(text.lower(), autoescape=True))
     return query.order_by(PageAccessUser.created_at, PageAccessUser.id)
 
 

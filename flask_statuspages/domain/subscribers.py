@@ -28,7 +28,9 @@ from ..state import db_session
 from . import components
 
 
-def subscribers_of(page_id: str, state: str | None = None) -> Any:
+def subscribers_of(page_id: str, state: str | None = None, text: str | None = None) -> Any:
+    """The page's subscribers, oldest first; ``state`` filters, ``text`` is a part of
+    their email or webhook URL (any case)."""
     query = (
         select(Subscriber)
         .where(Subscriber.page_id == page_id)
@@ -43,6 +45,13 @@ def subscribers_of(page_id: str, state: str | None = None) -> Any:
         )
     elif state == "quarantined":
         query = query.where(Subscriber.quarantined_at.is_not(None))
+    if text:
+        query = query.where(
+            or_(
+                Subscriber.email.icontains(text, autoescape=True),
+                Subscriber.webhook_url.icontains(text, autoescape=True),
+            )
+        )
     return query
 
 
