@@ -1,0 +1,111 @@
+/* Components screen: drag and drop to reorder (components within and between groups),
+   and the Move buttons sent without a reload, focus kept on the button pressed and
+   the move announced. Without this file, the Move buttons are plain forms. */
+(function () {
+  "use strict";
+  var region = document.getElementById("live-region");
+  var dragged = null;
+
+  function announce(text) {
+    if (!region || !text) return;
+    region.textContent = "";
+    setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  function body(form, submitter) {
+    var data = new URLSearchParams(new FormData(form));
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    return data;
+  }
+
+  // Post, then show the answer's <main> (the redirect's screen, or the form refused).
+  function send(action, data, focusId) {
+    return fetch(action, {
+      method: "POST", credentials: "same-origin", body: data,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html" }
+    }).then(function (response) { return response.text(); }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var main = document.querySelector("main"), next = fresh.querySelector("main");
+      if (!main || !next) return;
+      main.innerHTML = next.innerHTML;
+      setup();
+      var target = focusId && document.getElementById(focusId);
+      if (target) {
+        var row = target.closest(".comp-row, .comp-section");
+        if (row) row.classList.add("just-moved");
+        target.focus();
+      }
+      var said = main.querySelector(".flashes li, [role=alert]");
+      announce(said ? said.textContent.trim() : "");
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-move]")) return;
+    event.preventDefault();
+    var submitter = event.submitter || document.activeElement;
+    send(form.action, body(form, submitter), submitter && submitter.id);
+  });
+
+  function layout() {
+    var data = new URLSearchParams();
+    document.querySelectorAll(".comp-list").forEach(function (list) {
+      list.querySelectorAll(".comp-row").forEach(function (row) {
+        data.append("ids[]", row.dataset.id);
+        data.append("groups[" + row.dataset.id + "]", list.dataset.group || "");
+      });
+    });
+    return data;
+  }
+
+  function rowAfter(list, y) {
+    var rows = Array.prototype.slice.call(list.querySelectorAll(".comp-row:not(.dragging)"));
+    for (var i = 0; i < rows.length; i++) {
+      var box = rows[i].getBoundingClientRect();
+      if (y < box.top + box.height / 2) return rows[i];
+    }
+    return null;
+  }
+
+  function setup() {
+    var root = document.querySelector("[data-reorder]");
+    if (!root) return;
+    root.querySelectorAll(".comp-row").forEach(function (row) { row.draggable = true; });
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var row = event.target.closest && event.target.closest(".comp-row");
+    if (!row) return;
+    dragged = row;
+    row.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", row.dataset.id);
+  });
+
+  document.addEventListener("dragover", function (event) {
+    var list = dragged && event.target.closest && event.target.closest(".comp-list");
+    if (!list) return;
+    event.preventDefault();
+    var empty = list.querySelector(".comp-empty");
+    if (empty) empty.remove();
+    var after = rowAfter(list, event.clientY);
+    if (after) list.insertBefore(dragged, after); else list.appendChild(dragged);
+  });
+
+  document.addEventListener("drop", function (event) {
+    if (!dragged) return;
+    event.preventDefault();
+  });
+
+  document.addEventListener("dragend", function () {
+    if (!dragged) return;
+    var row = dragged, form = document.getElementById("reorder-form");
+    row.classList.remove("dragging");
+    dragged = null;
+    if (form) send(form.action, layout(), "move-up-" + row.dataset.id);
+  });
+
+  document.addEventListener("console:refreshed", setup);
+  setup();
+})();
