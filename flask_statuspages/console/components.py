@@ -85,7 +85,7 @@ def list_screen(
         "components.html",
         status,
         page=page,
-        sections=sections,
+        layout=sections,
         reaches=reaches,
         statuses=[(s, status_name(s)) for s in rules.COMPONENT_STATUSES],
         group_count=sum(1 for group, _ in sections if group is not None),
