@@ -84,7 +84,7 @@ PAGE = """<!doctype html>
     {%- endif %}
   </nav>
   <main>
-  {{ body }}
+  {{ body|safe }}
   </main>
 </body>
 </html>
