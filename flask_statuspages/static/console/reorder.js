@@ -5,6 +5,7 @@
   "use strict";
   var region = document.getElementById("live-region");
   var dragged = null;
+  var lastMove = null;  // {text, focus, at}: said again if the live reload follows it
 
   function announce(text) {
     if (!region || !text) return;
@@ -36,7 +37,9 @@
         target.focus();
       }
       var said = main.querySelector(".flashes li, [role=alert]");
-      announce(said ? said.textContent.trim() : "");
+      var text = said ? said.textContent.trim() : "";
+      lastMove = { text: text, focus: focusId, at: Date.now() };
+      announce(text);
     });
   }
 
@@ -106,6 +109,15 @@
     if (form) send(form.action, layout(), "move-up-" + row.dataset.id);
   });
 
-  document.addEventListener("console:refreshed", setup);
+  // The page's event stream reloads <main> after our own move too (console.js): keep
+  // the operator's place and say the move again, after console.js's own notice.
+  document.addEventListener("console:refreshed", function () {
+    setup();
+    if (!lastMove || Date.now() - lastMove.at > 5000) return;
+    var move = lastMove;
+    var target = move.focus && document.getElementById(move.focus);
+    if (target) target.focus();
+    setTimeout(function () { announce(move.text); }, 120);
+  });
   setup();
 })();
