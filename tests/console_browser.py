@@ -3,6 +3,7 @@ a DNS server of its own, signing in through its login form, and axe-core."""
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
 import urllib.request
@@ -101,3 +102,60 @@ def axe_violations(tab: Page) -> str:
 def new_view(browser: Browser, view: str, **extra: Any) -> Any:
     """A browser context for ``view`` (CSP bypassed so that axe can be injected)."""
     return browser.new_context(bypass_csp=True, **VIEWS[view], **extra)
+
+
+class Operator:
+    """The example app's admin API over HTTP, as one of its users (Basic auth)."""
+
+    def __init__(self, host: Host, user: str = "alice") -> None:
+        self.base = host.url + PREFIX
+        token = base64.b64encode(f"{user}:{user}-password".encode()).decode()
+        self.auth = f"Basic {token}"
+
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        req.add_header("Authorization", self.auth)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=10) as answer:
+            raw = answer.read()
+        return json.loads(raw) if raw else None
+
+    def post(self, path: str, body: Any) -> Any:
+        return self.request("POST", path, body)
+
+
+def build_console_scene(host: Host) -> dict[str, Any]:
+    """Two pages of alice's; the first with groups, components in every status and
+    verified subscribers (the reach the status forms show)."""
+    operator = Operator(host)
+    page = operator.post(
+        "/",
+        {
+            "name": "Acme Cloud",
+            "slug": "acme-cloud",
+            "theme": {"primary_color": "#0e7490"},
+            "website_url": "https://acme.example",
+            "custom_domain": "status.acme.test",
+        },
+    )
+    components = [
+        ("Website", "Frontend", "operational", "The public site and the shop."),
+        ("Dashboard", "Frontend", "operational", None),
+        ("Checkout API", "Backend", "degraded_performance", "Payments and orders."),
+        ("Database", "Backend", "operational", None),
+        ("Email delivery", "Notifications", "partial_outage", None),
+        ("Docs", None, "operational", None),
+    ]
+    for name, group, status, description in components:
+        body = {"name": name, "status": status, "group_name": group, "description": description}
+        operator.post(f"/{page['id']}/components", body)
+    for email in ("ops@acme.example", "cto@acme.example"):
+        subscriber = operator.post(f"/{page['id']}/subscribers", {"email": email})
+        operator.request("GET", f"/{page['id']}/subscribers/verify/{subscriber['verify_token']}")
+    hook = operator.post(f"/{page['id']}/subscribers", {"webhook_url": host.url + "/hooks/status"})
+    operator.request("GET", f"/{page['id']}/subscribers/verify/{hook['verify_token']}")
+    other = operator.post("/", {"name": "Acme Internal", "slug": "acme-internal"})
+    operator.post(f"/{other['id']}/components", {"name": "VPN", "status": "major_outage"})
+    return page  # type: ignore[no-any-return]
