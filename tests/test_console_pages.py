@@ -74,6 +74,7 @@ def test_the_home_list_shows_each_pages_overall_status(app: Flask, api: Any, pag
     api.as_owner("acme").make_component(page["id"], name="API", status="major_outage")
     html = app.test_client().get(CONSOLE + "/", headers=OPERATOR).get_data(as_text=True)
     assert '<span class="status major_outage">Major outage</span>' in html
+    assert "<td>1</td>" in html and "<td>Public</td>" in html
 
 
 def test_the_settings_screen_shows_the_saved_values(app: Flask, page: Any) -> None:

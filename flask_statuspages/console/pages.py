@@ -6,6 +6,8 @@ A page's settings (general, branding, visibility, custom domain) are in
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -27,19 +29,30 @@ def register(bp: Blueprint) -> None:
     section_of(page_settings.SETTINGS, "statuspages_console.page_delete")
 
 
-def overall_status(page: Page) -> str:
-    """The page's status as its visitors see it: its components and open incidents."""
+def summary(page: Page) -> dict[str, Any]:
+    """A line of the home list: the page's status as its visitors see it (its
+    components and open incidents), who sees it, how many components it has."""
     api = statuspages()
-    return rules.overall_status(
-        (component.status for component in api.components.list(page)),
-        (incident.severity for incident in api.incidents.list(page, status="open")),
-    )
+    components = api.components.list(page)
+    open_incidents = api.incidents.list(page, status="open")
+    return {
+        "page": page,
+        "status": rules.overall_status(
+            (component.status for component in components),
+            (incident.severity for incident in open_incidents),
+        ),
+        "visibility": rules.visibility(
+            page.is_public, page.password_hash is not None, bool(page.audience_only)
+        ),
+        "components": len(components),
+        "open_incidents": len(open_incidents),
+    }
 
 
 def home() -> Response:
     """Every page of the operator, with its overall status."""
     pages = statuspages().pages.list(operator())
-    return render("home.html", pages=[(page, overall_status(page)) for page in pages])
+    return render("home.html", pages=[summary(page) for page in pages])
 
 
 def new_page() -> ResponseReturnValue:
