@@ -191,6 +191,19 @@ def test_visibility_password_and_allow_list_are_saved(app: Flask, page: Any) -> 
     )
 
 
+def test_an_allow_list_in_bracket_notation_is_read_as_a_list(app: Flask, page: Any) -> None:
+    body = "visibility=public&ip_allowlist[]=203.0.113.0/24&ip_allowlist[]=bad"
+    response = app.test_client().post(
+        settings(page["id"], "visibility"),
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        headers=OPERATOR,
+    )
+    assert response.status_code == 422
+    saved = stored(app, page["id"])
+    assert saved is not None and saved.ip_allowlist == []
+
+
 def test_refused_visibility_writes_nothing(app: Flask, page: Any) -> None:
     form = {"visibility": "password", "password": "", "ip_allowlist": "not-a-network"}
     response = app.test_client().post(

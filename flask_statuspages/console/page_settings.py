@@ -129,8 +129,9 @@ def visibility(page_id: str) -> ResponseReturnValue:
     values = forms.read(PageInput())
     if not values.get("password"):
         values.pop("password", None)
-    networks = values.pop("ip_allowlist", "")
-    values["ip_allowlist"] = ip_lines(networks if isinstance(networks, str) else "")
+    networks = values.get("ip_allowlist", "")
+    if isinstance(networks, str):  # the textarea; a list (ip_allowlist[]) goes as it is
+        values["ip_allowlist"] = ip_lines(networks)
     return _save(page, "visibility", values)
 
 
