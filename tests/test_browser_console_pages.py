@@ -143,3 +143,26 @@ def test_a_component_is_dragged_into_another_group(
     first = public["groups"][0]
     assert [names[i] for i in first["component_ids"]] == ["Dashboard", "Docs", "Website"]
     context.close()
+
+
+def test_a_group_is_dragged_above_another(
+    served: tuple[Host, dict[str, Any]], browser: Browser
+) -> None:
+    host, page = served
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    tab = context.new_page()
+    sign_in(tab, host)
+    tab.goto(f"{host.url}{CONSOLE}/pages/{page['id']}/components")
+    headings = tab.locator(".comp-section h2")
+    expect(headings).to_have_text(["Frontend", "Backend", "Notifications"])  # Docs dragged in
+    handle = tab.locator(".comp-section", has_text="Notifications").locator(".group-handle")
+    target = tab.locator(".comp-section", has_text="Frontend").locator(".group-head")
+    handle.drag_to(target, target_position={"x": 200, "y": 4})
+    expect(tab.locator("#live-region")).to_have_text("New order saved.")
+    expect(headings).to_have_text(["Notifications", "Frontend", "Backend"])
+    assert [g["name"] for g in host.public("acme-cloud")["groups"]] == [
+        "Notifications",
+        "Frontend",
+        "Backend",
+    ]
+    context.close()

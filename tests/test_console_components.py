@@ -252,6 +252,25 @@ def test_groups_move(app: Flask, acme: Any, page: Any) -> None:
     assert again.status_code == 422
 
 
+def test_groups_get_a_whole_new_order(app: Flask, acme: Any, page: Any) -> None:
+    backend, frontend = group_id(acme, page, "Backend"), group_id(acme, page, "Frontend")
+    client = app.test_client()
+    refused = client.post(url(page, "groups/order"), data={"ids[]": frontend}, headers=OPERATOR)
+    assert refused.status_code == 422
+    names = [g["name"] for g in acme.get(f"/{page['id']}/groups").json["data"]]
+    assert names == ["Backend", "Frontend"]
+    body = f"ids[]={frontend}&ids[]={backend}"
+    response = client.post(
+        url(page, "groups/order"),
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        headers=OPERATOR,
+    )
+    assert response.status_code == 303
+    names = [g["name"] for g in acme.get(f"/{page['id']}/groups").json["data"]]
+    assert names == ["Frontend", "Backend"]
+
+
 def test_a_whole_layout_is_saved(app: Flask, acme: Any, page: Any) -> None:
     ids = {n: component_id(acme, page, n) for n in ("API", "Database", "Web", "Docs")}
     frontend = group_id(acme, page, "Frontend")
@@ -309,6 +328,7 @@ def writes(acme: Any, page: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
         ("groups/new", {"name": "Evil"}),
         (f"groups/{backend}/edit", {"name": "Evil"}),
         (f"groups/{backend}/move", {"_direction": "down"}),
+        ("groups/order", {"ids[]": backend}),
         (f"groups/{backend}/delete", {}),
     ]
 

@@ -31,6 +31,7 @@ _CHILDREN = (
     "group_edit",
     "group_delete",
     "group_move",
+    "groups_reorder",
 )
 
 
@@ -50,6 +51,7 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule(groups + "/<group_id>/edit", "group_edit", group_edit, methods=both)
     bp.add_url_rule(groups + "/<group_id>/delete", "group_delete", group_delete, methods=both)
     bp.add_url_rule(groups + "/<group_id>/move", "group_move", group_move, methods=["POST"])
+    bp.add_url_rule(groups + "/order", "groups_reorder", groups_reorder, methods=["POST"])
     section_of(LIST, *(f"statuspages_console.{name}" for name in _CHILDREN))
 
 
@@ -348,3 +350,14 @@ def group_move(page_id: str, group_id: str) -> ResponseReturnValue:
         page_id=page.id,
         _anchor=f"group-{group.id}",
     )
+
+
+def groups_reorder(page_id: str) -> ResponseReturnValue:
+    """Every group in a new order (``ids[]``: the drag and drop's)."""
+    page = owned_page(page_id)
+    ids = forms.read().get("ids")
+    api = statuspages().groups
+    _, invalid = forms.attempt(lambda: api.reorder(page, ids if isinstance(ids, list) else []))
+    if invalid is not None:
+        return list_screen(page, 422, invalid=invalid)
+    return done(i18n.gettext("New order saved."), ".components", page_id=page.id)

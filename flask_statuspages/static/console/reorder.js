@@ -75,18 +75,38 @@
     var root = document.querySelector("[data-reorder]");
     if (!root) return;
     root.querySelectorAll(".comp-row").forEach(function (row) { row.draggable = true; });
+    root.querySelectorAll(".comp-section[id]").forEach(function (section) { section.draggable = true; });
   }
 
   document.addEventListener("dragstart", function (event) {
-    var row = event.target.closest && event.target.closest(".comp-row");
-    if (!row) return;
-    dragged = row;
-    row.classList.add("dragging");
+    var item = event.target.closest && event.target.closest(".comp-row, .comp-section[id]");
+    if (!item) return;
+    dragged = item;
+    item.classList.add("dragging");
     event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", row.dataset.id);
+    event.dataTransfer.setData("text/plain", item.dataset.id || item.dataset.group);
   });
 
+  // A group goes before the group under the pointer; never after the ungrouped ones.
+  function moveGroup(event) {
+    var root = document.querySelector("[data-reorder]");
+    var sections = Array.prototype.slice.call(root.querySelectorAll(".comp-section:not(.dragging)"));
+    for (var i = 0; i < sections.length; i++) {
+      var box = sections[i].getBoundingClientRect();
+      if (!sections[i].id || event.clientY < box.top + box.height / 2) {
+        root.insertBefore(dragged, sections[i]);
+        return;
+      }
+    }
+    root.appendChild(dragged);
+  }
+
   document.addEventListener("dragover", function (event) {
+    if (dragged && dragged.classList.contains("comp-section")) {
+      event.preventDefault();
+      moveGroup(event);
+      return;
+    }
     var list = dragged && event.target.closest && event.target.closest(".comp-list");
     if (!list) return;
     event.preventDefault();
@@ -101,12 +121,22 @@
     event.preventDefault();
   });
 
+  function groupOrder() {
+    var data = new URLSearchParams();
+    document.querySelectorAll(".comp-section[id]").forEach(function (section) {
+      data.append("ids[]", section.dataset.group);
+    });
+    return data;
+  }
+
   document.addEventListener("dragend", function () {
     if (!dragged) return;
-    var row = dragged, form = document.getElementById("reorder-form");
-    row.classList.remove("dragging");
+    var item = dragged, group = item.classList.contains("comp-section");
+    item.classList.remove("dragging");
     dragged = null;
-    if (form) send(form.action, layout(), "move-up-" + row.dataset.id);
+    var form = document.getElementById(group ? "group-order-form" : "reorder-form");
+    var focus = "move-up-" + (group ? item.dataset.group : item.dataset.id);
+    if (form) send(form.action, group ? groupOrder() : layout(), focus);
   });
 
   // The page's event stream reloads <main> after our own move too (console.js): keep
