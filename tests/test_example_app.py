@@ -94,3 +94,68 @@ def test_seeded_incidents_are_dated_like_their_timelines(example) -> None:
     assert past["resolved_at"] == past["updates"][0]["created_at"]
     assert past["updates"][0]["status"] == "resolved"
     assert past["created_at"] < past["resolved_at"] < active["created_at"]
+
+
+# ------------------------------------------------------------- its own login
+
+CONSOLE = "/status-admin"
+
+
+def test_the_console_sends_a_stranger_to_the_apps_login_and_back(example) -> None:
+    client = example.test_client()
+    asked = client.get(CONSOLE + "/pages/new")
+    assert asked.status_code == 302
+    assert asked.headers["Location"] == "/login?next=%2Fstatus-admin%2Fpages%2Fnew"
+    form = client.get(asked.headers["Location"]).get_data(as_text=True)
+    assert 'action="/login?next=/status-admin/pages/new"' in form
+    signed_in = client.post(
+        asked.headers["Location"], data={"username": "alice", "password": "alice-password"}
+    )
+    assert (
+        signed_in.status_code == 303 and signed_in.headers["Location"] == "/status-admin/pages/new"
+    )
+    console = client.get(CONSOLE + "/")
+    assert console.status_code == 200
+    html = console.get_data(as_text=True)
+    assert "Signed in as acme" in html and "Acme Status" in html
+
+
+def test_a_wrong_password_signs_nobody_in(example) -> None:
+    client = example.test_client()
+    refused = client.post("/login", data={"username": "alice", "password": "bob-password"})
+    assert refused.status_code == 401
+    assert "Unknown user or wrong password." in refused.get_data(as_text=True)
+    assert client.get(CONSOLE + "/").status_code == 302
+    unknown = client.post("/login", data={"username": "mallory", "password": ""})
+    assert unknown.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""],
+)
+def test_a_next_off_the_site_is_ignored(example, target: str) -> None:
+    client = example.test_client()
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"username": "bob", "password": "bob-password"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/status-admin/"
+
+
+def test_sign_out_ends_the_session_and_the_session_reaches_the_admin_api(example) -> None:
+    client = example.test_client()
+    client.post("/login", data={"username": "alice", "password": "alice-password"})
+    pages = client.get(PREFIX + "/").json
+    assert [p["slug"] for p in pages["data"]] == ["acme-status"]
+    assert 'action="/logout"' in client.get("/").get_data(as_text=True)
+    assert client.post("/logout").status_code == 303
+    assert client.get(CONSOLE + "/").status_code == 302
+    assert client.get(PREFIX + "/").status_code == 401
+
+
+def test_the_home_page_links_to_the_console(example) -> None:
+    home = example.test_client().get("/").get_data(as_text=True)
+    assert f'href="{CONSOLE}/"' in home and "Status console" in home
