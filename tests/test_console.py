@@ -59,6 +59,14 @@ def test_a_page_is_created_from_the_form_and_the_next_screen_says_so(app: Flask)
     assert pages_of(app, "acme") == ["Acme"]
 
 
+def test_a_page_made_without_an_address_gets_one_from_its_name(app: Flask, api: Any) -> None:
+    client = app.test_client()
+    form = {"name": "Acme Cloud", "slug": "", "description": ""}
+    response = client.post(CONSOLE + "/pages/new", data=form, headers=OPERATOR)
+    assert response.status_code == 303
+    assert [page["slug"] for page in api.as_owner("acme").get("/").json["items"]] == ["acme-cloud"]
+
+
 def test_a_refused_form_comes_back_with_the_error_beside_its_field(app: Flask) -> None:
     response = app.test_client().post(
         CONSOLE + "/pages/new", data={"name": "", "slug": "Not A Slug"}, headers=OPERATOR

@@ -43,18 +43,29 @@ class Invalid:
         return {name: messages for name, messages in self.fields.items() if name not in seen}
 
 
-def read(schema: Schema | None = None, *, checkboxes: Iterable[str] = ()) -> dict[str, Any]:
+def read(
+    schema: Schema | None = None,
+    *,
+    checkboxes: Iterable[str] = (),
+    optional: Iterable[str] = (),
+) -> dict[str, Any]:
     """The posted form as the operation's JSON body would be.
 
     ``checkboxes`` are boolean fields shown as checkboxes: unticked, a browser sends
-    nothing, which here means ``false``. Names starting with ``_`` are dropped.
+    nothing, which here means ``false``. ``optional`` fields left empty are not
+    given (the operation's default applies). Names starting with ``_`` are dropped.
     A form that is not one (bad brackets, a key twice) raises a 422 :class:`ApiError`.
     """
     try:
         raw = formbody.parse(request.get_data(cache=True), MAX_DEPTH)
     except formbody.FormError as error:
         raise ApiError(422, str(error), fields={"form": [str(error)]}) from error
-    data = {name: value for name, value in raw.items() if not name.startswith(CONTROL_PREFIX)}
+    blank = set(optional)
+    data = {
+        name: value
+        for name, value in raw.items()
+        if not name.startswith(CONTROL_PREFIX) and not (name in blank and value == "")
+    }
     for name in checkboxes:
         data[name] = "true" if data.get(name) not in (None, "", "false", "0", "off") else "false"
     return formbody.typed(schema, data) if schema is not None else data

@@ -59,7 +59,7 @@ def new_page() -> ResponseReturnValue:
     """A page from its name (and slug, optional): everything else has defaults."""
     if request.method == "GET":
         return render("page_new.html", values={}, invalid=None)
-    values = forms.read(PageInput())
+    values = forms.read(PageInput(), optional=("slug",))
     created, invalid = forms.attempt(lambda: statuspages().pages.create(operator(), **values))
     if invalid is not None:
         return render("page_new.html", 422, values=values, invalid=invalid)
