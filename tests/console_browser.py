@@ -41,6 +41,8 @@ class Host:
 
     server: LiveServer
     dns: LoopbackDNS
+    app: Any = None
+    extension: Any = None
 
     @property
     def url(self) -> str:
@@ -52,8 +54,9 @@ class Host:
 
 
 @contextmanager
-def example_host(tmp_path: Path) -> Iterator[Host]:
-    """The example app (its own login, alice and bob) on a fresh SQLite database."""
+def example_host(tmp_path: Path, mail_port: int | None = None) -> Iterator[Host]:
+    """The example app (its own login, alice and bob) on a fresh SQLite database;
+    its emails go to ``mail_port`` on loopback, or nowhere."""
     spec = importlib.util.spec_from_file_location("example_console_app", EXAMPLE)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -67,14 +70,22 @@ def example_host(tmp_path: Path) -> Iterator[Host]:
                 "STATUSPAGES_DNS_TIMEOUT": 1.0,
                 "STATUSPAGES_SSE_HEARTBEAT": 1,
                 "STATUSPAGES_SSE_MAX_DURATION": 30,
-                "MAIL_SUPPRESS_SEND": True,
+                **(
+                    {
+                        "MAIL_SERVER": "127.0.0.1",
+                        "MAIL_PORT": mail_port,
+                        "STATUSPAGES_QUEUE": "inline",
+                    }
+                    if mail_port
+                    else {"MAIL_SUPPRESS_SEND": True}
+                ),
             }
         )
         with app.app_context():
             module.statuspages.create_all()
         server = LiveServer(app)
         try:
-            yield Host(server, dns)
+            yield Host(server, dns, app, module.statuspages)
         finally:
             server.stop()
             with app.app_context():

@@ -160,8 +160,9 @@ def preview_maintenance(tab: Page, page_id: str) -> None:
 # ------------------------------------------------------------------ the walk
 
 
-def open_incident(tab: Page, page_id: str) -> None:
-    """From the incident list, open one affecting the API and the Database, notifying."""
+def open_incident(tab: Page, page_id: str, group: str = "Core platform") -> None:
+    """From the incident list, open one affecting the API and the Database (of ``group``),
+    notifying the page's one subscriber, who follows the Database only."""
     tab.goto(f"{CONSOLE}/pages/{page_id}/incidents")
     tab.get_by_role("link", name="Open an incident").click()
     reach = tab.locator("form.incident-form [data-reach]")
@@ -169,9 +170,9 @@ def open_incident(tab: Page, page_id: str) -> None:
     tab.get_by_label("Title").fill("Errors on the API and the database")
     tab.get_by_label("Message").fill("Requests fail for some customers. We are on it.")
     tab.get_by_label("Impact").select_option("major")
-    tab.get_by_label("API · Core platform").select_option("major_outage")
+    tab.get_by_label(f"API · {group}").select_option("major_outage")
     expect(reach).to_contain_text("No verified subscriber")  # theirs is the Database only
-    tab.get_by_label("Database · Core platform").select_option("partial_outage")
+    tab.get_by_label(f"Database · {group}").select_option("partial_outage")
     expect(reach).to_contain_text("1 email subscriber")
     expect(tab.get_by_label("Notify subscribers")).to_be_checked()  # the default
     tab.get_by_label("Title").focus()
@@ -181,12 +182,12 @@ def open_incident(tab: Page, page_id: str) -> None:
     expect(tab.get_by_role("heading", level=1)).to_have_text("Errors on the API and the database")
 
 
-def post_update(tab: Page, page_id: str) -> None:
+def post_update(tab: Page, page_id: str, group: str = "Core platform") -> None:
     """On the open incident's screen: say the cause is found, the API partly back."""
     assert f"/pages/{page_id}/incidents/" in tab.url
     tab.get_by_label("New status").select_option("identified")
     tab.locator("#f-message").fill("A faulty deploy; rolling it back.")
-    tab.get_by_label("API · Core platform").select_option("partial_outage")
+    tab.get_by_label(f"API · {group}").select_option("partial_outage")
     tab.get_by_role("button", name="Post update").click()
     expect(tab.locator(".flash")).to_contain_text("Update posted.")
     expect(tab.locator(".timeline-item").first).to_contain_text("A faulty deploy")

@@ -1,10 +1,13 @@
-"""The console walk in Chromium, part 1: an operator signs in through the example
-app's own login form, creates a page with two groups and three components, sets a
-status from the list, reorders the components by keyboard (checked on the public
-JSON) and verifies a custom domain against a DNS server on loopback.
+"""The console walk in Chromium: an operator signs in through the example app's own
+login form, creates a page with two groups and three components and sets a status
+from the list. A visitor subscribes (by email, to the Database). The operator opens
+an incident affecting two components (the SMTP sink on loopback receives the
+notification), posts an update and resolves it; then reorders the components by
+keyboard (checked on the public JSON) and verifies a custom domain against a DNS
+server on loopback.
 
-Each step is a function taking the Playwright page, so that other walks (the
-incidents') can be put between them.
+Each step is a function taking the Playwright page; the incident steps are
+tests/test_browser_console_incidents.py's.
 """
 
 from __future__ import annotations
@@ -16,14 +19,24 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .browser_support import chromium
+from .conftest import SmtpSink
 from .console_browser import Host, example_host, sign_in
+from .test_browser_console_incidents import open_incident, post_update, resolve
 
 SLUG = "acme-walk"
 
 
 @pytest.fixture
-def host(tmp_path: Path) -> Iterator[Host]:
-    with example_host(tmp_path) as served:
+def mail() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture
+def host(tmp_path: Path, mail: SmtpSink) -> Iterator[Host]:
+    with example_host(tmp_path, mail_port=mail.port) as served:
         yield served
 
 
@@ -120,6 +133,33 @@ def reorder_by_keyboard(tab: Page, host: Host) -> None:
     assert public_layout(host) == [("Backend", ["Database", "API"]), ("Frontend", ["Website"])]
 
 
+def visitor_subscribes_to_the_database(host: Host, page_id: str, mail: SmtpSink) -> None:
+    """A visitor subscribes by email to the Database only, and follows the emailed link."""
+    statuspages = host.extension
+    with host.app.app_context():
+        database = next(c for c in statuspages.components.list(page_id) if c.name == "Database")
+        _, token = statuspages.subscribers.create(
+            page_id, email="ops@acme.example", component_ids=[database.id]
+        )
+        statuspages.subscribers.verify(page_id, token)
+    mail.wait_for(1)  # the verification email
+
+
+def incident_from_open_to_resolved(tab: Page, page_id: str, mail: SmtpSink) -> None:
+    before = len(mail.messages)
+    open_incident(tab, page_id, group="Backend")
+    post_update(tab, page_id, group="Backend")
+    resolve(tab, page_id)
+    sent = mail.wait_for(before + 3)[before:]
+    assert [m["To"] for m in sent] == ["ops@acme.example"] * 3
+    assert [m["Subject"] for m in sent] == [
+        "[Acme Walk] Investigating: Errors on the API and the database",
+        "[Acme Walk] Identified: Errors on the API and the database",
+        "[Acme Walk] Resolved: Errors on the API and the database",
+    ]
+    open_components(tab)
+
+
 def verify_custom_domain(tab: Page, host: Host) -> None:
     tab.get_by_role("navigation", name="Page sections").get_by_role("link", name="Settings").click()
     tab.get_by_label("Domain", exact=True).fill("status.acme.test")
@@ -137,8 +177,8 @@ def verify_custom_domain(tab: Page, host: Host) -> None:
     expect(tab.locator("#domain .status")).to_have_text("Verified")
 
 
-def test_the_operators_walk(host: Host, browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+def test_the_operators_walk(host: Host, browser: Browser, mail: SmtpSink) -> None:
+    context = browser.new_context(base_url=host.url, viewport={"width": 1280, "height": 1000})
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
@@ -150,6 +190,9 @@ def test_the_operators_walk(host: Host, browser: Browser) -> None:
     create_page(tab)
     build_components(tab)
     set_status_from_the_list(tab)
+    page_id = tab.url.split("/pages/")[1].split("/")[0]
+    visitor_subscribes_to_the_database(host, page_id, mail)
+    incident_from_open_to_resolved(tab, page_id, mail)
     reorder_by_keyboard(tab, host)
     verify_custom_domain(tab, host)
     assert not errors, errors  # no script error, and the strict CSP refused nothing

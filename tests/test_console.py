@@ -64,7 +64,7 @@ def test_a_page_made_without_an_address_gets_one_from_its_name(app: Flask, api: 
     form = {"name": "Acme Cloud", "slug": "", "description": ""}
     response = client.post(CONSOLE + "/pages/new", data=form, headers=OPERATOR)
     assert response.status_code == 303
-    assert [page["slug"] for page in api.as_owner("acme").get("/").json["items"]] == ["acme-cloud"]
+    assert [page["slug"] for page in api.as_owner("acme").get("/").json["data"]] == ["acme-cloud"]
 
 
 def test_a_refused_form_comes_back_with_the_error_beside_its_field(app: Flask) -> None:
