@@ -17,7 +17,7 @@ from ..schemas import ComponentInput, GroupInput
 from . import forms
 from .ordering import Section, move_component, move_item
 from .rendering import render, section_of
-from .screens import done, owned_page, statuspages
+from .screens import confirm, done, owned_page, statuspages
 
 LIST = "statuspages_console.components"
 _CHILDREN = (
@@ -171,9 +171,8 @@ def component_delete(page_id: str, component_id: str) -> ResponseReturnValue:
     page = owned_page(page_id)
     component = statuspages().components.get(page, component_id)
     if request.method == "GET":
-        return render(
-            "confirm.html",
-            page=page,
+        return confirm(
+            page,
             title=i18n.gettext("Delete “%(name)s”?", name=component.name),
             message=i18n.gettext(
                 "The component leaves the page with its uptime history. Incidents that"
@@ -318,9 +317,8 @@ def group_delete(page_id: str, group_id: str) -> ResponseReturnValue:
     page = owned_page(page_id)
     group = statuspages().groups.get(page, group_id)
     if request.method == "GET":
-        return render(
-            "confirm.html",
-            page=page,
+        return confirm(
+            page,
             title=i18n.gettext("Delete the group “%(name)s”?", name=group.name),
             message=i18n.gettext("Its components stay on the page, without a group."),
             action=url_for(".group_delete", page_id=page.id, group_id=group.id),

@@ -12,8 +12,9 @@ from .. import i18n
 from ..models import IncidentTemplate, Page
 from ..schemas import IncidentTemplateInput
 from . import forms
-from .incidents import SECTION, Route, add_screens, confirm, form_context, read_typed
+from .incidents import SECTION, Route, add_screens, form_context, read_typed
 from .rendering import render
+from .screens import confirm_here as confirm
 from .screens import done, owned_page, statuspages
 
 

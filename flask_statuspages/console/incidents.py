@@ -26,6 +26,7 @@ from ..models import Incident, Page
 from ..schemas import IncidentInput, IncidentUpdateEdit, IncidentUpdateInput, PostmortemInput
 from . import forms
 from .rendering import TEMPLATES, render, section_of
+from .screens import confirm_here as confirm
 from .screens import done, owned_page, statuspages
 
 SECTION = "statuspages_console.incidents"
@@ -65,19 +66,6 @@ def add_screens(bp: Blueprint, section: str, routes: list[Route]) -> None:
         bp.add_url_rule(rule, endpoint, view, methods=methods)
     children = (f"{bp.name}.{endpoint}" for _, endpoint, _, _ in routes)
     section_of(section, *(name for name in children if name != section))
-
-
-def confirm(page: Page, title: str, message: str, button: str, back: str) -> Response:
-    """The confirmation of a destructive action; it posts to the same address."""
-    return render(
-        "confirm.html",
-        page=page,
-        title=title,
-        message=message,
-        action=request.path,
-        button=button,
-        back=back,
-    )
 
 
 def affected(data: dict[str, Any]) -> dict[str, Any]:

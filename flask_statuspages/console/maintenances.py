@@ -19,8 +19,9 @@ from ..models import Maintenance, Page, new_id, utcnow
 from ..notify.preview import preview
 from ..schemas import MaintenanceInput
 from . import forms
-from .incidents import Route, add_screens, choices, confirm, from_local, local_input, reach_of
+from .incidents import Route, add_screens, choices, from_local, local_input, reach_of
 from .rendering import render
+from .screens import confirm_here as confirm
 from .screens import done, owned_page, statuspages
 
 OPEN = ("in_progress", "verifying")

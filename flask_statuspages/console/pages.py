@@ -17,7 +17,7 @@ from ..schemas import PageInput
 from . import forms, page_settings
 from .gate import operator
 from .rendering import render, section_of
-from .screens import done, owned_page, statuspages
+from .screens import confirm, done, owned_page, statuspages
 
 
 def register(bp: Blueprint) -> None:
@@ -84,9 +84,8 @@ def page_delete(page_id: str) -> ResponseReturnValue:
     """Delete the page with everything on it, after a confirmation."""
     page = owned_page(page_id)
     if request.method == "GET":
-        return render(
-            "confirm.html",
-            page=page,
+        return confirm(
+            page,
             title=i18n.gettext("Delete “%(name)s”?", name=page.name),
             message=i18n.gettext(
                 "The page, its components, incidents, maintenance, subscribers and history"

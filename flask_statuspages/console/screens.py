@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, url_for
+from flask import Response, flash, redirect, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..models import Page
@@ -45,3 +45,9 @@ def confirm(page: Page, title: str, message: str, action: str, button: str, back
         button=button,
         back=back,
     )
+
+
+def confirm_here(page: Page, title: str, message: str, button: str, back: str) -> Response:
+    """:func:`confirm` for a route that shows the confirmation on GET and acts on POST
+    at the same address."""
+    return confirm(page, title, message, request.path, button, back)
