@@ -53,7 +53,8 @@
   popover.id = "day-popover";
   popover.setAttribute("role", "tooltip");
   popover.hidden = true;
-  document.body.appendChild(popover);
+  // In a landmark (the footer: <main> is swapped by live updates).
+  (document.querySelector("body > footer") || document.body).appendChild(popover);
   function dayOf(target) { return target.closest && target.closest(".bars rect"); }
   function showDay(rect) {
     var title = rect.querySelector("title");
