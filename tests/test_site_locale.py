@@ -1,0 +1,81 @@
+"""The language of the HTML page: the page's ``locale`` when set, else the visitor's
+``Accept-Language`` (then the answer varies by it); dates written for that locale in
+the page's time zone. Which words show is the catalogue's business; these tests check
+the choice (``<html lang>``) and the date formats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_statuspages import i18n
+from flask_statuspages.views.site import day_span, percent, when
+
+SITE = "/status/acme-status"
+GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
+
+
+def lang(body: bytes) -> str:
+    head = body.decode()[: body.decode().index(">", body.decode().index("<html"))]
+    return head.split('lang="')[1].split('"')[0]
+
+
+def test_the_locale_round_trips_through_the_admin_api(api: Any) -> None:
+    page = api.make_page(name="Acme Status")
+    assert page["locale"] is None
+    assert api.patch(f"/{page['id']}", json={"locale": "de"}).json["locale"] == "de"
+    assert api.get(f"/{page['id']}").json["locale"] == "de"
+    refused = api.patch(f"/{page['id']}", json={"locale": "xx"})
+    assert refused.status_code == 422 and "locale" in refused.json["error"]["fields"]
+    assert api.get(f"/{page['id']}").json["locale"] == "de"
+    assert api.patch(f"/{page['id']}", json={"locale": None}).json["locale"] is None
+
+
+def test_without_a_page_locale_the_visitor_chooses(api: Any, app: Any) -> None:
+    api.make_page(name="Acme Status")
+    site = app.test_client()
+    english = site.get(SITE)
+    assert lang(english.data) == "en"
+    assert "Accept-Language" in english.headers["Vary"]
+    german = site.get(SITE, headers=GERMAN)  # the same snapshot, another rendering
+    assert lang(german.data) == "de" and "Accept-Language" in german.headers["Vary"]
+    assert lang(site.get(SITE).data) == "en"
+    assert lang(site.get(SITE, headers={"Accept-Language": "fr"}).data) == "en"
+
+
+def test_a_page_locale_wins_over_the_visitor(api: Any, app: Any) -> None:
+    page = api.make_page(name="Acme Status")
+    api.patch(f"/{page['id']}", json={"locale": "de"})
+    site = app.test_client()
+    for headers in ({}, {"Accept-Language": "en"}, GERMAN):
+        answer = site.get(SITE, headers=headers)
+        assert lang(answer.data) == "de"
+        assert "Accept-Language" not in answer.headers["Vary"]
+    api.patch(f"/{page['id']}", json={"locale": "en"})
+    assert lang(site.get(SITE, headers=GERMAN).data) == "en"
+
+
+def test_error_pages_speak_the_visitors_language(app: Any) -> None:
+    missing = app.test_client().get("/status/nothing-here", headers=GERMAN)
+    assert missing.status_code == 404 and lang(missing.data) == "de"
+
+
+def test_dates_and_figures_are_written_for_the_locale(app: Any) -> None:
+    moment = datetime(2026, 1, 15, 13, 5)
+    with app.test_request_context():
+        assert when(moment, "Europe/Paris") == "15 Jan 2026, 14:05 CET"
+        with i18n.rendering_in("de"):
+            assert when(moment, "Europe/Paris") == "15. Jan. 2026, 14:05 CET"
+            assert when(moment) == "15. Jan. 2026, 13:05 UTC"
+            assert day_span(moment.date(), datetime(2026, 1, 20).date()) == "15. – 20. Jan. 2026"
+            assert percent(0.9995) == "99,95%"
+        assert percent(0.9995) == "99.95%"
+
+
+def test_a_german_page_writes_its_dates_in_german(api: Any, app: Any) -> None:
+    page = api.make_page(name="Acme Status", time_zone="Europe/Berlin")
+    api.patch(f"/{page['id']}", json={"locale": "de"})
+    api.make_incident(page["id"], title="Slow", severity="minor")
+    body = app.test_client().get(SITE).data.decode()
+    started = body.split("<time datetime=")[1].split("</time>")[0]
+    assert "." in started.split(">")[1].split(" ")[0], started  # "3. Dez. 2026, ..."
