@@ -11,7 +11,10 @@ from typing import Any
 from flask_statuspages import i18n
 from flask_statuspages.views.site import day_span, percent, when
 
+from .conftest import PREFIX
+
 SITE = "/status/acme-status"
+
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 
 
@@ -79,3 +82,19 @@ def test_a_german_page_writes_its_dates_in_german(api: Any, app: Any) -> None:
     body = app.test_client().get(SITE).data.decode()
     started = body.split("<time datetime=")[1].split("</time>")[0]
     assert "." in started.split(">")[1].split(" ")[0], started  # "3. Dez. 2026, ..."
+
+
+def test_the_verification_page_is_branded_and_in_the_pages_language(api: Any) -> None:
+    page = api.make_page(name="Acme Status", theme={"primary_color": "#0e7490"})
+    subscriber = api.make_subscriber(page["id"], email="ops@acme.com")
+    url = f"{PREFIX}/{page['id']}/subscribers/verify/{subscriber['verify_token']}"
+    answer = api.client.get(url, headers={"Accept": "text/html", **GERMAN})
+    body = answer.data.decode()
+    assert answer.status_code == 200 and lang(answer.data) == "de"
+    assert "Accept-Language" in answer.headers["Vary"]
+    assert '<span class="monogram" aria-hidden="true">AS</span>' in body
+    assert '<a href="http://localhost/status/acme-status">Back to the status page</a>' in body
+    assert "--primary: #0e7490" in body
+    api.patch(f"/{page['id']}", json={"locale": "en"})
+    again = api.client.get(url, headers={"Accept": "text/html", **GERMAN})
+    assert lang(again.data) == "en" and "Vary" not in again.headers

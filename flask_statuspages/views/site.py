@@ -46,8 +46,8 @@ from ..domain.maintenances import maintenances_of
 from ..errors import ApiError, flatten_messages
 from ..i18n import gettext, lazy_gettext, ngettext
 from ..intake import FORM, Refusal, guard
-from ..links import public_root
-from ..models import Incident, Maintenance, utcnow
+from ..links import page_html_urls, public_root
+from ..models import Incident, Maintenance, Page, utcnow
 from ..ratelimit import RateLimited
 from ..rules import MIN_CONTRAST, contrast
 from ..schemas import HistoryQuery, SignInInput, SubscriberInput
@@ -177,6 +177,20 @@ def theme_of(theme: dict[str, Any]) -> dict[str, str | None]:
         "link_dark": primary if contrast(primary, DARK_SURFACE) >= MIN_CONTRAST else DARK_LINK,
         "logo_url": _web_url(theme.get("logo_url")),
         "favicon_url": _web_url(theme.get("favicon_url")),
+    }
+
+
+def brand_of(page: Page | None) -> dict[str, Any] | None:
+    """What a visitor page (verification, unsubscribe, sign-in link) shows of ``page``:
+    its name, logo or monogram, colours and the way back to it."""
+    if page is None:
+        return None
+    domain = public_root() if g.get("statuspages_custom_domain") else None
+    return {
+        "name": page.name,
+        "url": page_html_urls(page.slug, public_root(), domain).page,
+        "theme": theme_of(page.theme or {}),
+        "monogram": monogram(page.name),
     }
 
 
