@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from flask_statuspages import i18n
 from flask_statuspages.views.site import day_span, percent, when
 
@@ -16,6 +18,11 @@ from .conftest import PREFIX
 SITE = "/status/acme-status"
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
+
+
+@pytest.fixture
+def app_config(smtp: Any) -> dict[str, Any]:
+    return {"MAIL_PORT": smtp.port}
 
 
 def lang(body: bytes) -> str:
@@ -98,3 +105,18 @@ def test_the_verification_page_is_branded_and_in_the_pages_language(api: Any) ->
     api.patch(f"/{page['id']}", json={"locale": "en"})
     again = api.client.get(url, headers={"Accept": "text/html", **GERMAN})
     assert lang(again.data) == "en" and "Vary" not in again.headers
+
+
+def test_emails_are_written_in_the_pages_locale(api: Any, smtp: Any) -> None:
+    german = api.make_page(name="Acme Status", slug="acme-de")
+    api.patch(f"/{german['id']}", json={"locale": "de"})
+    english = api.make_page(name="Acme Status", slug="acme-en")
+    api.make_subscriber(german["id"], email="de@acme.com")
+    api.make_subscriber(english["id"], email="en@acme.com")
+    messages = {m["To"]: m for m in smtp.wait_for(2)}
+    html_lang = {
+        to: m.get_body(("html",)).get_content().split('lang="')[1].split('"')[0]
+        for to, m in messages.items()
+    }
+    assert html_lang == {"de@acme.com": "de", "en@acme.com": "en"}
+    assert messages["en@acme.com"]["Subject"] == "Confirm your subscription to Acme Status"
