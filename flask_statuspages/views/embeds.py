@@ -16,7 +16,7 @@ from urllib.parse import quote
 from flask import current_app, g, render_template, request, url_for
 from marshmallow import fields, validate
 
-from .. import access, badge, feeds
+from .. import access, badge, feeds, i18n
 from ..access import PageRef
 from ..errors import not_found
 from ..links import PageUrls, page_html_urls, public_root
@@ -186,24 +186,30 @@ def widget_urls(slug: str) -> dict[str, str]:
 
 
 def widget_response(ref: PageRef) -> Any:
-    """The widget script of ``ref`` for this request."""
+    """The widget script of ``ref`` for this request, in the page's language (else the
+    visitor's)."""
     urls = widget_urls(ref.slug)
+    chosen = get_snapshot(ref).data["page"]["locale"]
+    locale = i18n.page_locale(chosen)
 
     def make(snapshot: Snapshot) -> str:
-        script = render_template(
-            "statuspages/widget.js",
-            urls=urls,
-            overall_labels=OVERALL_LABELS,
-            maintenance_label=STATUS_LABELS["under_maintenance"],
-        )
+        with i18n.rendering_in(locale):
+            script = render_template(
+                "statuspages/widget.js",
+                urls=urls,
+                overall_labels={key: str(label) for key, label in OVERALL_LABELS.items()},
+                maintenance_label=str(STATUS_LABELS["under_maintenance"]),
+            )
         # Indentation is for readers of the template: lines keep their breaks (so
         # JavaScript reads the same), not their leading spaces.
         return "\n".join(line.lstrip() for line in script.splitlines() if line.strip())
 
-    key = ("widget", tuple(sorted(urls.items())))
+    key = ("widget", tuple(sorted(urls.items())), locale)
     response = snapshot_response(ref, key, WIDGET_MEDIA_TYPE, make)
     if not ref.protected:
         response.headers["Cache-Control"] = WIDGET_CACHE
+    if chosen is None:
+        response.headers.add("Vary", "Accept-Language")
     return response
 
 
