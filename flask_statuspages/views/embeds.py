@@ -90,10 +90,18 @@ def feed_response(ref: PageRef, kind: feeds.FeedKind) -> Any:
         maintenance_url=maintenance_url,
     )
 
-    def make(snapshot: Snapshot) -> bytes:
-        return feeds.build_feed(snapshot.data, kind, links)
+    chosen = get_snapshot(ref).data["page"]["locale"]
+    locale = i18n.page_locale(chosen)
 
-    return snapshot_response(ref, (kind, self_url, page_url), feeds.MEDIA_TYPES[kind], make)
+    def make(snapshot: Snapshot) -> bytes:
+        with i18n.rendering_in(locale):
+            return feeds.build_feed(snapshot.data, kind, links)
+
+    key = (kind, self_url, page_url, locale)
+    response = snapshot_response(ref, key, feeds.MEDIA_TYPES[kind], make)
+    if chosen is None:
+        response.headers.add("Vary", "Accept-Language")
+    return response
 
 
 @routes.route(
