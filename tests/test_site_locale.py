@@ -120,3 +120,18 @@ def test_emails_are_written_in_the_pages_locale(api: Any, smtp: Any) -> None:
     }
     assert html_lang == {"de@acme.com": "de", "en@acme.com": "en"}
     assert messages["en@acme.com"]["Subject"] == "Confirm your subscription to Acme Status"
+
+
+def test_feeds_badge_and_widget_follow_the_same_choice(api: Any) -> None:
+    page = api.make_page(name="Acme Status")
+    visitor = api.as_owner(None)
+    paths = ("/feed.rss", "/feed.atom", "/badge.svg", "/widget.js")
+    for path in paths:
+        answer = visitor.get(f"/public/acme-status{path}", headers=GERMAN)
+        assert answer.status_code == 200, path
+        assert "Accept-Language" in answer.headers.get_all("Vary"), path
+    assert ">operational</text>" in visitor.get("/public/acme-status/badge.svg").text
+    api.patch(f"/{page['id']}", json={"locale": "en"})
+    for path in paths:
+        answer = visitor.get(f"/public/acme-status{path}", headers=GERMAN)
+        assert "Accept-Language" not in answer.headers.get_all("Vary"), path

@@ -143,22 +143,29 @@ def badge_response(ref: PageRef, query: dict[str, Any]) -> Any:
     """The SVG badge of ``ref`` (or of one of its components) for this request."""
     component_id = query.get("component")
     data = get_snapshot(ref).data
-    label = "status"
+    label: str | None = None  # "status", in the badge's language
     if component_id is not None:
         component = next((c for c in data["components"] if c["id"] == component_id), None)
         if component is None:
             raise not_found("Component")
         label = component["name"]
     label = query.get("label") or label
+    chosen = data["page"]["locale"]
+    locale = i18n.page_locale(chosen)
 
     def make(snapshot: Snapshot) -> str:
         status = snapshot.data["overall_status"]
         if component_id is not None:
             found = [c for c in snapshot.data["components"] if c["id"] == component_id]
             status = found[0]["status"] if found else "unknown"  # deleted meanwhile
-        return badge.status_badge(label, status)
+        with i18n.rendering_in(locale):
+            return badge.status_badge(label or i18n.gettext("status"), status)
 
-    return snapshot_response(ref, ("badge", component_id, label), "image/svg+xml", make)
+    key = ("badge", component_id, label, locale)
+    response = snapshot_response(ref, key, "image/svg+xml", make)
+    if chosen is None:
+        response.headers.add("Vary", "Accept-Language")
+    return response
 
 
 @routes.route(
