@@ -436,13 +436,15 @@ def markup_text(string: str, **variables: Any) -> Markup:
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+#: Spaces CSS does not need: after ``:`` ``;`` ``,`` and around ``{`` ``}`` ``>``.
+_CSS_SPACE = re.compile(r"\s*([{};>])\s*|(?<=[:,])\s+")
 
 
 def compact(text: str, language: str = "css") -> Markup:
     """The page's inline style or script without indentation, blank lines and
     comment-only lines (its weight; done once per rendering, which is cached)."""
     if language == "css":
-        text = _CSS_COMMENT.sub("", text)
+        text = _CSS_SPACE.sub(r"\1", _CSS_COMMENT.sub("", text))
     lines = (line.strip() for line in text.splitlines())
     return Markup("\n".join(line for line in lines if line and not line.startswith("//")))
 
@@ -455,7 +457,7 @@ def monogram(name: str) -> str:
 
 HELPERS: dict[str, Any] = {
     "favicon": favicon,
-    "favicons": {status: favicon(status) for status in FAVICON_COLORS},
+    "favicon_colors": FAVICON_COLORS,
     "monogram": monogram,
     "compact": compact,
     # _sp with markup in its placeholders (the site's templates only).

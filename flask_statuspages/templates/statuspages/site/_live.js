@@ -20,7 +20,7 @@
   }
   localTimes(document);
   var TEXT = script && script.dataset.text ? JSON.parse(script.dataset.text)
-    : { updated: "Status updated", favicons: {} };
+    : { updated: "Status updated", colors: {} };
 
   // "Subscribe to updates" opens the form in a dialog (a link to the subscribe
   // page without this script); Escape and the close button shut it, and focus
@@ -86,7 +86,10 @@
   function favicon() {
     var icon = document.getElementById("favicon");
     var overall = main && main.querySelector("[data-status]");
-    var href = overall && TEXT.favicons[overall.dataset.status];
+    var color = overall && TEXT.colors[overall.dataset.status];
+    // The same drawing as the server's (views/site.py: favicon).
+    var href = color && "data:image/svg+xml," + encodeURIComponent("<svg xmlns='http://www.w3.org/2000/svg'"
+      + " viewBox='0 0 16 16'><circle cx='8' cy='8' r='7' fill='" + color + "'/></svg>");
     if (icon && href && icon.getAttribute("href") !== href) icon.setAttribute("href", href);
   }
 
