@@ -15,20 +15,19 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from flask_statuspages.demo import seed_demo
 from flask_statuspages.views.site import FAVICON_COLORS
 
 from .browser_support import (
     AXE,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     SITE,
     Admin,
     LiveServer,
     Scene,
     build_scene,
+    chromium,
     describe_violations,
 )
 from .conftest import header_owner, make_app
@@ -78,10 +77,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
