@@ -52,7 +52,7 @@ clean:
 # (flask_statuspages/translations/; see docs/translations.md).
 translations: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
-	$(BIN)/pybabel extract -F babel.cfg -k _sp -k _spn:1,2 -k lazy_gettext \
+	$(BIN)/pybabel extract -F babel.cfg -k _sp -k _spm -k _spn:1,2 -k lazy_gettext \
 		--no-location --sort-output --project flask-statuspages \
 		-o flask_statuspages/translations/flask_statuspages.pot flask_statuspages
 	$(BIN)/pybabel update -D flask_statuspages -d flask_statuspages/translations \

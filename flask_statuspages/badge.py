@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import escape
 
 from .feeds import xml_safe
+from .i18n import lazy_gettext
 
 FONT_SIZE = 11
 #: Space on each side of a text, in pixels.
@@ -50,17 +52,18 @@ _WIDE_WIDTH = 1000
 
 @dataclass(frozen=True)
 class Look:
-    message: str
+    #: Its words, translated when the badge is drawn.
+    message: Any
     color: str
 
 
 #: What a badge says for each status, and its colour (shields' palette).
 STATUS_LOOKS = {
-    "operational": Look("operational", "#4c1"),
-    "under_maintenance": Look("maintenance", "#007ec6"),
-    "degraded_performance": Look("degraded", "#dfb317"),
-    "partial_outage": Look("partial outage", "#fe7d37"),
-    "major_outage": Look("major outage", "#e05d44"),
+    "operational": Look(lazy_gettext("operational"), "#4c1"),
+    "under_maintenance": Look(lazy_gettext("maintenance"), "#007ec6"),
+    "degraded_performance": Look(lazy_gettext("degraded"), "#dfb317"),
+    "partial_outage": Look(lazy_gettext("partial outage"), "#fe7d37"),
+    "major_outage": Look(lazy_gettext("major outage"), "#e05d44"),
 }
 
 
@@ -123,4 +126,4 @@ def _text(text: str, center: float, length: int) -> str:
 def status_badge(label: str, status: str) -> str:
     """The badge of ``status`` (a component status) under ``label``."""
     look = STATUS_LOOKS.get(status, Look(status.replace("_", " "), "#9f9f9f"))
-    return render_badge(label, look.message, look.color)
+    return render_badge(label, str(look.message), look.color)

@@ -28,6 +28,8 @@ from typing import Any, Literal
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
+from .i18n import gettext, lazy_gettext
+
 FeedKind = Literal["rss", "atom"]
 
 MEDIA_TYPES: dict[FeedKind, str] = {
@@ -40,7 +42,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 _UUID_NAMESPACE = uuid.UUID("9d7c7b0e-52a3-4f55-9d2b-6c1f0e5a4b21")
 MAX_ENTRIES = 50
-MAINTENANCE_PREFIX = "Maintenance: "
+MAINTENANCE_PREFIX = lazy_gettext("Maintenance: ")
 
 
 def xml_safe(text: str) -> str:
@@ -78,7 +80,7 @@ def _time(value: str | datetime) -> datetime:
 
 def _label(status: str | None) -> str:
     """A status in words; an update without one is a message only."""
-    return status.replace("_", " ").capitalize() if status else "Update"
+    return status.replace("_", " ").capitalize() if status else gettext("Update")
 
 
 def _when(value: str) -> Markup:
@@ -125,8 +127,8 @@ def _postmortem(incident: dict[str, Any]) -> list[Markup]:
     if not postmortem:
         return []
     return [
-        Markup("<h3>Postmortem <small>{}</small></h3>{}").format(
-            _when(postmortem["published_at"]), postmortem["body_html"]
+        Markup("<h3>{} <small>{}</small></h3>{}").format(
+            gettext("Postmortem"), _when(postmortem["published_at"]), postmortem["body_html"]
         )
     ]
 
@@ -134,21 +136,27 @@ def _postmortem(incident: dict[str, Any]) -> list[Markup]:
 def entry_html(incident: dict[str, Any]) -> str:
     """The HTML body of an incident's entry: its published postmortem, then its timeline,
     newest first."""
-    head = Markup("<p>Status: <strong>{}</strong> · Impact: {}</p>").format(
-        _label(incident["status"]), incident["severity"]
-    )
+    head = Markup(escape(gettext("Status: %(status)s · Impact: %(impact)s"))) % {
+        "status": Markup("<strong>{}</strong>").format(_label(incident["status"])),
+        "impact": incident["severity"],
+    }
+    head = Markup("<p>{}</p>").format(head)
     if incident.get("affected_components"):
-        head += Markup("<p>Affects: {}</p>").format(affected_text(incident))
+        head += Markup("<p>{} {}</p>").format(gettext("Affects:"), affected_text(incident))
     parts = [head, *_postmortem(incident), *_timeline(incident)]
     return xml_safe(str(Markup("").join(parts)))
 
 
 def maintenance_html(maintenance: dict[str, Any]) -> str:
     """The HTML body of a maintenance window's entry: its schedule, then its timeline."""
-    head = Markup("<p>Status: <strong>{}</strong> · Scheduled: {} to {}</p>").format(
-        _label(maintenance["status"]),
-        _when(maintenance["scheduled_for"]),
-        _when(maintenance["scheduled_until"]),
+    text = gettext("Status: %(status)s · Scheduled: %(start)s to %(end)s")
+    head = Markup("<p>{}</p>").format(
+        Markup(escape(text))
+        % {
+            "status": Markup("<strong>{}</strong>").format(_label(maintenance["status"])),
+            "start": _when(maintenance["scheduled_for"]),
+            "end": _when(maintenance["scheduled_until"]),
+        }
     )
     return xml_safe(str(Markup("").join([head, *_timeline(maintenance)])))
 
@@ -184,7 +192,7 @@ def _maintenance_entry(maintenance: dict[str, Any], links: FeedLinks) -> _Entry:
     return _Entry(
         "maintenance",
         maintenance["id"],
-        MAINTENANCE_PREFIX + maintenance["title"],
+        str(MAINTENANCE_PREFIX) + maintenance["title"],
         links.maintenance_url(maintenance["id"]),
         maintenance["created_at"],
         maintenance["updated_at"],
@@ -209,7 +217,9 @@ def build_feed(data: dict[str, Any], kind: FeedKind, links: FeedLinks) -> bytes:
     feed = FeedGenerator()
     feed.id(urn("page", page["id"]))
     feed.title(text(page["name"]))
-    subtitle = page["description"] or f"Incidents, maintenance and updates of {page['name']}"
+    subtitle = page["description"] or gettext(
+        "Incidents, maintenance and updates of %(name)s", name=page["name"]
+    )
     feed.subtitle(text(subtitle))  # RSS: the channel's <description>
     feed.author({"name": text(page["name"])})
     feed.link(href=links.self_url, rel="self", type=MEDIA_TYPES[kind])

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import dates
+from babel import dates, numbers
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, Domain, force_locale, get_locale
 
@@ -100,3 +100,13 @@ def format_moment(
 def format_day(day: Any, form: str = "medium") -> str:
     """A calendar day as the current locale writes it."""
     return dates.format_date(day, form, locale=current_locale())
+
+
+def format_decimal(value: float, form: str = "0.00") -> str:
+    """``value`` with the current locale's decimal mark (``form``: a CLDR number pattern)."""
+    return numbers.format_decimal(value, form, locale=current_locale())
+
+
+def format_number(value: int) -> str:
+    """A whole number with the current locale's grouping (``1,234``; ``1.234`` in German)."""
+    return numbers.format_decimal(value, locale=current_locale())

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_mail import Connection, Message
 
+from . import i18n
 from .headers import SUBJECT_MAX, header_value
 
 
@@ -46,8 +47,10 @@ def build_message(
     """A text + HTML message from ``statuspages/email/<template>.txt`` and ``.html``.
 
     ``subject`` may come from titles and names: it is made one bounded line. ``sender``
-    (a page's own ``From``) replaces the configured one.
+    (a page's own ``From``) replaces the configured one. Rendered in the current
+    locale (the caller's ``i18n.rendering_in(page locale)``).
     """
+    context.setdefault("current_locale", i18n.current_locale)
     return StatusMessage(
         subject=header_value(subject, SUBJECT_MAX),
         sender=sender or default_sender(),

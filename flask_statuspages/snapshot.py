@@ -21,7 +21,8 @@ snapshot is made once and kept beside it with its ``ETag``.
     sanitised :class:`~markupsafe.Markup`), ``uptime_days, show_uptime,
     show_incident_history, custom_domain`` (when verified), ``updated_at``,
     ``website_url, support_url, privacy_url, hide_branding, robots_noindex,
-    subscriptions_enabled, allow_email_subscribers, allow_webhook_subscribers, time_zone``.
+    subscriptions_enabled, allow_email_subscribers, allow_webhook_subscribers, time_zone,
+    locale``.
 ``overall_status``
     the roll-up of section 4 of the contract.
 ``components``
@@ -412,6 +413,7 @@ def build_snapshot(ref: PageRef, now: datetime | None = None) -> Snapshot:
             "allow_email_subscribers": page.allow_email_subscribers,
             "allow_webhook_subscribers": page.allow_webhook_subscribers,
             "time_zone": page.time_zone,
+            "locale": page.locale,
             "audience_only": page.audience_only,
         },
         "overall_status": overall,

@@ -351,7 +351,8 @@ def test_a_domain_verified_before_the_txt_rule_stays(
 
 
 def links(html: str) -> set[str]:
-    return set(re.findall(r'(?:href|action|src)="([^"#][^"]*)"', html))
+    """Where the page's links lead (not its inline ``data:`` favicon)."""
+    return set(re.findall(r'(?:href|action|src)="(?!data:)([^"#][^"]*)"', html))
 
 
 def test_the_html_pages_link_on_the_domain(api: Any, served: dict[str, Any]) -> None:

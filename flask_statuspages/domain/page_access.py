@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import access, mail, tokens
+from .. import access, i18n, mail, tokens
 from ..changes import commit
 from ..errors import ApiError, conflict, not_found, validation_error
 from ..links import external_url
@@ -297,15 +297,16 @@ def request_sign_in(
     page = db_session().get(Page, ref.id)
     assert page is not None
     minutes = max(1, current_app.config["STATUSPAGES_VIEWER_LINK_MAX_AGE"] // 60)
-    message = mail.build_message(
-        "sign_in",
-        user.email,
-        f"Sign in to {page.name}",
-        page_name=page.name,
-        link=link,
-        page_url=page_url,
-        minutes=minutes,
-    )
+    with i18n.rendering_in(page.locale or i18n.DEFAULT_LOCALE):
+        message = mail.build_message(
+            "sign_in",
+            user.email,
+            i18n.gettext("Sign in to %(name)s", name=page.name),
+            page_name=page.name,
+            link=link,
+            page_url=page_url,
+            minutes=minutes,
+        )
     try:
         with mail.connection() as connection:
             connection.send(message)

@@ -10,8 +10,9 @@ from typing import Any
 
 from flask_mail import Message
 
-from .. import mail, rules, tokens
+from .. import i18n, mail, rules, tokens
 from ..headers import header_value
+from ..i18n import gettext, lazy_gettext
 from ..links import external_url
 from ..markup import render_markdown
 from ..models import Page
@@ -21,25 +22,26 @@ from .jobs import Job, error_text
 log = logging.getLogger(__name__)
 
 _STATUS_WORDS = {
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
+    "investigating": lazy_gettext("Investigating"),
+    "identified": lazy_gettext("Identified"),
+    "monitoring": lazy_gettext("Monitoring"),
+    "resolved": lazy_gettext("Resolved"),
 }
 _MAINTENANCE_WORDS = {
-    "maintenance.scheduled": "Scheduled maintenance",
-    "maintenance.started": "Maintenance in progress",
-    "maintenance.completed": "Maintenance completed",
+    "maintenance.scheduled": lazy_gettext("Scheduled maintenance"),
+    "maintenance.started": lazy_gettext("Maintenance in progress"),
+    "maintenance.completed": lazy_gettext("Maintenance completed"),
 }
 
 
 def subject(payload: dict[str, Any]) -> str:
+    """The subject of ``payload``'s email, in the current locale."""
     page = payload["page"]["name"]
     incident, component = payload.get("incident"), payload.get("component")
     if payload["event"] == "subscription.verify":
-        return f"Confirm your subscription to {page}"
+        return gettext("Confirm your subscription to %(name)s", name=page)
     if incident and payload["event"] == "incident.postmortem_published":
-        return f"[{page}] Postmortem: {incident['title']}"
+        return f"[{page}] " + gettext("Postmortem: %(title)s", title=incident["title"])
     if incident:
         return f"[{page}] {_STATUS_WORDS.get(incident['status'], '')}: {incident['title']}"
     maintenance = payload.get("maintenance")
@@ -47,8 +49,10 @@ def subject(payload: dict[str, Any]) -> str:
         return f"[{page}] {_MAINTENANCE_WORDS[payload['event']]}: {maintenance['title']}"
     if component:
         status = component["status"].replace("_", " ")
-        return f"[{page}] {component['name']} is now {status}"
-    return f"[{page}] Status update"
+        return f"[{page}] " + gettext(
+            "%(name)s is now %(status)s", name=component["name"], status=status
+        )
+    return f"[{page}] " + gettext("Status update")
 
 
 def unsubscribe_url(job: Job) -> str:
@@ -57,10 +61,16 @@ def unsubscribe_url(job: Job) -> str:
 
 
 def build(job: Job) -> Message:
+    """The email of ``job``, in its page's ``locale`` (English when it has none)."""
+    profile = _profile(job.page_id)
+    with i18n.rendering_in(profile.locale):
+        return _build(job, profile)
+
+
+def _build(job: Job, profile: Profile) -> Message:
     payload = job.payload
     template = "verify" if payload["event"] == "subscription.verify" else "notification"
     context: dict[str, Any] = {"payload": payload, "page": payload["page"]}
-    profile = _profile(job.page_id)
     context["footer_html"] = render_markdown(profile.footer)
     context["footer_text"] = profile.footer or ""
     if (payload.get("incident") or {}).get("postmortem"):
@@ -95,6 +105,8 @@ class Profile:
     sender: tuple[str, str] | None
     #: The page's footer, Markdown.
     footer: str | None
+    #: The language of its emails: the page's ``locale``, else English.
+    locale: str = i18n.DEFAULT_LOCALE
 
 
 def _profile(page_id: str) -> Profile:
@@ -104,7 +116,9 @@ def _profile(page_id: str) -> Profile:
     address = page.notifications_from_email
     name = page.company_name or rules.display_name(page.name, page.page_name)
     return Profile(
-        (header_value(name), address) if address else None, page.notifications_email_footer
+        (header_value(name), address) if address else None,
+        page.notifications_email_footer,
+        page.locale or i18n.DEFAULT_LOCALE,
     )
 
 

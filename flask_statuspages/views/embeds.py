@@ -16,7 +16,7 @@ from urllib.parse import quote
 from flask import current_app, g, render_template, request, url_for
 from marshmallow import fields, validate
 
-from .. import access, badge, feeds
+from .. import access, badge, feeds, i18n
 from ..access import PageRef
 from ..errors import not_found
 from ..links import PageUrls, page_html_urls, public_root
@@ -90,10 +90,18 @@ def feed_response(ref: PageRef, kind: feeds.FeedKind) -> Any:
         maintenance_url=maintenance_url,
     )
 
-    def make(snapshot: Snapshot) -> bytes:
-        return feeds.build_feed(snapshot.data, kind, links)
+    chosen = get_snapshot(ref).data["page"]["locale"]
+    locale = i18n.page_locale(chosen)
 
-    return snapshot_response(ref, (kind, self_url, page_url), feeds.MEDIA_TYPES[kind], make)
+    def make(snapshot: Snapshot) -> bytes:
+        with i18n.rendering_in(locale):
+            return feeds.build_feed(snapshot.data, kind, links)
+
+    key = (kind, self_url, page_url, locale)
+    response = snapshot_response(ref, key, feeds.MEDIA_TYPES[kind], make)
+    if chosen is None:
+        response.headers.add("Vary", "Accept-Language")
+    return response
 
 
 @routes.route(
@@ -135,22 +143,29 @@ def badge_response(ref: PageRef, query: dict[str, Any]) -> Any:
     """The SVG badge of ``ref`` (or of one of its components) for this request."""
     component_id = query.get("component")
     data = get_snapshot(ref).data
-    label = "status"
+    label: str | None = None  # "status", in the badge's language
     if component_id is not None:
         component = next((c for c in data["components"] if c["id"] == component_id), None)
         if component is None:
             raise not_found("Component")
         label = component["name"]
     label = query.get("label") or label
+    chosen = data["page"]["locale"]
+    locale = i18n.page_locale(chosen)
 
     def make(snapshot: Snapshot) -> str:
         status = snapshot.data["overall_status"]
         if component_id is not None:
             found = [c for c in snapshot.data["components"] if c["id"] == component_id]
             status = found[0]["status"] if found else "unknown"  # deleted meanwhile
-        return badge.status_badge(label, status)
+        with i18n.rendering_in(locale):
+            return badge.status_badge(label or i18n.gettext("status"), status)
 
-    return snapshot_response(ref, ("badge", component_id, label), "image/svg+xml", make)
+    key = ("badge", component_id, label, locale)
+    response = snapshot_response(ref, key, "image/svg+xml", make)
+    if chosen is None:
+        response.headers.add("Vary", "Accept-Language")
+    return response
 
 
 @routes.route(
@@ -186,24 +201,30 @@ def widget_urls(slug: str) -> dict[str, str]:
 
 
 def widget_response(ref: PageRef) -> Any:
-    """The widget script of ``ref`` for this request."""
+    """The widget script of ``ref`` for this request, in the page's language (else the
+    visitor's)."""
     urls = widget_urls(ref.slug)
+    chosen = get_snapshot(ref).data["page"]["locale"]
+    locale = i18n.page_locale(chosen)
 
     def make(snapshot: Snapshot) -> str:
-        script = render_template(
-            "statuspages/widget.js",
-            urls=urls,
-            overall_labels=OVERALL_LABELS,
-            maintenance_label=STATUS_LABELS["under_maintenance"],
-        )
+        with i18n.rendering_in(locale):
+            script = render_template(
+                "statuspages/widget.js",
+                urls=urls,
+                overall_labels={key: str(label) for key, label in OVERALL_LABELS.items()},
+                maintenance_label=str(STATUS_LABELS["under_maintenance"]),
+            )
         # Indentation is for readers of the template: lines keep their breaks (so
         # JavaScript reads the same), not their leading spaces.
         return "\n".join(line.lstrip() for line in script.splitlines() if line.strip())
 
-    key = ("widget", tuple(sorted(urls.items())))
+    key = ("widget", tuple(sorted(urls.items())), locale)
     response = snapshot_response(ref, key, WIDGET_MEDIA_TYPE, make)
     if not ref.protected:
         response.headers["Cache-Control"] = WIDGET_CACHE
+    if chosen is None:
+        response.headers.add("Vary", "Accept-Language")
     return response
 
 

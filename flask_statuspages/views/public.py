@@ -221,12 +221,19 @@ def follow_sign_in_link(slug: str, token: str) -> Any:
     """
     ref = _audience_page(slug)
     if request.method == "GET":
-        return html_page("sign_in_link.html", page_name=access.load_page(ref).name)
+        page = access.load_page(ref)
+        return html_page("sign_in_link.html", page=page, page_name=page.name)
     try:
         user = page_access.use_sign_in_link(ref, token)
     except ApiError as error:
         if wants_html():
-            return html_page("sign_in_link.html", error.status, error=error, page_url=page_url(ref))
+            return html_page(
+                "sign_in_link.html",
+                error.status,
+                page=access.load_page(ref),
+                error=error,
+                page_url=page_url(ref),
+            )
         raise
     session_token = access.viewer_session_token(user)
     if wants_html():
@@ -371,10 +378,13 @@ def unsubscribe(token: str) -> Any:
     if subscriber is None:
         done = {"message": "Already unsubscribed."}
         return html_page("unsubscribe.html", done=True) if wants_html() else done
-    page_name, address = subscriber.page.name, subscriber.email or subscriber.webhook_url
+    page, address = subscriber.page, subscriber.email or subscriber.webhook_url
+    page_name = page.name
     if request.method == "GET":
-        return html_page("unsubscribe.html", page_name=page_name, address=address)
+        return html_page("unsubscribe.html", page=page, page_name=page_name, address=address)
     subscribers.delete_subscriber(subscriber)
     if wants_html():
-        return html_page("unsubscribe.html", page_name=page_name, address=address, done=True)
+        return html_page(
+            "unsubscribe.html", page=page, page_name=page_name, address=address, done=True
+        )
     return {"message": f"Unsubscribed from {page_name}."}

@@ -24,10 +24,11 @@ from flask_sqlalchemy.pagination import Pagination
 from marshmallow import EXCLUDE, Schema
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from .. import formbody
+from .. import formbody, i18n
 from ..auth import api_rate_key, current_owner
 from ..errors import ApiError, validation_error
 from ..intake import FORM, JSON, read_body, too_large
+from ..models import Page
 from ..ratelimit import API_LIMIT
 from ..schemas import load_input as load
 from ..state import get_state
@@ -108,10 +109,26 @@ def wants_html() -> bool:
     return best == "text/html"
 
 
-def html_page(template: str, status: int = 200, **context: Any) -> Response:
-    """A page of ``templates/statuspages/`` for people who followed a link."""
-    html = render_template(f"statuspages/{template}", **context)
-    return Response(html, status=status, mimetype="text/html")
+def html_page(
+    template: str, status: int = 200, page: Page | None = None, **context: Any
+) -> Response:
+    """A page of ``templates/statuspages/`` for people who followed a link: branded
+    like ``page`` (its name, logo or monogram, colour and a link back to it) and in its
+    language when it has one, else in the visitor's."""
+    from .site import brand_of  # the site's look (it imports this module)
+
+    locale = i18n.page_locale(page.locale if page is not None else None)
+    with i18n.rendering_in(locale):
+        html = render_template(
+            f"statuspages/{template}",
+            brand=brand_of(page),
+            current_locale=i18n.current_locale,
+            **context,
+        )
+    response = Response(html, status=status, mimetype="text/html")
+    if page is None or page.locale is None:
+        response.headers["Vary"] = "Accept-Language"
+    return response
 
 
 def json_body() -> Any:

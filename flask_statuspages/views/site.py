@@ -29,24 +29,25 @@ import re
 import secrets
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from markupsafe import Markup, escape
 from marshmallow import EXCLUDE, ValidationError
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from .. import access, audience, history, rules, series
+from .. import access, audience, history, i18n, rules, series
 from ..access import PageRef
 from ..domain import page_access, subscribers
 from ..domain.incidents import incidents_of
 from ..domain.maintenances import maintenances_of
 from ..errors import ApiError, flatten_messages
+from ..i18n import gettext, lazy_gettext, ngettext
 from ..intake import FORM, Refusal, guard
-from ..links import public_root
-from ..models import Incident, Maintenance, utcnow
+from ..links import page_html_urls, public_root
+from ..models import Incident, Maintenance, Page, utcnow
 from ..ratelimit import RateLimited
 from ..rules import MIN_CONTRAST, contrast
 from ..schemas import HistoryQuery, SignInInput, SubscriberInput
@@ -179,37 +180,69 @@ def theme_of(theme: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
+def brand_of(page: Page | None) -> dict[str, Any] | None:
+    """What a visitor page (verification, unsubscribe, sign-in link) shows of ``page``:
+    its name, logo or monogram, colours and the way back to it."""
+    if page is None:
+        return None
+    domain = public_root() if g.get("statuspages_custom_domain") else None
+    return {
+        "name": page.name,
+        "url": page_html_urls(page.slug, public_root(), domain).page,
+        "theme": theme_of(page.theme or {}),
+        "monogram": monogram(page.name),
+    }
+
+
 # ---------------------------------------------------------------- wording
 
 STATUS_LABELS = {
-    "operational": "Operational",
-    "under_maintenance": "Under maintenance",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
+    "operational": lazy_gettext("Operational"),
+    "under_maintenance": lazy_gettext("Under maintenance"),
+    "degraded_performance": lazy_gettext("Degraded performance"),
+    "partial_outage": lazy_gettext("Partial outage"),
+    "major_outage": lazy_gettext("Major outage"),
 }
 OVERALL_LABELS = {
-    "operational": "All systems operational",
-    "under_maintenance": "Maintenance in progress",
-    "degraded_performance": "Degraded system performance",
-    "partial_outage": "Partial system outage",
-    "major_outage": "Major system outage",
+    "operational": lazy_gettext("All systems operational"),
+    "under_maintenance": lazy_gettext("Maintenance in progress"),
+    "degraded_performance": lazy_gettext("Degraded system performance"),
+    "partial_outage": lazy_gettext("Partial system outage"),
+    "major_outage": lazy_gettext("Major system outage"),
 }
 INCIDENT_LABELS = {
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
+    "investigating": lazy_gettext("Investigating"),
+    "identified": lazy_gettext("Identified"),
+    "monitoring": lazy_gettext("Monitoring"),
+    "resolved": lazy_gettext("Resolved"),
 }
-SEVERITY_LABELS = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical"}
+SEVERITY_LABELS = {
+    "none": lazy_gettext("No impact"),
+    "minor": lazy_gettext("Minor"),
+    "major": lazy_gettext("Major"),
+    "critical": lazy_gettext("Critical"),
+}
 MAINTENANCE_LABELS = {
-    "scheduled": "Scheduled",
-    "in_progress": "In progress",
-    "verifying": "Verifying",
-    "completed": "Completed",
+    "scheduled": lazy_gettext("Scheduled"),
+    "in_progress": lazy_gettext("In progress"),
+    "verifying": lazy_gettext("Verifying"),
+    "completed": lazy_gettext("Completed"),
 }
 #: A timeline entry's status is an incident's or a maintenance window's (the names differ).
 ENTRY_LABELS = {**INCIDENT_LABELS, **MAINTENANCE_LABELS}
+
+#: How the page writes a moment, a day and parts of a day span, by locale (CLDR
+#: patterns; English keeps the page's own ``2 Mar 2026, 14:05``); other locales
+#: take the first entry's neighbour: their ``medium`` forms.
+_FORMS = {
+    "en": {"moment": "d MMM y, HH:mm", "day": "d MMM y", "day_month": "d MMM", "d": "d"},
+    "de": {"moment": "d. MMM y, HH:mm", "day": "d. MMM y", "day_month": "d. MMM", "d": "d."},
+}
+_OTHER_FORMS = {"moment": "medium", "day": "medium", "day_month": "MMMd", "d": "d"}
+
+
+def _form(name: str) -> str:
+    return _FORMS.get(i18n.current_locale(), _OTHER_FORMS)[name]
 
 
 def _parse(value: str | datetime) -> datetime:
@@ -219,28 +252,23 @@ def _parse(value: str | datetime) -> datetime:
 
 
 def when(value: str | datetime | None, zone: str = "UTC") -> str:
-    """``2 Mar 2026, 14:05 UTC``, or in the page's ``zone``: ``2 Mar 2026, 15:05 CET``.
+    """``2 Mar 2026, 14:05 UTC``, or in the page's ``zone``: ``2 Mar 2026, 15:05 CET``;
+    in the locale rendered in (``2. März 2026, 15:05 CET`` in German).
 
     A zone that cannot be loaded (stored by hand, say) shows UTC.
     """
     if value is None:
         return ""
-    moment = _parse(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    if zone != "UTC" and rules.is_time_zone(zone):
-        moment = moment.astimezone(ZoneInfo(zone))
-        return f"{moment.day} {moment:%b %Y, %H:%M} {moment.tzname()}"
-    moment = moment.astimezone(timezone.utc)
-    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+    zone = zone if zone == "UTC" or rules.is_time_zone(zone) else "UTC"
+    return i18n.format_moment(_parse(value), zone, _form("moment"))
 
 
 def day_label(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return i18n.format_day(day, _form("day"))
 
 
 def month_label(day: date) -> str:
-    return f"{day:%B %Y}"
+    return i18n.format_day(day, "LLLL y")
 
 
 def percent(ratio: float | None) -> str:
@@ -249,26 +277,26 @@ def percent(ratio: float | None) -> str:
     Rounded down, so a day with any downtime never shows 100.00%.
     """
     if ratio is None:
-        return "no data"
+        return gettext("no data")
     # round() first: 0.57 * 10000 is 5699.999... in binary floating point.
-    return f"{math.floor(round(min(ratio, 1) * 10000, 6)) / 100:.2f}%"
+    figure = math.floor(round(min(ratio, 1) * 10000, 6)) / 100
+    return gettext("%(figure)s%%", figure=i18n.format_decimal(figure, "0.00"))
 
 
 def since_label(moment: datetime, today: date | None = None) -> str:
     """``since 3 Dec`` (with the year when it is not this one)."""
     today = today or utcnow().date()
-    return f"since {moment.day} {moment:%b}" + (
-        "" if moment.year == today.year else f" {moment.year}"
-    )
+    form = _form("day_month") if moment.year == today.year else _form("day")
+    return gettext("since %(day)s", day=i18n.format_day(moment, form))
 
 
 def uptime_caption(component: dict[str, Any]) -> str:
     """What a bar's uptime figure says: ``99.95% uptime``, ``99.95% uptime since 3 Dec``
     for a component younger than the bar, or ``No data yet`` below the minimum span."""
     if component["uptime_ratio"] is None:
-        return "No data yet"
+        return gettext("No data yet")
     since = component["uptime_since"]
-    figure = f"{percent(component['uptime_ratio'])} uptime"
+    figure = gettext("%(figure)s uptime", figure=percent(component["uptime_ratio"]))
     return f"{figure} {since_label(since)}" if since else figure
 
 
@@ -280,9 +308,9 @@ def day_span(first: date, last: date) -> str:
     if first.year != last.year:
         start = day_label(first)
     elif first.month != last.month:
-        start = f"{first.day} {first:%b}"
+        start = i18n.format_day(first, _form("day_month"))
     else:
-        start = str(first.day)
+        start = i18n.format_day(first, _form("d"))
     return f"{start} – {day_label(last)}"
 
 
@@ -316,11 +344,11 @@ def bar_runs(days: Sequence[rules.UptimeDay]) -> list[BarRun]:
 
 def _day_reading(day: rules.UptimeDay) -> str:
     if day.worst is None:
-        return "no data"
-    status = STATUS_LABELS[day.worst].lower()
+        return gettext("no data")
+    status = str(STATUS_LABELS[day.worst]).lower()
     if day.uptime is None:  # a component too young for any figure
-        return f"{status}, no uptime figure yet"
-    return f"{percent(day.uptime)} uptime, {status}"
+        return gettext("%(status)s, no uptime figure yet", status=status)
+    return gettext("%(figure)s uptime, %(status)s", figure=percent(day.uptime), status=status)
 
 
 @dataclass(frozen=True)
@@ -341,11 +369,16 @@ class MetricChart:
     def summary(self) -> str:
         """The chart told in words (its ``<desc>``)."""
         if not self.count:
-            return "No data in this period."
-        readings = f"{self.count:,} reading{'s' if self.count != 1 else ''}"
-        return (
-            f"latest {self.latest}, mean {self.mean}, min {self.min}, max {self.max},"
-            f" from {readings}."
+            return gettext("No data in this period.")
+        count = i18n.format_number(self.count)
+        readings = ngettext("%(count)s reading", "%(count)s readings", self.count, count=count)
+        return gettext(
+            "latest %(latest)s, mean %(mean)s, min %(min)s, max %(max)s, from %(readings)s.",
+            latest=self.latest,
+            mean=self.mean,
+            min=self.min,
+            max=self.max,
+            readings=readings,
         )
 
 
@@ -375,7 +408,61 @@ def metric_chart(metric: dict[str, Any], view: dict[str, Any]) -> MetricChart:
     )
 
 
+#: The colour of each overall status in the default favicon (the light scheme's,
+#: which reads on light and dark browser tabs alike).
+FAVICON_COLORS = {
+    "operational": "#15803d",
+    "under_maintenance": "#1d4ed8",
+    "degraded_performance": "#a16207",
+    "partial_outage": "#c2410c",
+    "major_outage": "#b91c1c",
+}
+
+
+def favicon(status: str) -> str:
+    """The default favicon, a dot in the colour of ``status``, as a ``data:`` URL."""
+    color = FAVICON_COLORS.get(status, FAVICON_COLORS["major_outage"])
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>"
+        f"<circle cx='8' cy='8' r='7' fill='{color}'/></svg>"
+    )
+    return "data:image/svg+xml," + quote(svg, safe="/:=' ")
+
+
+def markup_text(string: str, **variables: Any) -> Markup:
+    """``string`` translated, with markup put in its placeholders (a ``<time>``, say):
+    the text is escaped, and so is every value that is not already markup."""
+    return Markup(escape(gettext(string))) % variables
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+#: Spaces CSS does not need: after ``:`` ``;`` ``,`` and around ``{`` ``}`` ``>``.
+_CSS_SPACE = re.compile(r"\s*([{};>])\s*|(?<=[:,])\s+")
+
+
+def compact(text: str, language: str = "css") -> Markup:
+    """The page's inline style or script without indentation, blank lines and
+    comment-only lines (its weight; done once per rendering, which is cached)."""
+    if language == "css":
+        text = _CSS_SPACE.sub(r"\1", _CSS_COMMENT.sub("", text))
+    lines = (line.strip() for line in text.splitlines())
+    return Markup("\n".join(line for line in lines if line and not line.startswith("//")))
+
+
+def monogram(name: str) -> str:
+    """The initials of a page without a logo: of its first two words (``AS``)."""
+    letters = [word[0] for word in name.split() if word[:1].isalnum()]
+    return "".join(letters[:2]).upper() or name[:1].upper()
+
+
 HELPERS: dict[str, Any] = {
+    "favicon": favicon,
+    "favicon_colors": FAVICON_COLORS,
+    "monogram": monogram,
+    "compact": compact,
+    # _sp with markup in its placeholders (the site's templates only).
+    "_spm": markup_text,
+    "current_locale": i18n.current_locale,
     "metric_chart": metric_chart,
     "status_label": STATUS_LABELS.get,
     "overall_label": OVERALL_LABELS.get,
@@ -414,6 +501,8 @@ def _page_context(snapshot: Snapshot) -> dict[str, Any]:
         # come between serving the page and connecting).
         "version": snapshot.ref.version,
         "theme": theme_of(page["theme"]),
+        # The default favicon's colour (on the pages a visitor may see: those ``live``).
+        "overall_status": snapshot.data["overall_status"],
         # Times in the page's zone (the live script adds the visitor's own on hover).
         "when": functools.partial(when, zone=page["time_zone"]),
         # Maintenance windows name the components they affect (deleted ones drop out).
@@ -440,6 +529,8 @@ _HTML_HEADERS = (
     ("Cache-Control", "private, no-cache"),
     ("Vary", "Cookie"),
 )
+#: The same for an answer in the visitor's language (a page with no ``locale`` of its own).
+_NEGOTIATED_HEADERS = (*_HTML_HEADERS[:-1], ("Vary", "Cookie, Accept-Language"))
 
 
 #: The CSP of a page with an analytics id (``ga_tracking``): Google's analytics hosts
@@ -449,10 +540,16 @@ _CSP_ANALYTICS = _CSP.replace(
 ).replace("connect-src 'self'", "connect-src 'self' " + " ".join(rules.GA_CONNECT_HOSTS))
 
 
-def _security_headers(nonce: str, analytics: bool = False) -> list[tuple[str, str]]:
-    """The headers of every HTML answer, built in one go (this is per request)."""
+def _security_headers(
+    nonce: str, analytics: bool = False, negotiated: bool = True
+) -> list[tuple[str, str]]:
+    """The headers of every HTML answer, built in one go (this is per request);
+    ``negotiated``: its language followed the visitor's ``Accept-Language``."""
     csp = (_CSP_ANALYTICS if analytics else _CSP).format(nonce=nonce)
-    return [("Content-Security-Policy", csp), *_HTML_HEADERS]
+    return [
+        ("Content-Security-Policy", csp),
+        *(_NEGOTIATED_HEADERS if negotiated else _HTML_HEADERS),
+    ]
 
 
 _NONCE = NONCE_SLOT.encode()
@@ -497,6 +594,7 @@ def _answer(
     status: int = 200,
     headers: dict[str, str] | None = None,
     analytics: bool = False,
+    negotiated: bool = True,
 ) -> Response:
     """An HTML answer: a fresh CSP nonce in its slots, the security headers set.
 
@@ -509,7 +607,7 @@ def _answer(
     slot = nonce.encode()
     length += len(slot) * (len(pieces) - 1)
     # Content-Type first in the list: werkzeug then looks no further for it.
-    all_headers = [_HTML_TYPE, *_security_headers(nonce, analytics)]
+    all_headers = [_HTML_TYPE, *_security_headers(nonce, analytics, negotiated)]
     payload: bytes | list[bytes]
     if largest <= _COPY_LIMIT:
         payload = slot.join(pieces)  # werkzeug sets its Content-Length
@@ -524,10 +622,28 @@ def _answer(
 def _cached(
     ref: PageRef, key: tuple[Hashable, ...], make: Callable[[Snapshot], str], status: int = 200
 ) -> Response:
-    """The rendering ``key`` of the page's current snapshot, made once, filled per visitor."""
+    """The rendering ``key`` of the page's current snapshot in its language, made once,
+    filled per visitor."""
     snapshot = get_snapshot(ref)
-    body = snapshot.render(("html", *key), make).body
-    return _answer(body, status, analytics=_analytics(snapshot))
+    locale = _locale(snapshot)
+
+    def make_in_locale(snapshot: Snapshot) -> str:
+        with i18n.rendering_in(locale):
+            return make(snapshot)
+
+    body = snapshot.render(("html", *key, locale), make_in_locale).body
+    return _page_answer(snapshot, body, status)
+
+
+def _locale(snapshot: Snapshot) -> str:
+    """The language of the page's answers: its own, else the visitor's."""
+    return i18n.page_locale(snapshot.data["page"]["locale"])
+
+
+def _page_answer(snapshot: Snapshot, body: bytes | str, status: int) -> Response:
+    page = snapshot.data["page"]
+    negotiated = page["locale"] is None
+    return _answer(body, status, analytics=_analytics(snapshot), negotiated=negotiated)
 
 
 def _analytics(snapshot: Snapshot) -> bool:
@@ -541,21 +657,32 @@ def _redirect(location: str) -> Response:
 
 
 def error_page(
-    status: int, title: str, message: str, back: str | None = None, **headers: str
+    status: int, title: Any, message: Any, back: str | None = None, **headers: str
 ) -> Response:
-    """A plain page for what went wrong; it names no page, so a 404 tells nothing."""
-    html = _render("error.html", None, status=status, title=title, message=message, back=back)
+    """A plain page for what went wrong, in the visitor's language (``title`` and
+    ``message`` lazy strings); it names no page, so a 404 tells nothing."""
+    with i18n.rendering_in(i18n.visitor_locale()):
+        html = _render(
+            "error.html", None, status=status, title=str(title), message=str(message), back=back
+        )
     return _answer(html, status, headers)
 
 
 def _not_found() -> Response:
-    return error_page(404, "Page not found", "There is no status page at this address.")
+    return error_page(
+        404,
+        lazy_gettext("Page not found"),
+        lazy_gettext("There is no status page at this address."),
+    )
 
 
 def _too_many(error: RateLimited) -> Response:
     wait = error.retry_after
-    message = f"Too many attempts from your address. Try again in {wait} seconds."
-    return error_page(429, "Too many attempts", message, **{"Retry-After": str(wait)})
+    message = lazy_gettext(
+        "Too many attempts from your address. Try again in %(wait)s seconds.", wait=wait
+    )
+    title = lazy_gettext("Too many attempts")
+    return error_page(429, title, message, **{"Retry-After": str(wait)})
 
 
 # ------------------------------------------------------------- visibility
@@ -746,8 +873,9 @@ def history_page(slug: str) -> Response:
     try:
         query = HistoryQuery(unknown=EXCLUDE).load(request.args.to_dict())
     except ValidationError:
-        message = "Show 1 to 24 months at a time, at most 240 months back."
-        return error_page(400, "No such history page", message, back=links("history"))
+        message = lazy_gettext("Show 1 to 24 months at a time, at most 240 months back.")
+        title = lazy_gettext("No such history page")
+        return error_page(400, title, message, back=links("history"))
     months, offset = query["months"], query["offset"]
 
     def make(snapshot: Snapshot) -> str:
@@ -827,12 +955,17 @@ def sign_out(slug: str) -> Response:
 
 
 def _subscriber_input() -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The form's subscription, or the errors to show beside its fields."""
-    email = request.form.get("email", "").strip()
-    if not email:
-        return {}, {"email": ["Enter your email address."]}
-    data: dict[str, Any] = {"email": email}
-    chosen = request.form.getlist("component_ids")
+    """The form's subscription (an email address, or a webhook URL where the page takes
+    them), or the errors to show beside its fields."""
+    form = request.form
+    data: dict[str, Any] = {
+        field: form.get(field, "").strip()
+        for field in ("email", "webhook_url")
+        if form.get(field, "").strip()
+    }
+    if not data:
+        return {}, {"email": [gettext("Enter your email address.")]}
+    chosen = form.getlist("component_ids")
     if chosen:
         data["component_ids"] = chosen
     try:
@@ -843,8 +976,38 @@ def _subscriber_input() -> tuple[dict[str, Any], dict[str, list[str]]]:
 
 
 def _takes_email(page: dict[str, Any]) -> bool:
-    """Whether the page's subscribe form (email only) is offered."""
+    """Whether the page's subscribe form is offered (it always takes email; a webhook
+    URL too where the page allows them)."""
     return bool(page["subscriptions_enabled"] and page["allow_email_subscribers"])
+
+
+def _subscribe_form(
+    snapshot: Snapshot, links: Links, errors: dict[str, list[str]] | None = None
+) -> str:
+    """The subscribe page: the form alone (``errors``: with what the visitor sent)."""
+    form = request.form if errors else {}
+    return _render(
+        "subscribe.html",
+        links,
+        errors=errors or {},
+        email=form.get("email", ""),
+        webhook_url=form.get("webhook_url", ""),
+        chosen=set(request.form.getlist("component_ids")) if errors else set(),
+        components=snapshot.data["components"],
+        **_page_context(snapshot),
+    )
+
+
+def subscribe_page(slug: str) -> Response:
+    """The subscribe form on a page of its own: where the page's "Subscribe to updates"
+    button leads without JavaScript (with it, the form opens in a dialog)."""
+    ref = _gate(slug)
+    if isinstance(ref, Response):
+        return ref
+    if not _takes_email(get_snapshot(ref).data["page"]):
+        return _not_found()
+    links = links_for(slug)
+    return _cached(ref, ("subscribe", links.mode), lambda s: _subscribe_form(s, links))
 
 
 def subscribe(slug: str) -> Response:
@@ -860,28 +1023,22 @@ def subscribe(slug: str) -> Response:
         _limit_subscribe()
     except RateLimited as error:
         return _too_many(error)
-    body, errors = _subscriber_input()
-    if not errors:
-        try:
-            body = audience.subscription_for(body, access.viewer_for(ref))
-            subscribers.subscribe_publicly(access.load_page(ref), body)
-        except ApiError as error:
-            if error.status != 422:
-                return error_page(error.status, "Could not subscribe", error.message)
-            errors = error.fields or {"_schema": [error.message]}
-    if errors:
-        html = _render(
-            "subscribe.html",
-            links,
-            errors=errors,
-            email=request.form.get("email", ""),
-            chosen=set(request.form.getlist("component_ids")),
-            components=snapshot.data["components"],
-            **_page_context(snapshot),
-        )
-        return _answer(html, 422, analytics=_analytics(snapshot))
-    html = _render("subscribed.html", links, **_page_context(snapshot))
-    return _answer(html, 202, analytics=_analytics(snapshot))
+    with i18n.rendering_in(_locale(snapshot)):
+        body, errors = _subscriber_input()
+        if not errors:
+            try:
+                body = audience.subscription_for(body, access.viewer_for(ref))
+                subscribers.subscribe_publicly(access.load_page(ref), body)
+            except ApiError as error:
+                if error.status != 422:
+                    title = lazy_gettext("Could not subscribe")
+                    return error_page(error.status, title, error.message)
+                errors = error.fields or {"_schema": [error.message]}
+        if errors:
+            return _page_answer(snapshot, _subscribe_form(snapshot, links, errors), 422)
+        webhook = "webhook_url" in body
+        html = _render("subscribed.html", links, webhook=webhook, **_page_context(snapshot))
+    return _page_answer(snapshot, html, 202)
 
 
 # -------------------------------------------------------------- blueprint
@@ -900,7 +1057,10 @@ def html_routing_errors(prefix: str) -> Callable[[], Response | None]:
         if isinstance(error, MethodNotAllowed):
             allow = ", ".join(error.valid_methods or ())
             return error_page(
-                405, "Not allowed", "This address does not take that request.", Allow=allow
+                405,
+                lazy_gettext("Not allowed"),
+                lazy_gettext("This address does not take that request."),
+                Allow=allow,
             )
         return _not_found()
 
@@ -909,13 +1069,22 @@ def html_routing_errors(prefix: str) -> Callable[[], Response | None]:
 
 #: What a refused request is told (:mod:`..intake`), by status: a title and a message.
 _REFUSALS = {
-    400: ("Bad address", "This address has characters that cannot be read."),
-    403: (
-        "Please try again",
-        "The form did not come from this site. Reload the page and try again.",
+    400: (
+        lazy_gettext("Bad address"),
+        lazy_gettext("This address has characters that cannot be read."),
     ),
-    413: ("Too much data", "The form sent more data than it can hold."),
-    415: ("Please try again", "The form was sent in a way this site does not take."),
+    403: (
+        lazy_gettext("Please try again"),
+        lazy_gettext("The form did not come from this site. Reload the page and try again."),
+    ),
+    413: (
+        lazy_gettext("Too much data"),
+        lazy_gettext("The form sent more data than it can hold."),
+    ),
+    415: (
+        lazy_gettext("Please try again"),
+        lazy_gettext("The form was sent in a way this site does not take."),
+    ),
 }
 
 
@@ -931,7 +1100,9 @@ def _intake(app: Flask) -> Callable[[], Response | None]:
 
 
 def _refusal_page(refusal: Refusal) -> Response:
-    title, message = _REFUSALS.get(refusal.status, ("Please try again", refusal.message))
+    title, message = _REFUSALS.get(
+        refusal.status, (lazy_gettext("Please try again"), refusal.message)
+    )
     slug = (request.view_args or {}).get("slug")
     back = links_for(slug)("page") if slug is not None else None
     return error_page(refusal.status, title, message, back=back)
@@ -953,6 +1124,7 @@ def create_site_blueprint(app: Flask) -> Blueprint:
         ("/<slug>/auth", unlock_page, ["POST"]),
         ("/<slug>/sign-in", sign_in, ["POST"]),
         ("/<slug>/sign-out", sign_out, ["POST"]),
+        ("/<slug>/subscribe", subscribe_page, ["GET"]),
         ("/<slug>/subscribe", subscribe, ["POST"]),
     ):
         bp.add_url_rule(rule, view.__name__, view, methods=methods, strict_slashes=False)

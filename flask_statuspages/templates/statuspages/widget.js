@@ -13,6 +13,8 @@
   {#- Words for people, never the raw API values: the status page's own. #}
   const TEXT = {{ overall_labels|tojson }};
   const UNDER_MAINTENANCE = {{ maintenance_label|tojson }};
+  const WORDS = {{ {"unknown": _sp("Status unknown"), "unavailable": _sp("Status unavailable"),
+    "scheduled": _sp("Scheduled: "), "status": _sp("%(name)s status"), "dismiss": _sp("Dismiss")}|tojson }};
   {#- "identified" -> "Identified", "partial_outage" -> "Partial outage". #}
   const words = (value) =>
     String(value || "").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
@@ -80,7 +82,7 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
       el("span", { className: "dot " + status }),
       el("span", {},
         el("span", { className: "sr", textContent: page.name + ": " }),
-        known ? TEXT[status] : "Status unknown"));
+        known ? TEXT[status] : WORDS.unknown));
     const parts = [link];
     const item = (kind, entry, lead, ...rest) => el("li", {}, lead,
       out({ href: itemUrl(kind, entry.id), textContent: entry.title }), ...rest);
@@ -95,7 +97,7 @@ ul{margin:6px 0 0;padding:0 0 0 18px}li{margin:2px 0}
     ];
     const next = (page.upcoming_maintenances || [])[0];
     if (next) {
-      items.push(item("maintenance", next, "Scheduled: ", ", ", st(when(next.scheduled_for))));
+      items.push(item("maintenance", next, WORDS.scheduled, ", ", st(when(next.scheduled_for))));
     }
     if (items.length) parts.push(el("ul", {}, ...items));
     parts.push(out({ className: "more", href: urls.page, textContent: page.name + " \u2192" }));
@@ -133,7 +135,7 @@ button{position:absolute;top:6px;right:6px;width:28px;height:28px;border:0;backg
     shown = seen;
     const box = el("div", { className: "n " + config.position });
     box.setAttribute("role", "region");
-    box.setAttribute("aria-label", page.name + " status");
+    box.setAttribute("aria-label", WORDS.status.replace("%(name)s", page.name));
     box.style.background = config[kind + "_background_color"];
     box.style.color = config[kind + "_text_color"];
     const close = () => {
@@ -141,7 +143,7 @@ button{position:absolute;top:6px;right:6px;width:28px;height:28px;border:0;backg
       notice.remove();
     };
     const button = el("button", { type: "button", textContent: "\u00d7", onclick: close });
-    button.setAttribute("aria-label", "Dismiss");
+    button.setAttribute("aria-label", WORDS.dismiss);
     box.onkeydown = (event) => { if (event.key === "Escape") close(); };
     box.append(out({ href: itemUrl(kind, open[0].id), textContent: open[0].title }),
       el("p", { textContent: (incidents.length ? words(open[0].status) : UNDER_MAINTENANCE)
@@ -152,7 +154,7 @@ button{position:absolute;top:6px;right:6px;width:28px;height:28px;border:0;backg
 
   const unavailable = () => {
     box.replaceChildren(el("span", { className: "head" }, el("span", { className: "dot" }),
-      el("span", { textContent: "Status unavailable" })));
+      el("span", { textContent: WORDS.unavailable })));
   };
 
   let pending = null;

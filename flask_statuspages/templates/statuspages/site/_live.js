@@ -19,6 +19,80 @@
     });
   }
   localTimes(document);
+  var TEXT = script && script.dataset.text ? JSON.parse(script.dataset.text)
+    : { updated: "Status updated", colors: {} };
+
+  // "Subscribe to updates" opens the form in a dialog (a link to the subscribe
+  // page without this script); Escape and the close button shut it, and focus
+  // goes back to the button that opened it.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-dialog]");
+    var dialog = opener && document.getElementById(opener.dataset.dialog);
+    if (dialog && dialog.showModal) {
+      event.preventDefault();
+      dialog.opener = opener;
+      dialog.showModal();
+      return;
+    }
+    var closer = event.target.closest && event.target.closest("dialog [data-close]");
+    if (closer) closer.closest("dialog").close();
+  });
+  document.querySelectorAll("dialog").forEach(function (dialog) {
+    dialog.addEventListener("close", function () {
+      if (dialog.opener) dialog.opener.focus();
+    });
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog) dialog.close(); // a click on the backdrop
+    });
+  });
+
+  // A day of an uptime bar tells its figures in a popover, on focus and on tap
+  // (not only in a tooltip on hover); Escape, blur or a tap elsewhere hide it.
+  var popover = document.createElement("div");
+  popover.className = "popover";
+  popover.id = "day-popover";
+  popover.setAttribute("role", "tooltip");
+  popover.hidden = true;
+  // In a landmark (the footer: <main> is swapped by live updates).
+  (document.querySelector("body > footer") || document.body).appendChild(popover);
+  function dayOf(target) { return target.closest && target.closest(".bars rect"); }
+  function showDay(rect) {
+    var title = rect.querySelector("title");
+    popover.textContent = title ? title.textContent : "";
+    popover.hidden = false;
+    var box = rect.getBoundingClientRect();
+    var left = box.left + box.width / 2 - popover.offsetWidth / 2;
+    left = Math.max(8, Math.min(left, document.documentElement.clientWidth - popover.offsetWidth - 8));
+    popover.style.left = left + window.scrollX + "px";
+    popover.style.top = box.top + window.scrollY - popover.offsetHeight - 8 + "px";
+  }
+  function hideDay() { popover.hidden = true; }
+  document.addEventListener("focusin", function (event) {
+    var rect = dayOf(event.target);
+    if (rect) showDay(rect); else hideDay();
+  });
+  document.addEventListener("focusout", function (event) { if (dayOf(event.target)) hideDay(); });
+  document.addEventListener("click", function (event) {
+    var rect = dayOf(event.target);
+    if (rect) showDay(rect); else hideDay();
+  });
+  document.addEventListener("keydown", function (event) {
+    var rect = dayOf(event.target);
+    if (event.key === "Escape") hideDay();
+    else if (rect && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); showDay(rect); }
+  });
+
+  // The default favicon follows the overall status.
+  function favicon() {
+    var icon = document.getElementById("favicon");
+    var overall = main && main.querySelector("[data-status]");
+    var color = overall && TEXT.colors[overall.dataset.status];
+    // The same drawing as the server's (views/site.py: favicon).
+    var href = color && "data:image/svg+xml," + encodeURIComponent("<svg xmlns='http://www.w3.org/2000/svg'"
+      + " viewBox='0 0 16 16'><circle cx='8' cy='8' r='7' fill='" + color + "'/></svg>");
+    if (icon && href && icon.getAttribute("href") !== href) icon.setAttribute("href", href);
+  }
+
   if (!script || !main || !window.EventSource || !window.fetch || !window.DOMParser) return;
   var EVENTS = [
     "state", "component.created", "component.updated", "component.deleted",
@@ -115,8 +189,9 @@
     }));
     restore(state);
     localTimes(main);
+    favicon();
     var overall = main.querySelector("[data-overall]");
-    announce("Status updated" + (overall ? ": " + overall.textContent.trim() : "."));
+    announce(TEXT.updated + (overall ? ": " + overall.textContent.trim() : "."));
   }
 
   function announce(text) {
