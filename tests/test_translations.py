@@ -18,7 +18,7 @@ import flask_statuspages
 from flask_statuspages import i18n
 
 PACKAGE = Path(flask_statuspages.__file__).parent
-KEYWORDS = {**DEFAULT_KEYWORDS, "_sp": None, "_spn": (1, 2), "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_sp": None, "_spm": None, "_spn": (1, 2), "lazy_gettext": None}
 METHODS = [
     ("**.py", "python"),
     ("templates/**.html", "jinja2"),
