@@ -37,10 +37,12 @@ docs: $(BIN)/python
 	rm -rf docs/_build
 	$(BIN)/sphinx-build -b html -W --keep-going -n -q docs docs/_build/html
 
-# docs/screenshots/*.png, from the example app as `make demo` serves it (Debian's chromium)
+# docs/screenshots/*.png: the status page as `make demo` serves it, and the console's screens (Debian's chromium)
 screenshots: $(BIN)/python
 	$(BIN)/pip install --quiet ".[dev]"
-	STATUSPAGES_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_screenshots.py
+	STATUSPAGES_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_screenshots.py \
+		tests/test_browser_console_pages.py tests/test_browser_console_incidents.py \
+		tests/test_browser_console_audience.py
 
 lint: $(BIN)/python
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

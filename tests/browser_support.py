@@ -10,6 +10,7 @@ API can write, is set in the database directly).
 from __future__ import annotations
 
 import json
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -74,6 +75,12 @@ def chromium() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+def screenshot_folder(tmp_path: Path) -> Path:
+    """Where a test's pictures go: docs/screenshots/ with ``STATUSPAGES_SCREENSHOTS=1``
+    (``make screenshots``), else ``tmp_path`` (the pictures are still taken and checked)."""
+    return SCREENSHOTS if os.environ.get("STATUSPAGES_SCREENSHOTS") == "1" else tmp_path
 
 
 def photograph(page: Page, target: Path) -> None:

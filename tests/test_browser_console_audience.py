@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,12 +17,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from .browser_support import (
     AXE,
-    SCREENSHOTS,
     Admin,
     LiveServer,
     chromium,
     describe_violations,
     photograph,
+    screenshot_folder,
 )
 from .conftest import SmtpSink, WebhookReceiver, header_owner, make_app
 
@@ -166,7 +167,10 @@ def test_axe_finds_nothing_on_any_screen(browser: Browser, scene: Scene, view: s
     assert not found, "\n".join(f"{name}:\n{text}" for name, text in found.items())
 
 
-def test_screenshots_of_the_audience_screens(browser: Browser, scene: Scene) -> None:
+def test_screenshots_of_the_audience_screens(
+    browser: Browser, scene: Scene, tmp_path: Path
+) -> None:
+    folder = screenshot_folder(tmp_path)
     context = browser.new_context(extra_http_headers=OPERATOR, **VIEWS["light-1280"])
     tab = context.new_page()
     shots = {
@@ -178,7 +182,7 @@ def test_screenshots_of_the_audience_screens(browser: Browser, scene: Scene) -> 
     try:
         for name, path in shots.items():
             tab.goto(scene.url(path))
-            photograph(tab, SCREENSHOTS / name)
+            photograph(tab, folder / name)
     finally:
         context.close()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from flask_statuspages.models import utcnow
 
-from .browser_support import AXE, SCREENSHOTS, LiveServer, chromium, describe_violations, photograph
+from .browser_support import (
+    AXE,
+    LiveServer,
+    chromium,
+    describe_violations,
+    photograph,
+    screenshot_folder,
+)
 from .conftest import SmtpSink, header_owner, make_app
 
 CONSOLE = "/status-admin"
@@ -296,8 +304,8 @@ def test_axe_finds_no_violation_on_the_incident_screens(
 # ------------------------------------------------------------------ pictures
 
 
-def test_screenshots_of_the_incident_screens(live: Scene, browser: Browser) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
+def test_screenshots_of_the_incident_screens(live: Scene, browser: Browser, tmp_path: Path) -> None:
+    folder = screenshot_folder(tmp_path)
     incident = f"{CONSOLE}/pages/{live.page}/incidents/{live.current}"
     shots = [
         (
@@ -312,9 +320,9 @@ def test_screenshots_of_the_incident_screens(live: Scene, browser: Browser) -> N
     for name, options, url in shots:
         tab = console_tab(browser, live, **options)
         tab.goto(url)
-        photograph(tab, SCREENSHOTS / name)
+        photograph(tab, folder / name)
         tab.context.close()
     tab = console_tab(browser, live)
     preview_maintenance(tab, live.page)
-    photograph(tab, SCREENSHOTS / "console-maintenance-preview.png")
+    photograph(tab, folder / "console-maintenance-preview.png")
     tab.context.close()

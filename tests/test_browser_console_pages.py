@@ -5,7 +5,6 @@ of docs/console.md (written to docs/screenshots/ with STATUSPAGES_SCREENSHOTS=1)
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from .browser_support import SCREENSHOTS, chromium, photograph
+from .browser_support import chromium, photograph, screenshot_folder
 from .console_browser import (
     CONSOLE,
     VIEWS,
@@ -113,7 +112,7 @@ def test_screenshots(
     served: tuple[Host, dict[str, Any]], browser: Browser, tmp_path: Path, name: str
 ) -> None:
     host, page = served
-    folder = SCREENSHOTS if os.environ.get("STATUSPAGES_SCREENSHOTS") == "1" else tmp_path
+    folder = screenshot_folder(tmp_path)
     screen, view = SHOTS[name]
     context = browser.new_context(**VIEWS[view])
     tab = context.new_page()
