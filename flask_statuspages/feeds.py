@@ -29,6 +29,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
 from .i18n import gettext, lazy_gettext
+from .labels import status_label
 
 FeedKind = Literal["rss", "atom"]
 
@@ -80,7 +81,7 @@ def _time(value: str | datetime) -> datetime:
 
 def _label(status: str | None) -> str:
     """A status in words; an update without one is a message only."""
-    return status.replace("_", " ").capitalize() if status else gettext("Update")
+    return status_label(status) if status else gettext("Update")
 
 
 def _when(value: str) -> Markup:

@@ -10,6 +10,7 @@ from flask_mail import Connection, Message
 
 from . import i18n
 from .headers import SUBJECT_MAX, header_value
+from .labels import status_label, status_phrase
 
 
 class StatusMessage(Message):
@@ -51,6 +52,8 @@ def build_message(
     locale (the caller's ``i18n.rendering_in(page locale)``).
     """
     context.setdefault("current_locale", i18n.current_locale)
+    context.setdefault("status_label", status_label)
+    context.setdefault("status_phrase", status_phrase)
     return StatusMessage(
         subject=header_value(subject, SUBJECT_MAX),
         sender=sender or default_sender(),

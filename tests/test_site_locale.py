@@ -100,7 +100,7 @@ def test_the_verification_page_is_branded_and_in_the_pages_language(api: Any) ->
     assert answer.status_code == 200 and lang(answer.data) == "de"
     assert "Accept-Language" in answer.headers["Vary"]
     assert '<span class="monogram" aria-hidden="true">AS</span>' in body
-    assert '<a href="http://localhost/status/acme-status">Back to the status page</a>' in body
+    assert '<a href="http://localhost/status/acme-status">Zurück zur Statusseite</a>' in body
     assert "--primary: #0e7490" in body
     api.patch(f"/{page['id']}", json={"locale": "en"})
     again = api.client.get(url, headers={"Accept": "text/html", **GERMAN})

@@ -116,3 +116,22 @@ def test_the_console_speaks_german_to_a_german_browser(app: Flask) -> None:
     assert "Bitte korrigieren Sie die unten markierten Felder." in refused.get_data(as_text=True)
     english = client.get("/status-admin/", headers={"X-Owner": "acme"}).get_data(as_text=True)
     assert "Your status pages" in english
+
+
+def test_a_german_page_speaks_german_to_its_visitors_and_subscribers(
+    api: Any, app: Flask, smtp: Any
+) -> None:
+    page = api.make_page(name="Acme Status", locale="de")
+    api.make_component(page["id"], name="API")
+    html = app.test_client().get("/status/acme-status").get_data(as_text=True)
+    assert "Alle Systeme betriebsbereit" in html and "Updates abonnieren" in html
+    api.make_subscriber(page["id"], email="ops@acme.com")
+    (message,) = smtp.wait_for(1)
+    assert message["Subject"] == "Bestätigen Sie Ihr Abonnement für Acme Status"
+    visitor = api.as_owner(None)
+    assert ">betriebsbereit</text>" in visitor.get("/public/acme-status/badge.svg").text
+
+
+@pytest.fixture
+def app_config(smtp: Any) -> dict[str, Any]:
+    return {"MAIL_PORT": smtp.port}

@@ -13,6 +13,7 @@ from flask_mail import Message
 from .. import i18n, mail, rules, tokens
 from ..headers import header_value
 from ..i18n import gettext, lazy_gettext
+from ..labels import status_label, status_phrase
 from ..links import external_url
 from ..markup import render_markdown
 from ..models import Page
@@ -21,12 +22,6 @@ from .jobs import Job, error_text
 
 log = logging.getLogger(__name__)
 
-_STATUS_WORDS = {
-    "investigating": lazy_gettext("Investigating"),
-    "identified": lazy_gettext("Identified"),
-    "monitoring": lazy_gettext("Monitoring"),
-    "resolved": lazy_gettext("Resolved"),
-}
 _MAINTENANCE_WORDS = {
     "maintenance.scheduled": lazy_gettext("Scheduled maintenance"),
     "maintenance.started": lazy_gettext("Maintenance in progress"),
@@ -43,12 +38,12 @@ def subject(payload: dict[str, Any]) -> str:
     if incident and payload["event"] == "incident.postmortem_published":
         return f"[{page}] " + gettext("Postmortem: %(title)s", title=incident["title"])
     if incident:
-        return f"[{page}] {_STATUS_WORDS.get(incident['status'], '')}: {incident['title']}"
+        return f"[{page}] {status_label(incident['status'])}: {incident['title']}"
     maintenance = payload.get("maintenance")
     if maintenance:
         return f"[{page}] {_MAINTENANCE_WORDS[payload['event']]}: {maintenance['title']}"
     if component:
-        status = component["status"].replace("_", " ")
+        status = status_phrase(component["status"])
         return f"[{page}] " + gettext(
             "%(name)s is now %(status)s", name=component["name"], status=status
         )

@@ -19,12 +19,12 @@ from marshmallow import fields, validate
 from .. import access, badge, feeds, i18n
 from ..access import PageRef
 from ..errors import not_found
+from ..labels import COMPONENT_LABELS, OVERALL_LABELS
 from ..links import PageUrls, page_html_urls, public_root
 from ..schemas import QuerySchema
 from ..snapshot import Snapshot, get_snapshot
 from .responses import snapshot_response
 from .routing import Routes
-from .site import OVERALL_LABELS, STATUS_LABELS
 
 routes = Routes(tag="Public")
 PUBLIC_LIMIT = "STATUSPAGES_PUBLIC_RATE_LIMIT"
@@ -213,7 +213,7 @@ def widget_response(ref: PageRef) -> Any:
                 "statuspages/widget.js",
                 urls=urls,
                 overall_labels={key: str(label) for key, label in OVERALL_LABELS.items()},
-                maintenance_label=str(STATUS_LABELS["under_maintenance"]),
+                maintenance_label=str(COMPONENT_LABELS["under_maintenance"]),
             )
         # Indentation is for readers of the template: lines keep their breaks (so
         # JavaScript reads the same), not their leading spaces.

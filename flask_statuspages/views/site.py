@@ -46,6 +46,15 @@ from ..domain.maintenances import maintenances_of
 from ..errors import ApiError, flatten_messages
 from ..i18n import gettext, lazy_gettext, ngettext
 from ..intake import FORM, Refusal, guard
+from ..labels import (
+    COMPONENT_LABELS,
+    ENTRY_LABELS,
+    INCIDENT_LABELS,
+    MAINTENANCE_LABELS,
+    OVERALL_LABELS,
+    SEVERITY_LABELS,
+    status_phrase,
+)
 from ..links import page_html_urls, public_root
 from ..models import Incident, Maintenance, Page, utcnow
 from ..ratelimit import RateLimited
@@ -196,41 +205,6 @@ def brand_of(page: Page | None) -> dict[str, Any] | None:
 
 # ---------------------------------------------------------------- wording
 
-STATUS_LABELS = {
-    "operational": lazy_gettext("Operational"),
-    "under_maintenance": lazy_gettext("Under maintenance"),
-    "degraded_performance": lazy_gettext("Degraded performance"),
-    "partial_outage": lazy_gettext("Partial outage"),
-    "major_outage": lazy_gettext("Major outage"),
-}
-OVERALL_LABELS = {
-    "operational": lazy_gettext("All systems operational"),
-    "under_maintenance": lazy_gettext("Maintenance in progress"),
-    "degraded_performance": lazy_gettext("Degraded system performance"),
-    "partial_outage": lazy_gettext("Partial system outage"),
-    "major_outage": lazy_gettext("Major system outage"),
-}
-INCIDENT_LABELS = {
-    "investigating": lazy_gettext("Investigating"),
-    "identified": lazy_gettext("Identified"),
-    "monitoring": lazy_gettext("Monitoring"),
-    "resolved": lazy_gettext("Resolved"),
-}
-SEVERITY_LABELS = {
-    "none": lazy_gettext("No impact"),
-    "minor": lazy_gettext("Minor"),
-    "major": lazy_gettext("Major"),
-    "critical": lazy_gettext("Critical"),
-}
-MAINTENANCE_LABELS = {
-    "scheduled": lazy_gettext("Scheduled"),
-    "in_progress": lazy_gettext("In progress"),
-    "verifying": lazy_gettext("Verifying"),
-    "completed": lazy_gettext("Completed"),
-}
-#: A timeline entry's status is an incident's or a maintenance window's (the names differ).
-ENTRY_LABELS = {**INCIDENT_LABELS, **MAINTENANCE_LABELS}
-
 #: How the page writes a moment, a day and parts of a day span, by locale (CLDR
 #: patterns; English keeps the page's own ``2 Mar 2026, 14:05``); other locales
 #: take the first entry's neighbour: their ``medium`` forms.
@@ -345,7 +319,7 @@ def bar_runs(days: Sequence[rules.UptimeDay]) -> list[BarRun]:
 def _day_reading(day: rules.UptimeDay) -> str:
     if day.worst is None:
         return gettext("no data")
-    status = str(STATUS_LABELS[day.worst]).lower()
+    status = status_phrase(day.worst)
     if day.uptime is None:  # a component too young for any figure
         return gettext("%(status)s, no uptime figure yet", status=status)
     return gettext("%(figure)s uptime, %(status)s", figure=percent(day.uptime), status=status)
@@ -464,7 +438,8 @@ HELPERS: dict[str, Any] = {
     "_spm": markup_text,
     "current_locale": i18n.current_locale,
     "metric_chart": metric_chart,
-    "status_label": STATUS_LABELS.get,
+    "status_label": COMPONENT_LABELS.get,
+    "status_phrase": status_phrase,
     "overall_label": OVERALL_LABELS.get,
     "incident_label": INCIDENT_LABELS.get,
     "severity_label": SEVERITY_LABELS.get,
@@ -476,7 +451,7 @@ HELPERS: dict[str, Any] = {
     "uptime_caption": uptime_caption,
     "since_label": since_label,
     "bar_runs": bar_runs,
-    "statuses": tuple(STATUS_LABELS),
+    "statuses": tuple(COMPONENT_LABELS),
 }
 
 
