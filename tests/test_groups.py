@@ -445,8 +445,11 @@ def test_public_json_carries_groups(api: Any, scene: dict[str, Any]) -> None:
 def test_html_page_shows_groups_in_order_folded_ones_closed(
     api: Any, scene: dict[str, Any]
 ) -> None:
-    body = api.client.get(f"/status/{scene['page']['slug']}").get_data(as_text=True)
     core, edge = scene["core"]["id"], scene["edge"]["id"]
+    # A group folds only with two components or more (one alone is shown as it is).
+    api.make_component(scene["page"]["id"], name="Queue", group_id=core)
+    api.make_component(scene["page"]["id"], name="DNS", group_id=edge)
+    body = api.client.get(f"/status/{scene['page']['slug']}").get_data(as_text=True)
     folded = re.search(rf'<details class="group" id="group-{core}">(.*?)</details>', body, re.S)
     assert folded is not None, "a collapsed group is folded: no open attribute"
     summary = re.search(r"<summary>(.*?)</summary>", folded.group(1), re.S)

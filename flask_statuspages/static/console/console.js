@@ -48,13 +48,22 @@
       });
   }
 
+  var retry = 5000;
   function listen(url) {
     var source = new EventSource(url);
     EVENTS.forEach(function (name) {
       source.addEventListener(name, function () {
+        retry = 5000;
         clearTimeout(timer);
         timer = setTimeout(refresh, 150);  // one reload for a burst of events
       });
+    });
+    // A refused stream (503 when the server holds too many) is not retried by the
+    // browser: try again later, waiting longer each time (at most 2 minutes).
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) return;
+      setTimeout(function () { listen(url); }, retry);
+      retry = Math.min(retry * 2, 120000);
     });
   }
 
