@@ -15,6 +15,7 @@ flask_statuspages/translations -l <code> -i ...pot`` starts its catalogue, and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -25,6 +26,8 @@ from zoneinfo import ZoneInfo
 from babel import dates, numbers
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, Domain, force_locale, get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 #: The catalogues shipped, English (the source strings) first.
 LOCALES = ("en", "de")
@@ -60,7 +63,16 @@ def visitor_locale() -> str:
     """The shipped locale the request's ``Accept-Language`` prefers; English without one."""
     if not has_request_context():
         return DEFAULT_LOCALE
-    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+    return _preferred(request.headers.get("Accept-Language", ""))
+
+
+@functools.lru_cache(maxsize=512)
+def _preferred(header: str) -> str:
+    """Per header value, once: this runs on every page answer, and browsers send a
+    handful of distinct values."""
+    if not header:
+        return DEFAULT_LOCALE
+    return parse_accept_header(header, LanguageAccept).best_match(LOCALES) or DEFAULT_LOCALE
 
 
 def page_locale(chosen: str | None) -> str:
