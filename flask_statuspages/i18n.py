@@ -80,10 +80,6 @@ def page_locale(chosen: str | None) -> str:
     return chosen if chosen in LOCALES else visitor_locale()
 
 
-def is_locale(value: str) -> bool:
-    return value in LOCALES
-
-
 @contextmanager
 def rendering_in(locale: str) -> Iterator[None]:
     """Translate (and format dates) in ``locale`` inside the block."""

@@ -302,27 +302,36 @@ def events(slug: str) -> Response:
     ``too_many_streams`` with ``Retry-After``.
     """
     ref = access.visible_page(slug)
+    # The first state is built once subscribed: a change made meanwhile is in it or comes live.
+    response = event_stream(ref.id, lambda: _state(ref), access.viewer_for(ref))
+    response.headers["Cache-Control"] = cache_control(ref).replace("no-cache", "no-store")
+    return response
+
+
+def event_stream(page_id: str, state: Any, viewer: Any = None) -> Response:
+    """The SSE answer of a page's stream (:func:`..realtime.stream`) for ``viewer``
+    (``None``: everything), resumed from ``Last-Event-ID``, holding one of the process's
+    stream slots and no database connection while it waits; ``no-store``."""
     config = current_app.config
     last_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
-    state = get_state()
+    extension = get_state()
     body = stream(
-        state.broker,
-        ref.id,
+        extension.broker,
+        page_id,
         last_id,
-        # Built once subscribed: a change made meanwhile is in it or comes live.
-        lambda: _state(ref),
+        state,
         config["STATUSPAGES_SSE_HEARTBEAT"],
         config["STATUSPAGES_SSE_MAX_DURATION"],
         socket_closed(request.environ),
-        access.viewer_for(ref),
+        viewer,
     )
-    free = state.stream_slots.take(client_address() or "unknown", configured_caps())
+    free = extension.stream_slots.take(client_address() or "unknown", configured_caps())
     response = Response(stream_with_context(body), mimetype="text/event-stream")
     # Servers close every response, iterated to its end or not: the slot cannot leak.
     response.call_on_close(free)
     _release_connection()
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
-    response.headers["Cache-Control"] = cache_control(ref).replace("no-cache", "no-store")
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
